@@ -1,0 +1,78 @@
+import { diag } from '@opentelemetry/api';
+
+/**
+ * What went wrong with an incoming (or outgoing) message's trace context. Each is reported once per
+ * message and never interrupts the message path.
+ * - `invalid-context`: propagation headers (or envelope context) were present but gave no valid span
+ *   context (malformed `traceparent`, all-zero ids, …). The message is processed under a fresh trace.
+ * - `conflicting-header-values`: a propagation header occurs several times with different values; the
+ *   last non-null value is used (the rule of Kafka's own `Headers.lastHeader`).
+ * - `non-utf8-header`: a propagation header's bytes are not valid UTF-8; the value is ignored.
+ * - `invalid-envelope`: the value looks like an envelope but cannot be read (broken JSON, wrong field
+ *   types, bad base64); the value is handed to the handler untouched.
+ * - `unsupported-envelope-version`: an envelope of a version this SDK does not know; value untouched.
+ * - `hook-error`: a user hook (attribute hook) threw; the error is swallowed, the message goes on.
+ * - `field-skipped`: a propagation field could not be written in the chosen carrier (e.g. a name that is
+ *   not a valid CloudEvents attribute name).
+ */
+export type DiagnosticCode =
+  | 'invalid-context'
+  | 'conflicting-header-values'
+  | 'non-utf8-header'
+  | 'invalid-envelope'
+  | 'unsupported-envelope-version'
+  | 'hook-error'
+  | 'field-skipped';
+
+/** One reported problem, with where it happened when known. */
+export interface Diagnostic {
+  readonly code: DiagnosticCode;
+  /** Human-readable explanation, safe to log. */
+  readonly message: string;
+  readonly topic?: string;
+  readonly partition?: number;
+  /** The message's offset, as the client reports it (string). */
+  readonly offset?: string;
+  /** The header or envelope field concerned, when there is one. */
+  readonly field?: string;
+  /** The underlying error, when there is one. */
+  readonly cause?: unknown;
+}
+
+/**
+ * Receives every {@link Diagnostic}. Runs synchronously in the message path; a hook that throws is
+ * ignored (and logged through OpenTelemetry's `diag`).
+ */
+export type DiagnosticHook = (diagnostic: Diagnostic) => void;
+
+/** Where a message came from, attached to its diagnostics. */
+export interface DiagnosticOrigin {
+  readonly topic?: string;
+  readonly partition?: number;
+  readonly offset?: string;
+}
+
+/** Collects diagnostics for one message; the binding-independent sink used by carriers and codecs. */
+export type DiagnosticSink = (code: DiagnosticCode, message: string, detail?: { field?: string; cause?: unknown }) => void;
+
+/**
+ * Makes a sink for one message that reports each (code, field) once, stamps the message origin, logs through OpenTelemetry `diag.warn` and calls the
+ * user's hook, never letting either throw.
+ */
+export function diagnosticSink(hook: DiagnosticHook | undefined, origin: DiagnosticOrigin): DiagnosticSink {
+  // A field read twice (once to extract, once to check presence) must still be reported once.
+  let seen: Set<string> | undefined;
+  return (code, message, detail) => {
+    const key = `${code}\u0000${detail?.field ?? ''}`;
+    if (seen?.has(key) === true) return;
+    (seen ??= new Set()).add(key);
+    const diagnostic: Diagnostic = { code, message, ...origin, ...detail };
+    diag.warn(`tracecarrier: ${code}: ${message}`, origin);
+    if (hook === undefined) return;
+    try {
+      hook(diagnostic);
+    } catch (error) {
+      diag.error('tracecarrier: the diagnostic hook threw', error);
+    }
+  };
+}

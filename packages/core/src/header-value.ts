@@ -1,0 +1,41 @@
+import { isUtf8 } from 'node:buffer';
+import type { DiagnosticSink } from './diagnostics.js';
+
+/** A single Kafka header value as clients hand it over: text, bytes, or absent. */
+export type HeaderValue = string | Uint8Array | null | undefined;
+
+const decoder = new TextDecoder('utf-8');
+
+/**
+ * Decodes one header value to text. Bytes must be valid UTF-8; anything else is reported as
+ * `non-utf8-header` and ignored, so a binary header can never inject garbage into a propagator.
+ */
+export function decodeHeaderValue(value: HeaderValue, key: string, sink?: DiagnosticSink): string | undefined {
+  if (value === null || value === undefined) return undefined;
+  if (typeof value === 'string') return value;
+  if (!isUtf8(value)) {
+    sink?.('non-utf8-header', `header "${key}" is not valid UTF-8 and was ignored`, { field: key });
+    return undefined;
+  }
+  return decoder.decode(value);
+}
+
+/**
+ * Picks one value from a header that occurs several times. The rule is the last non-null value, as
+ * Kafka's `Headers.lastHeader` does; values that disagree are reported once as
+ * `conflicting-header-values`. Values are never joined with commas.
+ */
+export function pickHeaderValue(values: readonly HeaderValue[], key: string, sink?: DiagnosticSink): string | undefined {
+  let picked: string | undefined;
+  let conflict = false;
+  for (const raw of values) {
+    const text = decodeHeaderValue(raw, key, sink);
+    if (text === undefined) continue;
+    if (picked !== undefined && picked !== text) conflict = true;
+    picked = text;
+  }
+  if (conflict) {
+    sink?.('conflicting-header-values', `header "${key}" has several different values; the last one is used`, { field: key });
+  }
+  return picked;
+}

@@ -1,0 +1,122 @@
+import type { TextMapGetter } from '@opentelemetry/api';
+import type { DiagnosticSink } from './diagnostics.js';
+import { pickHeaderValue, decodeHeaderValue, type HeaderValue } from './header-value.js';
+
+/** Headers as a record, the kafkajs `IHeaders` shape: a key maps to one value or several. */
+export type HeaderRecord = { [key: string]: HeaderValue | HeaderValue[] };
+
+/** Headers as an ordered list of one-key objects, the node-rdkafka `MessageHeader[]` shape. */
+export type HeaderList = ReadonlyArray<{ [key: string]: HeaderValue }>;
+
+/** Either header shape. */
+export type KafkaHeaders = HeaderRecord | HeaderList;
+
+/**
+ * What a header getter reads: the message's headers plus the sink that problems are reported to.
+ * The headers are only read, never changed.
+ */
+export interface HeaderReadCarrier {
+  readonly headers: KafkaHeaders | undefined;
+  readonly sink?: DiagnosticSink;
+}
+
+function isHeaderList(headers: KafkaHeaders): headers is HeaderList {
+  return Array.isArray(headers);
+}
+
+/** All values of `key`, in order, from either shape. */
+function valuesOf(headers: KafkaHeaders, key: string): HeaderValue[] {
+  if (isHeaderList(headers)) {
+    const values: HeaderValue[] = [];
+    for (const entry of headers) {
+      if (entry !== null && typeof entry === 'object' && Object.hasOwn(entry, key)) values.push(entry[key]);
+    }
+    return values;
+  }
+  if (!Object.hasOwn(headers, key)) return [];
+  const value = headers[key];
+  return Array.isArray(value) ? value : [value];
+}
+
+/**
+ * Reads one header as text from either shape: Buffers decode as UTF-8, null/undefined are skipped,
+ * a repeated header resolves to its last non-null value (see {@link pickHeaderValue}).
+ */
+export function readHeader(headers: KafkaHeaders | undefined, key: string, sink?: DiagnosticSink): string | undefined {
+  if (headers === undefined || headers === null) return undefined;
+  if (!isHeaderList(headers)) {
+    // Fast path for the common single-value record entry.
+    if (!Object.hasOwn(headers, key)) return undefined;
+    const value = headers[key];
+    if (!Array.isArray(value)) return decodeHeaderValue(value, key, sink);
+  }
+  const values = valuesOf(headers, key);
+  if (values.length === 0) return undefined;
+  return values.length === 1 ? decodeHeaderValue(values[0], key, sink) : pickHeaderValue(values, key, sink);
+}
+
+/** The distinct header keys of either shape, in first-seen order. */
+export function headerKeys(headers: KafkaHeaders | undefined): string[] {
+  if (headers === undefined || headers === null) return [];
+  if (!isHeaderList(headers)) return Object.keys(headers);
+  const keys = new Set<string>();
+  for (const entry of headers) if (entry !== null && typeof entry === 'object') for (const key of Object.keys(entry)) keys.add(key);
+  return [...keys];
+}
+
+/** The OpenTelemetry getter over Kafka headers of either shape. */
+export const headersGetter: TextMapGetter<HeaderReadCarrier> = {
+  get: (carrier, key) => readHeader(carrier.headers, key, carrier.sink),
+  keys: (carrier) => headerKeys(carrier.headers),
+};
+
+/**
+ * Returns a copy of `headers` (record shape) with the propagation `fields` set. Keys in `owned` (the
+ * propagator's fields) are removed first, so injecting twice — a retry, a re-send, a forwarded
+ * message — replaces the context instead of duplicating it. Other headers keep their order and
+ * bytes; the caller's object is never modified.
+ */
+export function withHeaderRecordFields(
+  headers: HeaderRecord | undefined,
+  fields: Readonly<Record<string, string>>,
+  owned: readonly string[],
+): HeaderRecord {
+  const out: HeaderRecord = {};
+  if (headers !== undefined && headers !== null) {
+    for (const key of Object.keys(headers)) {
+      if (owned.includes(key) || Object.hasOwn(fields, key)) continue;
+      setOwn(out, key, headers[key]);
+    }
+  }
+  for (const key of Object.keys(fields)) setOwn(out, key, fields[key]);
+  return out;
+}
+
+// A header named `__proto__` must stay a header, not become the copy's prototype.
+function setOwn(target: HeaderRecord, key: string, value: HeaderValue | HeaderValue[]): void {
+  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
+}
+
+/** The list-shape twin of {@link withHeaderRecordFields}: a new array, entries of owned keys dropped. */
+export function withHeaderListFields(
+  headers: HeaderList | undefined,
+  fields: Readonly<Record<string, string>>,
+  owned: readonly string[],
+): Array<{ [key: string]: HeaderValue }> {
+  const out: Array<{ [key: string]: HeaderValue }> = [];
+  if (headers !== undefined && headers !== null) {
+    for (const entry of headers) {
+      if (entry === null || typeof entry !== 'object') continue;
+      const keys = Object.keys(entry);
+      if (keys.some((key) => owned.includes(key) || Object.hasOwn(fields, key))) {
+        const kept = keys.filter((key) => !owned.includes(key) && !Object.hasOwn(fields, key));
+        if (kept.length > 0) out.push(Object.fromEntries(kept.map((key) => [key, entry[key]])));
+        continue;
+      }
+      out.push(entry);
+    }
+  }
+  for (const key of Object.keys(fields)) out.push({ [key]: fields[key] });
+  return out;
+}

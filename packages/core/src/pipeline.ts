@@ -1,0 +1,73 @@
+import { trace, type Context, type Span } from '@opentelemetry/api';
+import type { DiagnosticOrigin, DiagnosticSink } from './diagnostics.js';
+import type { KafkaHeaders } from './headers-carrier.js';
+import { carryOutgoing, readIncoming, type IncomingRead, type MessageValue, type OutgoingCarry } from './modes.js';
+import { runHook, type ConsumerRuntime, type ProducerRuntime } from './runtime.js';
+import { ATTR_MESSAGING_MESSAGE_ENVELOPE_SIZE } from './semconv.js';
+import { startProcessSpan, startProducerSpan, type ActiveSpan, type ClientIdentity, type MessageFacts } from './spans.js';
+
+/** One outgoing message, prepared: its producer span and what to send. */
+export interface PreparedSend<V> {
+  readonly span: Span;
+  readonly carry: OutgoingCarry<V>;
+}
+
+/**
+ * Everything a binding does before handing one message to its client: start the producer span
+ * (`send` for a single message, `create` inside a batch), run the hook, carry the span's context.
+ */
+export function prepareSend<V extends MessageValue, HookInfo>(
+  runtime: ProducerRuntime<HookInfo>,
+  operation: 'send' | 'create',
+  facts: MessageFacts & { readonly value: V },
+  identity: ClientIdentity,
+  parent: Context,
+  hookInfo: HookInfo,
+): PreparedSend<V> {
+  const sink = runtime.sink({ topic: facts.topic });
+  const span = startProducerSpan(runtime.tracer, operation, facts, identity, parent);
+  runHook(runtime.hook, span, hookInfo, sink);
+  const carry = carryOutgoing(trace.setSpan(parent, span), facts.value, runtime.carrier, facts.topic, sink);
+  if (carry.enveloped) span.setAttribute(ATTR_MESSAGING_MESSAGE_ENVELOPE_SIZE, (carry.value as Buffer).byteLength);
+  return { span, carry };
+}
+
+/** One incoming message, read: its context, the value to hand over, and its diagnostic sink. */
+export interface ReceivedMessage<V> {
+  readonly read: IncomingRead<V>;
+  readonly sink: DiagnosticSink;
+}
+
+/** Reads one incoming message's context and value (total: never throws). */
+export function receiveMessage<V extends MessageValue, HookInfo>(
+  runtime: ConsumerRuntime<HookInfo>,
+  headers: KafkaHeaders | undefined,
+  value: V,
+  origin: DiagnosticOrigin,
+): ReceivedMessage<V> {
+  const sink = runtime.sink(origin);
+  return { read: readIncoming(headers, value, runtime.carrier, sink), sink };
+}
+
+/** Starts the process span of a received message and runs the consumer hook on it. */
+export function beginProcess<V extends MessageValue, HookInfo>(
+  runtime: ConsumerRuntime<HookInfo>,
+  received: ReceivedMessage<V>,
+  facts: MessageFacts,
+  identity: ClientIdentity,
+  active: Context,
+  hookInfo: HookInfo,
+): ActiveSpan {
+  const { read, sink } = received;
+  const envelopeSize = read.envelope === undefined ? undefined : originalSize(facts);
+  const processFacts: MessageFacts = { ...facts, value: read.value, envelopeSize };
+  const started = startProcessSpan(runtime.tracer, read, processFacts, identity, runtime.relationship, active);
+  runHook(runtime.hook, started.span, hookInfo, sink);
+  return started;
+}
+
+function originalSize(facts: MessageFacts): number | undefined {
+  const value = facts.value;
+  if (value === null || value === undefined) return undefined;
+  return typeof value === 'string' ? Buffer.byteLength(value) : value.byteLength;
+}

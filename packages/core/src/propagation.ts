@@ -1,0 +1,76 @@
+import { propagation, trace, type Context, type TextMapGetter, type TextMapPropagator } from '@opentelemetry/api';
+import type { DiagnosticSink } from './diagnostics.js';
+
+/**
+ * The propagator in force: the one given in options, else the globally registered one (W3C trace
+ * context and baggage by default; B3 or Jaeger if the application registered those).
+ */
+export interface PropagatorSource {
+  readonly propagator: TextMapPropagator | undefined;
+}
+
+const recordSetter = {
+  set(carrier: Record<string, string>, key: string, value: string): void {
+    carrier[key] = value;
+  },
+};
+
+/** Serialises `context` into propagation fields (`traceparent`, `tracestate`, `baggage`, …). */
+export function contextToFields(context: Context, propagator: TextMapPropagator | undefined): Record<string, string> {
+  const fields: Record<string, string> = Object.create(null);
+  if (propagator === undefined) propagation.inject(context, fields, recordSetter);
+  else propagator.inject(context, fields, recordSetter);
+  return fields;
+}
+
+/** The header names the propagator reads and writes; the keys an injection owns. */
+export function propagatorFields(propagator: TextMapPropagator | undefined): string[] {
+  return propagator === undefined ? propagation.fields() : propagator.fields();
+}
+
+// Fields that may legitimately arrive without a span context (baggage alone, a stray tracestate).
+const CONTEXT_FREE_FIELDS = new Set(['baggage', 'tracestate']);
+
+/**
+ * Extracts a context from any carrier and reports `invalid-context` when propagation fields that
+ * should carry a span context were present but none valid came out. Never throws: a throwing
+ * propagator is reported too, and the base context is returned.
+ */
+export function extractFrom<C>(
+  base: Context,
+  carrier: C,
+  getter: TextMapGetter<C>,
+  propagator: TextMapPropagator | undefined,
+  sink: DiagnosticSink | undefined,
+): Context {
+  let extracted: Context;
+  try {
+    extracted = propagator === undefined ? propagation.extract(base, carrier, getter) : propagator.extract(base, carrier, getter);
+  } catch (error) {
+    sink?.('invalid-context', 'the propagator threw while extracting', { cause: error });
+    return base;
+  }
+  if (sink !== undefined && !hasValidSpanContext(extracted)) {
+    for (const field of propagatorFields(propagator)) {
+      if (CONTEXT_FREE_FIELDS.has(field)) continue;
+      const value = getter.get(carrier, field);
+      if (value !== undefined && value !== '') {
+        sink('invalid-context', `"${field}" is present but holds no valid trace context; a new trace is started`, { field });
+        break;
+      }
+    }
+  }
+  return extracted;
+}
+
+/** True when `context` carries a valid remote or local span context. */
+export function hasValidSpanContext(context: Context): boolean {
+  const spanContext = trace.getSpanContext(context);
+  return spanContext !== undefined && trace.isSpanContextValid(spanContext);
+}
+
+/** A getter over a plain field record (an envelope's `context` member). */
+export const fieldsGetter: TextMapGetter<Readonly<Record<string, string>>> = {
+  get: (carrier, key) => (Object.hasOwn(carrier, key) ? carrier[key] : undefined),
+  keys: (carrier) => Object.keys(carrier),
+};

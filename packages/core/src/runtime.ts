@@ -1,0 +1,123 @@
+import { trace, type Span, type Tracer } from '@opentelemetry/api';
+import { cloudEventsEnvelope } from './cloudevents-envelope.js';
+import type { DiagnosticHook, DiagnosticOrigin, DiagnosticSink } from './diagnostics.js';
+import { diagnosticSink } from './diagnostics.js';
+import { DEFAULT_ENVELOPE_LIMITS, type EnvelopeCodec, type EnvelopeLimits } from './envelope.js';
+import { jsonEnvelope } from './json-envelope.js';
+import type { IncomingCarrierConfig, OutgoingCarrierConfig } from './modes.js';
+import {
+  consumerOptionsSchema,
+  producerOptionsSchema,
+  validateOptions,
+  type CommonOptions,
+  type ConsumerOptions,
+  type EnvelopeOptions,
+  type ProducerOptions,
+} from './options.js';
+import { propagatorFields } from './propagation.js';
+import type { Relationship } from './spans.js';
+
+/** Names the instrumentation scope of the spans a binding creates. */
+export interface InstrumentationScope {
+  readonly name: string;
+  readonly version: string;
+}
+
+interface RuntimeBase {
+  readonly tracer: Tracer;
+  readonly onDiagnostic: DiagnosticHook | undefined;
+  /** A fresh per-message diagnostic sink. */
+  sink(origin: DiagnosticOrigin): DiagnosticSink;
+}
+
+/** A producer wrapper's resolved settings. */
+export interface ProducerRuntime<HookInfo> extends RuntimeBase {
+  readonly carrier: OutgoingCarrierConfig;
+  /** The header keys an injection owns (replaced, never duplicated, on re-send). */
+  readonly ownedHeaders: () => string[];
+  readonly hook: ((span: Span, info: HookInfo) => void) | undefined;
+}
+
+/** A consumer wrapper's resolved settings. */
+export interface ConsumerRuntime<HookInfo> extends RuntimeBase {
+  readonly carrier: IncomingCarrierConfig;
+  readonly relationship: Relationship;
+  readonly hook: ((span: Span, info: HookInfo) => void) | undefined;
+}
+
+function limitsOf(envelope: EnvelopeOptions | undefined): EnvelopeLimits {
+  return {
+    maxEnvelopeBytes: envelope?.maxEnvelopeBytes ?? DEFAULT_ENVELOPE_LIMITS.maxEnvelopeBytes,
+    maxContextBytes: envelope?.maxContextBytes ?? DEFAULT_ENVELOPE_LIMITS.maxContextBytes,
+  };
+}
+
+function codecsOf(envelope: EnvelopeOptions | undefined): { writer: EnvelopeCodec; readers: EnvelopeCodec[] } {
+  const encoding = envelope?.payloadEncoding ?? 'auto';
+  const json = jsonEnvelope({ payloadEncoding: encoding });
+  const cloudEvents = cloudEventsEnvelope({
+    payloadEncoding: encoding,
+    ...(envelope?.cloudEventsSource === undefined ? {} : { source: envelope.cloudEventsSource }),
+    ...(envelope?.cloudEventsType === undefined ? {} : { type: envelope.cloudEventsType }),
+  });
+  return { writer: envelope?.format === 'cloudevents' ? cloudEvents : json, readers: [json, cloudEvents] };
+}
+
+function base(options: CommonOptions, scope: InstrumentationScope): RuntimeBase {
+  const tracer = (options.tracerProvider ?? trace.getTracerProvider()).getTracer(scope.name, scope.version);
+  const onDiagnostic = options.onDiagnostic;
+  return { tracer, onDiagnostic, sink: (origin) => diagnosticSink(onDiagnostic, origin) };
+}
+
+/**
+ * Validates producer options (throwing a `TracecarrierError` naming the bad option) and resolves
+ * them into what a binding needs per message.
+ */
+export function resolveProducerOptions<HookInfo>(
+  options: ProducerOptions<HookInfo> | undefined,
+  scope: InstrumentationScope,
+  optionScope = 'producer',
+): ProducerRuntime<HookInfo> {
+  validateOptions(producerOptionsSchema, options, optionScope);
+  const opts = options ?? {};
+  const { writer, readers } = codecsOf(opts.envelope);
+  const propagator = opts.propagator;
+  return {
+    ...base(opts, scope),
+    carrier: { mode: opts.mode ?? 'headers', propagator, codec: writer, readers, limits: limitsOf(opts.envelope) },
+    ownedHeaders: () => propagatorFields(propagator),
+    hook: opts.producerHook,
+  };
+}
+
+/** The consumer twin of {@link resolveProducerOptions}. */
+export function resolveConsumerOptions<HookInfo>(
+  options: ConsumerOptions<HookInfo> | undefined,
+  scope: InstrumentationScope,
+  optionScope = 'consumer',
+): ConsumerRuntime<HookInfo> {
+  validateOptions(consumerOptionsSchema, options, optionScope);
+  const opts = options ?? {};
+  const { readers } = codecsOf(opts.envelope);
+  return {
+    ...base(opts, scope),
+    carrier: { mode: opts.mode ?? 'auto', propagator: opts.propagator, readers, limits: limitsOf(opts.envelope) },
+    relationship: opts.relationship ?? 'parent',
+    hook: opts.consumerHook,
+  };
+}
+
+/** Runs a user hook; a throwing hook is reported as `hook-error` and never breaks the message path. */
+export function runHook<HookInfo>(
+  hook: ((span: Span, info: HookInfo) => void) | undefined,
+  span: Span,
+  info: HookInfo,
+  sink: DiagnosticSink,
+): void {
+  if (hook === undefined) return;
+  try {
+    hook(span, info);
+  } catch (error) {
+    sink('hook-error', `a hook threw: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+}

@@ -1,0 +1,236 @@
+import { isUtf8 } from 'node:buffer';
+import {
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Attributes,
+  type Context,
+  type Link,
+  type Span,
+  type SpanContext,
+  type Tracer,
+} from '@opentelemetry/api';
+import type { IncomingRead, MessageValue } from './modes.js';
+import {
+  ATTR_ERROR_TYPE,
+  ATTR_MESSAGING_BATCH_MESSAGE_COUNT,
+  ATTR_MESSAGING_CLIENT_ID,
+  ATTR_MESSAGING_CONSUMER_GROUP_NAME,
+  ATTR_MESSAGING_DESTINATION_NAME,
+  ATTR_MESSAGING_DESTINATION_PARTITION_ID,
+  ATTR_MESSAGING_KAFKA_MESSAGE_KEY,
+  ATTR_MESSAGING_KAFKA_MESSAGE_TOMBSTONE,
+  ATTR_MESSAGING_KAFKA_OFFSET,
+  ATTR_MESSAGING_MESSAGE_BODY_SIZE,
+  ATTR_MESSAGING_MESSAGE_ENVELOPE_SIZE,
+  ATTR_MESSAGING_OPERATION_NAME,
+  ATTR_MESSAGING_OPERATION_TYPE,
+  ATTR_MESSAGING_SYSTEM,
+  ATTR_SERVER_ADDRESS,
+  ATTR_SERVER_PORT,
+  MESSAGING_OPERATION_TYPE_VALUE_CREATE,
+  MESSAGING_OPERATION_TYPE_VALUE_PROCESS,
+  MESSAGING_OPERATION_TYPE_VALUE_SEND,
+  MESSAGING_SYSTEM_VALUE_KAFKA,
+} from './semconv.js';
+
+/**
+ * How a consumer's process span relates to the producer's span.
+ * - `parent` (default): child of the producer span (one connected trace), plus a link to it.
+ * - `link`: a new trace whose root links to the producer span; for topics written by parties you
+ *   do not trust.
+ * - `ignore`: the incoming context is not used at all.
+ */
+export type Relationship = 'parent' | 'link' | 'ignore';
+
+/** Who is talking to Kafka: fixed for a wrapped client. */
+export interface ClientIdentity {
+  readonly clientId?: string | undefined;
+  readonly serverAddress?: string | undefined;
+  readonly serverPort?: number | undefined;
+  readonly groupId?: string | undefined;
+}
+
+/** What is known of one message when its span starts. */
+export interface MessageFacts {
+  readonly topic: string;
+  readonly partition?: number | undefined;
+  readonly offset?: string | number | undefined;
+  readonly key?: MessageValue;
+  /** The payload as the application sees it (unwrapped). */
+  readonly value: MessageValue;
+  /** The wrapped value's size, when the message travelled in an envelope. */
+  readonly envelopeSize?: number | undefined;
+}
+
+/** Attribute names tracecarrier adds beside the semantic conventions. */
+export const TRACECARRIER_ATTRIBUTES = {
+  /** Where the context of a processed message came from: `headers`, `envelope` or `none`. */
+  carrier: 'tracecarrier.carrier',
+  /** On a link: why it is there (`producer` or `ambient`). */
+  linkReason: 'tracecarrier.link.reason',
+} as const;
+
+function byteLength(value: MessageValue): number {
+  if (value === null || value === undefined) return 0;
+  return typeof value === 'string' ? Buffer.byteLength(value) : value.byteLength;
+}
+
+function keyText(key: MessageValue): string | undefined {
+  if (key === null || key === undefined) return undefined;
+  if (typeof key === 'string') return key;
+  return isUtf8(key) ? Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString('utf8') : undefined;
+}
+
+function identityAttributes(attributes: Attributes, identity: ClientIdentity): void {
+  if (identity.clientId !== undefined) attributes[ATTR_MESSAGING_CLIENT_ID] = identity.clientId;
+  if (identity.serverAddress !== undefined) attributes[ATTR_SERVER_ADDRESS] = identity.serverAddress;
+  if (identity.serverPort !== undefined) attributes[ATTR_SERVER_PORT] = identity.serverPort;
+}
+
+/** The per-message messaging attributes (destination, partition, offset, key, size, tombstone). */
+export function messageAttributes(operation: 'send' | 'create' | 'process', facts: MessageFacts, identity: ClientIdentity): Attributes {
+  const attributes: Attributes = {
+    [ATTR_MESSAGING_SYSTEM]: MESSAGING_SYSTEM_VALUE_KAFKA,
+    [ATTR_MESSAGING_OPERATION_NAME]: operation,
+    [ATTR_MESSAGING_OPERATION_TYPE]: operationType(operation),
+    [ATTR_MESSAGING_DESTINATION_NAME]: facts.topic,
+    [ATTR_MESSAGING_MESSAGE_BODY_SIZE]: byteLength(facts.value),
+  };
+  if (facts.partition !== undefined && facts.partition !== null) attributes[ATTR_MESSAGING_DESTINATION_PARTITION_ID] = String(facts.partition);
+  if (facts.offset !== undefined && facts.offset !== null) attributes[ATTR_MESSAGING_KAFKA_OFFSET] = Number(facts.offset);
+  const key = keyText(facts.key);
+  if (key !== undefined) attributes[ATTR_MESSAGING_KAFKA_MESSAGE_KEY] = key;
+  if (facts.value === null || facts.value === undefined) attributes[ATTR_MESSAGING_KAFKA_MESSAGE_TOMBSTONE] = true;
+  if (facts.envelopeSize !== undefined) attributes[ATTR_MESSAGING_MESSAGE_ENVELOPE_SIZE] = facts.envelopeSize;
+  if (identity.groupId !== undefined && operation === 'process') attributes[ATTR_MESSAGING_CONSUMER_GROUP_NAME] = identity.groupId;
+  identityAttributes(attributes, identity);
+  return attributes;
+}
+
+function operationType(operation: 'send' | 'create' | 'process'): string {
+  if (operation === 'send') return MESSAGING_OPERATION_TYPE_VALUE_SEND;
+  if (operation === 'create') return MESSAGING_OPERATION_TYPE_VALUE_CREATE;
+  return MESSAGING_OPERATION_TYPE_VALUE_PROCESS;
+}
+
+/**
+ * Starts the PRODUCER span of a single-message send (`send <topic>`), or the per-message `create
+ * <topic>` span of a batch send. Its context is what gets injected into the message.
+ */
+export function startProducerSpan(tracer: Tracer, operation: 'send' | 'create', facts: MessageFacts, identity: ClientIdentity, parent: Context): Span {
+  return tracer.startSpan(
+    `${operation} ${facts.topic}`,
+    { kind: SpanKind.PRODUCER, attributes: messageAttributes(operation, facts, identity) },
+    parent,
+  );
+}
+
+/**
+ * Starts the PRODUCER `send` span of a batch send, linked to every message's `create` span. The name
+ * carries the topic when all messages go to one topic.
+ */
+export function startBatchSendSpan(tracer: Tracer, topics: readonly string[], links: Link[], identity: ClientIdentity, parent: Context): Span {
+  const distinct = [...new Set(topics)];
+  const attributes: Attributes = {
+    [ATTR_MESSAGING_SYSTEM]: MESSAGING_SYSTEM_VALUE_KAFKA,
+    [ATTR_MESSAGING_OPERATION_NAME]: 'send',
+    [ATTR_MESSAGING_OPERATION_TYPE]: MESSAGING_OPERATION_TYPE_VALUE_SEND,
+    [ATTR_MESSAGING_BATCH_MESSAGE_COUNT]: topics.length,
+  };
+  if (distinct.length === 1) attributes[ATTR_MESSAGING_DESTINATION_NAME] = distinct[0] as string;
+  identityAttributes(attributes, identity);
+  const name = distinct.length === 1 ? `send ${distinct[0]}` : 'send';
+  return tracer.startSpan(name, { kind: SpanKind.PRODUCER, attributes, links }, parent);
+}
+
+function validSpanContext(context: Context): SpanContext | undefined {
+  const spanContext = trace.getSpanContext(context);
+  return spanContext !== undefined && trace.isSpanContextValid(spanContext) ? spanContext : undefined;
+}
+
+/** A span and the context to run the application's code in (the span set on it). */
+export interface ActiveSpan {
+  readonly span: Span;
+  readonly context: Context;
+}
+
+/**
+ * Starts the CONSUMER `process <topic>` span of one message. With `parent`, the producer's span is
+ * the parent (using the creation context as parent is allowed for single messages by the messaging
+ * conventions) and also a link; with `link`, a new root linked to it; with `ignore`, a new root.
+ * An ambient span active in the consumer is linked, never adopted as parent: a client's fetch loop
+ * would otherwise leak one context into every message. Baggage from the message is kept in the
+ * returned context except with `ignore`.
+ */
+export function startProcessSpan(
+  tracer: Tracer,
+  read: IncomingRead<MessageValue>,
+  facts: MessageFacts,
+  identity: ClientIdentity,
+  relationship: Relationship,
+  active: Context,
+): ActiveSpan {
+  const links: Link[] = [];
+  let parent: Context = ROOT_CONTEXT;
+  if (relationship !== 'ignore') {
+    const producer = read.hasRemoteParent ? validSpanContext(read.context) : undefined;
+    if (producer !== undefined) links.push({ context: producer, attributes: { [TRACECARRIER_ATTRIBUTES.linkReason]: 'producer' } });
+    parent = relationship === 'parent' ? read.context : trace.deleteSpan(read.context);
+  }
+  const ambient = validSpanContext(active);
+  if (ambient !== undefined) links.push({ context: ambient, attributes: { [TRACECARRIER_ATTRIBUTES.linkReason]: 'ambient' } });
+  const attributes = messageAttributes('process', facts, identity);
+  attributes[TRACECARRIER_ATTRIBUTES.carrier] = read.carrier;
+  const span = tracer.startSpan(`process ${facts.topic}`, { kind: SpanKind.CONSUMER, attributes, links }, parent);
+  return { span, context: trace.setSpan(parent, span) };
+}
+
+/** A link to one message of a batch, with that message's own coordinates as link attributes. */
+export function messageLink(read: IncomingRead<MessageValue>, facts: MessageFacts): Link | undefined {
+  const producer = read.hasRemoteParent ? validSpanContext(read.context) : undefined;
+  if (producer === undefined) return undefined;
+  const attributes: Attributes = { [ATTR_MESSAGING_DESTINATION_NAME]: facts.topic };
+  if (facts.partition !== undefined) attributes[ATTR_MESSAGING_DESTINATION_PARTITION_ID] = String(facts.partition);
+  if (facts.offset !== undefined) attributes[ATTR_MESSAGING_KAFKA_OFFSET] = Number(facts.offset);
+  return { context: producer, attributes };
+}
+
+/** Starts the CONSUMER `process <topic>` span of a whole batch, linked to each message's producer. */
+export function startBatchProcessSpan(
+  tracer: Tracer,
+  batch: { readonly topic: string; readonly partition: number; readonly count: number },
+  links: Link[],
+  identity: ClientIdentity,
+  active: Context,
+): ActiveSpan {
+  const ambient = validSpanContext(active);
+  if (ambient !== undefined) links.push({ context: ambient, attributes: { [TRACECARRIER_ATTRIBUTES.linkReason]: 'ambient' } });
+  const attributes: Attributes = {
+    [ATTR_MESSAGING_SYSTEM]: MESSAGING_SYSTEM_VALUE_KAFKA,
+    [ATTR_MESSAGING_OPERATION_NAME]: 'process',
+    [ATTR_MESSAGING_OPERATION_TYPE]: MESSAGING_OPERATION_TYPE_VALUE_PROCESS,
+    [ATTR_MESSAGING_DESTINATION_NAME]: batch.topic,
+    [ATTR_MESSAGING_DESTINATION_PARTITION_ID]: String(batch.partition),
+    [ATTR_MESSAGING_BATCH_MESSAGE_COUNT]: batch.count,
+  };
+  if (identity.groupId !== undefined) attributes[ATTR_MESSAGING_CONSUMER_GROUP_NAME] = identity.groupId;
+  identityAttributes(attributes, identity);
+  const span = tracer.startSpan(`process ${batch.topic}`, { kind: SpanKind.CONSUMER, attributes, links }, ROOT_CONTEXT);
+  return { span, context: trace.setSpan(ROOT_CONTEXT, span) };
+}
+
+/** The `error.type` of an error: its class name (e.g. `KafkaJSNumberOfRetriesExceeded`), else `_OTHER`. */
+export function errorType(error: unknown): string {
+  if (error instanceof Error) return error.name !== 'Error' ? error.name : error.constructor.name;
+  return '_OTHER';
+}
+
+/** Records `error` on `span` (exception event, ERROR status, `error.type`) and ends it. */
+export function endSpanWithError(span: Span, error: unknown): void {
+  span.recordException(error instanceof Error ? error : String(error));
+  span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+  span.setAttribute(ATTR_ERROR_TYPE, errorType(error));
+  span.end();
+}

@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# A real Apache Kafka broker for the test suite: fetched from Maven Central, cached, run in KRaft
+# mode (one combined broker+controller) on 127.0.0.1 with non-default ports.
+#
+#   scripts/kafka.sh fetch            resolve the broker's jars into the cache
+#   scripts/kafka.sh start            format storage, start, wait until it serves
+#   scripts/kafka.sh stop             stop it (idempotent)
+#   scripts/kafka.sh run -- CMD...    start, run CMD with KAFKA_BROKERS set, always stop; exits with CMD's code
+#
+# Environment: KAFKA_VERSION (default 3.9.1), KAFKA_PORT (39092), KAFKA_CONTROLLER_PORT (39093),
+# TRACECARRIER_CACHE (default ~/.cache/tracecarrier), KAFKA_STATE (default .kafka in the repo).
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")/.." && pwd)
+version=${KAFKA_VERSION:-3.9.1}
+port=${KAFKA_PORT:-39092}
+cport=${KAFKA_CONTROLLER_PORT:-39093}
+cache=${TRACECARRIER_CACHE:-$HOME/.cache/tracecarrier}/kafka-$version
+state=${KAFKA_STATE:-$here/.kafka}
+pidfile=$state/kafka.pid
+
+log() { echo "[kafka] $*" >&2; }
+
+fetch() {
+  if [ -f "$cache/.complete" ]; then return 0; fi
+  command -v mvn >/dev/null || { log "mvn is required to fetch Kafka from Maven Central"; exit 1; }
+  command -v java >/dev/null || { log "java (17+) is required to run Kafka"; exit 1; }
+  mkdir -p "$cache"
+  local pom="$cache/pom.xml"
+  cat >"$pom" <<POM
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>dev.tracecarrier</groupId><artifactId>test-broker</artifactId><version>0</version>
+  <packaging>pom</packaging>
+  <dependencies>
+    <dependency><groupId>org.apache.kafka</groupId><artifactId>kafka_2.13</artifactId><version>$version</version></dependency>
+    <dependency><groupId>org.slf4j</groupId><artifactId>slf4j-reload4j</artifactId><version>1.7.36</version></dependency>
+  </dependencies>
+</project>
+POM
+  log "resolving org.apache.kafka:kafka_2.13:$version from Maven Central"
+  mvn -q -B -f "$pom" dependency:copy-dependencies -DoutputDirectory="$cache/libs" -DincludeScope=runtime
+  touch "$cache/.complete"
+}
+
+running() { [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; }
+
+serving() { (exec 3<>/dev/tcp/127.0.0.1/"$port") 2>/dev/null; }
+
+start() {
+  fetch
+  if running; then log "already running (pid $(cat "$pidfile"))"; return 0; fi
+  rm -rf "$state"; mkdir -p "$state/data"
+  cat >"$state/server.properties" <<PROPS
+process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@127.0.0.1:$cport
+listeners=PLAINTEXT://127.0.0.1:$port,CONTROLLER://127.0.0.1:$cport
+advertised.listeners=PLAINTEXT://127.0.0.1:$port
+controller.listener.names=CONTROLLER
+inter.broker.listener.name=PLAINTEXT
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+log.dirs=$state/data
+num.partitions=1
+auto.create.topics.enable=true
+offsets.topic.replication.factor=1
+offsets.topic.num.partitions=3
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+transaction.state.log.num.partitions=3
+group.initial.rebalance.delay.ms=0
+PROPS
+  cat >"$state/log4j.properties" <<L4J
+log4j.rootLogger=WARN, file
+log4j.appender.file=org.apache.log4j.FileAppender
+log4j.appender.file.File=$state/server.log
+log4j.appender.file.layout=org.apache.log4j.PatternLayout
+log4j.appender.file.layout.ConversionPattern=[%d] %p %m (%c)%n
+log4j.logger.kafka.server.KafkaServer=INFO
+log4j.logger.kafka.server.BrokerServer=INFO
+log4j.logger.kafka.server.KafkaRaftServer=INFO
+L4J
+  local cp="$cache/libs/*"
+  local jvm=(-Xms256m -Xmx1g -XX:+UseG1GC -Djava.awt.headless=true "-Dlog4j.configuration=file:$state/log4j.properties")
+  local cluster
+  cluster=$(java -cp "$cp" "${jvm[@]}" kafka.tools.StorageTool random-uuid)
+  java -cp "$cp" "${jvm[@]}" kafka.tools.StorageTool format -t "$cluster" -c "$state/server.properties" >"$state/format.log" 2>&1 \
+    || { cat "$state/format.log" >&2; exit 1; }
+  log "starting Kafka $version on 127.0.0.1:$port"
+  nohup java -cp "$cp" "${jvm[@]}" kafka.Kafka "$state/server.properties" >"$state/stdout.log" 2>&1 &
+  echo $! >"$pidfile"
+  local deadline=$((SECONDS + ${KAFKA_START_TIMEOUT:-120}))
+  until serving && grep -q "Kafka Server started" "$state/server.log" 2>/dev/null; do
+    if ! running; then log "broker exited during start-up"; tail -50 "$state/stdout.log" "$state/server.log" >&2 || true; exit 1; fi
+    if [ $SECONDS -ge $deadline ]; then log "broker did not start in time"; stop; exit 1; fi
+    sleep 0.5
+  done
+  log "serving on 127.0.0.1:$port"
+}
+
+stop() {
+  if running; then
+    local pid; pid=$(cat "$pidfile")
+    log "stopping (pid $pid)"
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+    kill -9 "$pid" 2>/dev/null || true
+  fi
+  rm -f "$pidfile"
+}
+
+case "${1:-}" in
+  fetch) fetch ;;
+  start) start ;;
+  stop) stop ;;
+  run)
+    shift; [ "${1:-}" = "--" ] && shift
+    trap stop EXIT INT TERM
+    start
+    set +e
+    KAFKA_BROKERS="127.0.0.1:$port" "$@"
+    code=$?
+    exit $code
+    ;;
+  *) echo "usage: $0 fetch|start|stop|run -- CMD..." >&2; exit 2 ;;
+esac
