@@ -14,6 +14,8 @@ import { diag } from '@opentelemetry/api';
  * - `hook-error`: a user hook (attribute hook) threw; the error is swallowed, the message goes on.
  * - `field-skipped`: a propagation field could not be written in the chosen carrier (e.g. a name that is
  *   not a valid CloudEvents attribute name).
+ * - `internal-error`: tracecarrier itself failed on a message; the message is handed to the
+ *   application without tracing rather than lost. Please report it.
  */
 export type DiagnosticCode =
   | 'invalid-context'
@@ -22,7 +24,8 @@ export type DiagnosticCode =
   | 'invalid-envelope'
   | 'unsupported-envelope-version'
   | 'hook-error'
-  | 'field-skipped';
+  | 'field-skipped'
+  | 'internal-error';
 
 /** One reported problem, with where it happened when known. */
 export interface Diagnostic {

@@ -55,3 +55,4 @@ export type { ConsumerRuntime, InstrumentationScope, ProducerRuntime } from './r
 export { beginProcess, prepareSend, receiveMessage } from './pipeline.js';
 export type { PreparedSend, ReceivedMessage } from './pipeline.js';
 export * as semconv from './semconv.js';
+export { CONTENT_TYPE_HEADER, outgoingHeaderList, outgoingHeaderRecord } from './outgoing-headers.js';

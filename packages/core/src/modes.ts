@@ -1,4 +1,5 @@
 import { ROOT_CONTEXT, type Context, type TextMapPropagator } from '@opentelemetry/api';
+import { CLOUDEVENTS_CONTENT_TYPE } from './cloudevents-envelope.js';
 import type { DiagnosticSink } from './diagnostics.js';
 import { type EnvelopeCodec, type EnvelopeFormat, type EnvelopeLimits } from './envelope.js';
 import { headersGetter, type HeaderReadCarrier, type KafkaHeaders } from './headers-carrier.js';
@@ -41,9 +42,12 @@ export interface OutgoingCarrierConfig {
 
 /** What to send: propagation fields for the headers (if any) and the value to send. */
 export interface OutgoingCarry<V> {
+  /** Propagation fields to set as headers (`undefined` in `envelope` mode). */
   readonly headerFields: Readonly<Record<string, string>> | undefined;
   readonly value: V | Buffer;
   readonly enveloped: boolean;
+  /** The `content-type` header the value now needs (CloudEvents structured mode), if any. */
+  readonly contentType: string | undefined;
 }
 
 /**
@@ -60,7 +64,7 @@ export function carryOutgoing<V extends MessageValue>(
 ): OutgoingCarry<V> {
   const fields = contextToFields(context, config.propagator);
   const tombstone = value === null || value === undefined;
-  if (config.mode === 'headers' || tombstone) return { headerFields: fields, value, enveloped: false };
+  if (config.mode === 'headers' || tombstone) return { headerFields: fields, value, enveloped: false, contentType: undefined };
   let payload: Uint8Array = typeof value === 'string' ? Buffer.from(value, 'utf8') : (value as Uint8Array);
   for (const reader of config.readers) {
     if (!reader.detect(payload)) continue;
@@ -69,7 +73,12 @@ export function carryOutgoing<V extends MessageValue>(
     break;
   }
   const wrapped = config.codec.encode(payload, fields, { topic }, sink);
-  return { headerFields: config.mode === 'both' ? fields : undefined, value: wrapped, enveloped: true };
+  return {
+    headerFields: config.mode === 'both' ? fields : undefined,
+    value: wrapped,
+    enveloped: true,
+    contentType: config.codec.format === 'cloudevents' ? CLOUDEVENTS_CONTENT_TYPE : undefined,
+  };
 }
 
 /** The incoming side's settings, resolved from options. */

@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_ENVELOPE_LIMITS } from './envelope.js';
+import { jsonEnvelope } from './json-envelope.js';
+
+const FIELDS = { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01', tracestate: 'k=v' };
+const codec = jsonEnvelope();
+const info = { topic: 't' };
+
+function roundTrip(payload: Buffer) {
+  const wrapped = codec.encode(payload, FIELDS, info);
+  expect(codec.detect(wrapped)).toBe(true);
+  return { wrapped, read: codec.decode(wrapped, DEFAULT_ENVELOPE_LIMITS) };
+}
+
+describe('jsonEnvelope', () => {
+  it('embeds a JSON payload as JSON, readable by any JSON parser', () => {
+    const payload = Buffer.from('{"title":"Show HN","points":42}');
+    const { wrapped, read } = roundTrip(payload);
+    const parsed = JSON.parse(wrapped.toString());
+    expect(parsed).toEqual({ tracecarrier: 1, context: FIELDS, datalength: payload.length, data: { title: 'Show HN', points: 42 } });
+    expect(Object.keys(parsed).at(0)).toBe('tracecarrier');
+    expect(Object.keys(parsed).at(-1)).toBe('data');
+    expect(read).toMatchObject({ kind: 'envelope', format: 'json', fields: FIELDS });
+    expect(read.kind === 'envelope' && read.payload.equals(payload)).toBe(true);
+  });
+
+  it('gives back JSON payloads byte for byte, spacing and number formatting included', () => {
+    const payload = Buffer.from('{ "a" : 1.50 ,\n "b": [1e3, "\\u00e9"] }');
+    const { read } = roundTrip(payload);
+    expect(read.kind === 'envelope' && read.payload.toString()).toBe(payload.toString());
+  });
+
+  it('carries non-JSON bytes as base64', () => {
+    const payload = Buffer.from([0, 1, 2, 0xff, 0xfe]);
+    const { wrapped, read } = roundTrip(payload);
+    expect(JSON.parse(wrapped.toString()).data_base64).toBe(payload.toString('base64'));
+    expect(read.kind === 'envelope' && read.payload.equals(payload)).toBe(true);
+  });
+
+  it('carries text that is not JSON, and JSON with surrounding whitespace, as base64', () => {
+    for (const text of ['hello world', ' {"a":1}', '{"a":1}\n', '']) {
+      const { wrapped, read } = roundTrip(Buffer.from(text));
+      expect(JSON.parse(wrapped.toString())).toHaveProperty('data_base64');
+      expect(read.kind === 'envelope' && read.payload.toString()).toBe(text);
+    }
+  });
+
+  it('always uses base64 with payloadEncoding binary', () => {
+    const wrapped = jsonEnvelope({ payloadEncoding: 'binary' }).encode(Buffer.from('{"a":1}'), {}, info);
+    expect(JSON.parse(wrapped.toString())).toHaveProperty('data_base64');
+  });
+
+  it('reads envelopes from other writers: any member order, whitespace, no datalength', () => {
+    const foreign = Buffer.from(' {\n  "data": {"x": [1, 2]},\n  "context": {"traceparent": "tp"},\n  "tracecarrier": 1\n}\n');
+    expect(codec.detect(foreign)).toBe(false);
+    const read = codec.decode(foreign, DEFAULT_ENVELOPE_LIMITS);
+    expect(read).toMatchObject({ kind: 'envelope', fields: { traceparent: 'tp' } });
+    expect(read.kind === 'envelope' && JSON.parse(read.payload.toString())).toEqual({ x: [1, 2] });
+  });
+
+  it('reads a canonical envelope written with whitespace between members', () => {
+    const spaced = Buffer.from('{ "tracecarrier" : 1 , "context" : { "traceparent" : "tp" } , "datalength" : 7 , "data" : {"a":1} }');
+    const read = codec.decode(spaced, DEFAULT_ENVELOPE_LIMITS);
+    expect(read.kind === 'envelope' && read.payload.toString()).toBe('{"a":1}');
+  });
+
+  it('rejects a datalength that does not reach the closing brace (truncated or appended members)', () => {
+    const lying = Buffer.from('{"tracecarrier":1,"context":{},"datalength":3,"data":{"a":1}}');
+    const read = codec.decode(lying, DEFAULT_ENVELOPE_LIMITS);
+    // The general reader then parses the whole value and gives the data back.
+    expect(read.kind === 'envelope' && read.payload.toString()).toBe('{"a":1}');
+    const truncated = Buffer.from('{"tracecarrier":1,"context":{},"datalength":13,"data":{"a":{"b":1}}');
+    expect(codec.decode(truncated, DEFAULT_ENVELOPE_LIMITS).kind).toBe('invalid');
+  });
+
+  it.each([
+    ['broken JSON', '{"tracecarrier":1,"context":{', 'invalid-envelope'],
+    ['a context with a non-string value', '{"tracecarrier":1,"context":{"traceparent":5},"data":1}', 'invalid-envelope'],
+    ['both data and data_base64', '{"tracecarrier":1,"context":{},"data":1,"data_base64":"AA=="}', 'invalid-envelope'],
+    ['no payload member', '{"tracecarrier":1,"context":{}}', 'invalid-envelope'],
+    ['invalid base64', '{"tracecarrier":1,"context":{},"data_base64":"!!!"}', 'invalid-envelope'],
+    ['an unknown version', '{"tracecarrier":2,"context":{},"data":1}', 'unsupported-envelope-version'],
+    ['a version of the wrong type', '{"tracecarrier":"1","context":{},"data":1}', 'invalid-envelope'],
+  ])('reports %s without throwing', (_name, text, code) => {
+    const read = codec.decode(Buffer.from(text), DEFAULT_ENVELOPE_LIMITS);
+    expect(read).toMatchObject({ kind: 'invalid', code });
+  });
+
+  it('does not let __proto__ keys in the context pollute prototypes', () => {
+    const read = codec.decode(Buffer.from('{"tracecarrier":1,"context":{"__proto__":{"polluted":"yes"}},"data":1}'), DEFAULT_ENVELOPE_LIMITS);
+    expect(read.kind).toBe('invalid');
+    const ok = codec.decode(Buffer.from('{"tracecarrier":1,"context":{"__proto__":"x","traceparent":"tp"},"datalength":1,"data":1}'), DEFAULT_ENVELOPE_LIMITS);
+    expect(ok.kind === 'envelope' && ok.fields.traceparent).toBe('tp');
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('refuses envelopes above maxEnvelopeBytes before parsing them', () => {
+    const wrapped = codec.encode(Buffer.from('{"a":1}'), FIELDS, info);
+    expect(codec.decode(wrapped, { ...DEFAULT_ENVELOPE_LIMITS, maxEnvelopeBytes: 10 })).toMatchObject({ kind: 'invalid' });
+  });
+
+  it('does not detect ordinary JSON or bytes as an envelope', () => {
+    for (const text of ['{"title":"x"}', '[1,2]', 'tracecarrier', '', '{"data":1,"tracecarrier":1}']) expect(codec.detect(Buffer.from(text))).toBe(false);
+  });
+
+  it('survives deeply nested data', () => {
+    const deep = '['.repeat(100_000) + ']'.repeat(100_000);
+    const text = `{"tracecarrier":1,"context":{},"data":${deep}}`;
+    const read = codec.decode(Buffer.from(text), DEFAULT_ENVELOPE_LIMITS);
+    expect(['envelope', 'invalid']).toContain(read.kind);
+    const { read: roundTripped } = roundTrip(Buffer.from(deep));
+    expect(roundTripped.kind === 'envelope' && roundTripped.payload.length).toBe(deep.length);
+  });
+});

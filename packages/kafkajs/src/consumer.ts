@@ -1,0 +1,168 @@
+import { context as otelContext, type Link } from '@opentelemetry/api';
+import type { Consumer, ConsumerRunConfig, EachBatchPayload, EachMessagePayload, KafkaMessage } from 'kafkajs';
+import {
+  beginProcess,
+  endSpanWithError,
+  messageLink,
+  receiveMessage,
+  resolveConsumerOptions,
+  startBatchProcessSpan,
+  type ClientIdentity,
+  type ConsumerOptions,
+  type ConsumerRuntime,
+  type MessageFacts,
+  type ReceivedMessage,
+} from '@tracecarrier/core';
+import { identityOf, splitIdentity, type ClientIdentityOptions } from './identity.js';
+import { INSTRUMENTATION_SCOPE } from './version.js';
+
+/** What a `consumerHook` receives: where the message came from and the message as the handler sees it. */
+export interface ConsumerHookInfo {
+  readonly topic: string;
+  readonly partition: number;
+  readonly message: KafkaMessage;
+}
+
+/** Options of {@link traceConsumer}. */
+export interface KafkajsConsumerOptions extends ConsumerOptions<ConsumerHookInfo>, ClientIdentityOptions {
+  /** `messaging.consumer.group.name`; `TracedKafka.consumer` fills it from the consumer's `groupId`. */
+  readonly groupId?: string;
+}
+
+/** The `eachBatch` payload of a traced consumer: kafkajs's, plus {@link TracedEachBatchPayload.processMessage}. */
+export interface TracedEachBatchPayload extends EachBatchPayload {
+  /**
+   * Runs `fn` for one message of the batch under that message's own `process` span (child of its
+   * producer span, linked to the batch span), so the spans `fn` creates belong to that message's
+   * trace. Errors from `fn` are recorded on the span and rethrown unchanged.
+   */
+  processMessage<T>(message: KafkaMessage, fn: () => T | Promise<T>): Promise<T>;
+}
+
+/** `consumer.run` configuration of a traced consumer; `eachBatch` gets a {@link TracedEachBatchPayload}. */
+export interface TracedConsumerRunConfig extends Omit<ConsumerRunConfig, 'eachBatch'> {
+  eachBatch?: (payload: TracedEachBatchPayload) => Promise<void>;
+}
+
+/** A kafkajs `Consumer` whose `run` traces each message (or batch). */
+export interface TracedConsumer extends Omit<Consumer, 'run'> {
+  run(config?: TracedConsumerRunConfig): Promise<void>;
+}
+
+/**
+ * Wraps a kafkajs consumer: `run({ eachMessage })` gives each message a CONSUMER `process` span
+ * whose context is active in the handler; `run({ eachBatch })` gives the batch a span linked to every
+ * message's producer and a `processMessage` helper for per-message spans. Envelopes are unwrapped
+ * before the handler sees the message. Everything else is the original consumer.
+ *
+ * @example
+ * ```ts
+ * const consumer = traceConsumer(kafka.consumer({ groupId: 'billing' }), { groupId: 'billing' });
+ * await consumer.run({ eachMessage: async ({ message }) => handle(message) });
+ * ```
+ */
+export function traceConsumer(consumer: Consumer, options?: KafkajsConsumerOptions): TracedConsumer {
+  const { identity: identityOptions, rest } = splitIdentity(options);
+  const { groupId, ...coreOptions } = rest ?? {};
+  const runtime = resolveConsumerOptions<ConsumerHookInfo>(coreOptions, INSTRUMENTATION_SCOPE);
+  const identity = identityOf(identityOptions, groupId);
+  return {
+    ...consumer,
+    run(config?: TracedConsumerRunConfig): Promise<void> {
+      if (config === undefined) return consumer.run();
+      const { eachMessage, eachBatch, ...rest } = config;
+      const wrapped: ConsumerRunConfig = { ...rest };
+      if (eachMessage !== undefined) wrapped.eachMessage = (payload) => processEachMessage(runtime, identity, eachMessage, payload);
+      if (eachBatch !== undefined) wrapped.eachBatch = (payload) => processEachBatch(runtime, identity, eachBatch, payload);
+      return consumer.run(wrapped);
+    },
+  };
+}
+
+function factsOf(topic: string, partition: number, message: KafkaMessage): MessageFacts {
+  return { topic, partition, offset: message.offset, key: message.key, value: message.value };
+}
+
+/** The message as the handler sees it: the same object unless the value was unwrapped. */
+function handedMessage(message: KafkaMessage, received: ReceivedMessage<Buffer | null>): KafkaMessage {
+  return received.read.value === message.value ? message : { ...message, value: received.read.value };
+}
+
+function receive(runtime: ConsumerRuntime<ConsumerHookInfo>, topic: string, partition: number, message: KafkaMessage): ReceivedMessage<Buffer | null> {
+  return receiveMessage(runtime, message.headers, message.value, { topic, partition, offset: message.offset });
+}
+
+async function processEachMessage(
+  runtime: ConsumerRuntime<ConsumerHookInfo>,
+  identity: ClientIdentity,
+  handler: NonNullable<ConsumerRunConfig['eachMessage']>,
+  payload: EachMessagePayload,
+): Promise<void> {
+  const { topic, partition, message } = payload;
+  let started;
+  let handed = payload;
+  try {
+    const received = receive(runtime, topic, partition, message);
+    const handedMsg = handedMessage(message, received);
+    if (handedMsg !== message) handed = { ...payload, message: handedMsg };
+    started = beginProcess(runtime, received, factsOf(topic, partition, message), identity, otelContext.active(), { topic, partition, message: handedMsg });
+  } catch (error) {
+    // A bug of ours must not lose the message: hand it over untraced.
+    runtime.sink({ topic, partition, offset: message.offset })('internal-error', 'tracing this message failed', { cause: error });
+    return handler(payload);
+  }
+  const { span, context } = started;
+  try {
+    await otelContext.with(context, () => handler(handed));
+    span.end();
+  } catch (error) {
+    endSpanWithError(span, error);
+    throw error;
+  }
+}
+
+async function processEachBatch(
+  runtime: ConsumerRuntime<ConsumerHookInfo>,
+  identity: ClientIdentity,
+  handler: (payload: TracedEachBatchPayload) => Promise<void>,
+  payload: EachBatchPayload,
+): Promise<void> {
+  const { batch } = payload;
+  const { topic, partition } = batch;
+  const entries = new Map<KafkaMessage, { original: KafkaMessage; received: ReceivedMessage<Buffer | null> }>();
+  const links: Link[] = [];
+  let changed = false;
+  const messages = batch.messages.map((message) => {
+    const received = receive(runtime, topic, partition, message);
+    const handed = handedMessage(message, received);
+    if (handed !== message) changed = true;
+    entries.set(handed, { original: message, received });
+    const link = messageLink(received.read, factsOf(topic, partition, message));
+    if (link !== undefined) links.push(link);
+    return handed;
+  });
+  // Keep the Batch's methods (firstOffset, offsetLag…) while showing unwrapped messages.
+  const tracedBatch: typeof batch = changed ? Object.assign(Object.create(batch) as typeof batch, { messages }) : batch;
+  const { span, context } = startBatchProcessSpan(runtime.tracer, { topic, partition, count: messages.length }, links, identity, otelContext.active());
+  const processMessage = async <T>(message: KafkaMessage, fn: () => T | Promise<T>): Promise<T> => {
+    const entry = entries.get(message);
+    const received = entry?.received ?? receive(runtime, topic, partition, message);
+    const original = entry?.original ?? message;
+    const started = beginProcess(runtime, received, factsOf(topic, partition, original), identity, otelContext.active(), { topic, partition, message });
+    try {
+      const result = await otelContext.with(started.context, fn);
+      started.span.end();
+      return result;
+    } catch (error) {
+      endSpanWithError(started.span, error);
+      throw error;
+    }
+  };
+  try {
+    await otelContext.with(context, () => handler({ ...payload, batch: tracedBatch, processMessage }));
+    span.end();
+  } catch (error) {
+    endSpanWithError(span, error);
+    throw error;
+  }
+}

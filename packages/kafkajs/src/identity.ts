@@ -1,0 +1,33 @@
+import type { ClientIdentity } from '@tracecarrier/core';
+
+/** Where a wrapped client talks to, for `messaging.client.id`, `server.address` and `server.port`. */
+export interface ClientIdentityOptions {
+  /** `messaging.client.id`; `TracedKafka` fills it from the kafkajs `clientId`. */
+  readonly clientId?: string;
+  /** Bootstrap brokers (`host:port`); the first gives `server.address`/`server.port`. */
+  readonly brokers?: readonly string[];
+}
+
+/** Builds the span identity from the options a wrapper was given. */
+export function identityOf(options: ClientIdentityOptions | undefined, groupId?: string): ClientIdentity {
+  const first = options?.brokers?.[0];
+  let serverAddress: string | undefined;
+  let serverPort: number | undefined;
+  if (first !== undefined) {
+    const colon = first.lastIndexOf(':');
+    const port = colon > 0 ? Number(first.slice(colon + 1)) : Number.NaN;
+    serverAddress = Number.isInteger(port) ? first.slice(0, colon).replace(/^\[(.*)\]$/, '$1') : first;
+    serverPort = Number.isInteger(port) ? port : undefined;
+  }
+  return { clientId: options?.clientId, serverAddress, serverPort, groupId };
+}
+
+/** Splits binding-only identity options from the core options (core rejects unknown keys). */
+export function splitIdentity<T extends ClientIdentityOptions>(options: T | undefined): { identity: ClientIdentityOptions; rest: Omit<T, 'clientId' | 'brokers'> | undefined } {
+  if (options === undefined) return { identity: {}, rest: undefined };
+  const { clientId, brokers, ...rest } = options;
+  return {
+    identity: { ...(clientId === undefined ? {} : { clientId }), ...(brokers === undefined ? {} : { brokers }) },
+    rest,
+  };
+}

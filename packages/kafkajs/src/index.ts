@@ -1,0 +1,27 @@
+/**
+ * `@tracecarrier/kafkajs`: OpenTelemetry trace context through Kafka for kafkajs, with explicit
+ * wrappers that keep kafkajs's API and types.
+ * @packageDocumentation
+ */
+export { TracedKafka } from './traced-kafka.js';
+export type { TracedKafkaOptions } from './traced-kafka.js';
+export { traceProducer } from './producer.js';
+export type { KafkajsProducerOptions, ProducerHookInfo } from './producer.js';
+export { traceConsumer } from './consumer.js';
+export type { ConsumerHookInfo, KafkajsConsumerOptions, TracedConsumer, TracedConsumerRunConfig, TracedEachBatchPayload } from './consumer.js';
+export { createMessageCarrier } from './manual.js';
+export type { ExtractedMessage, MessageCarrier, MessageCarrierOptions } from './manual.js';
+export type { ClientIdentityOptions } from './identity.js';
+export { INSTRUMENTATION_SCOPE } from './version.js';
+export { TracecarrierError } from '@tracecarrier/core';
+export type {
+  ConsumerMode,
+  Diagnostic,
+  DiagnosticCode,
+  DiagnosticHook,
+  EnvelopeFormat,
+  EnvelopeOptions,
+  PayloadEncoding,
+  ProducerMode,
+  Relationship,
+} from '@tracecarrier/core';

@@ -1,0 +1,133 @@
+import { context as otelContext, trace, type Context, type Link, type Span } from '@opentelemetry/api';
+import type { Message, Producer, ProducerBatch, ProducerRecord, RecordMetadata, Transaction } from 'kafkajs';
+import {
+  endSpanWithError,
+  prepareSend,
+  resolveProducerOptions,
+  semconv,
+  startBatchSendSpan,
+  type ClientIdentity,
+  type ProducerOptions,
+  type ProducerRuntime,
+} from '@tracecarrier/core';
+import { identityOf, splitIdentity, type ClientIdentityOptions } from './identity.js';
+import { carriedMessage, outgoingFacts } from './message.js';
+import { INSTRUMENTATION_SCOPE } from './version.js';
+
+/** What a `producerHook` receives: the topic and the caller's message, as given to `send`. */
+export interface ProducerHookInfo {
+  readonly topic: string;
+  readonly message: Message;
+}
+
+/** Options of {@link traceProducer}. Every field is optional; defaults are in each field's docs. */
+export interface KafkajsProducerOptions extends ProducerOptions<ProducerHookInfo>, ClientIdentityOptions {}
+
+type SendFn = (record: ProducerRecord) => Promise<RecordMetadata[]>;
+type SendBatchFn = (batch: ProducerBatch) => Promise<RecordMetadata[]>;
+
+/**
+ * Wraps a kafkajs producer so every message it sends carries its producer span's context. The
+ * result is a kafkajs `Producer` (same methods and types); `send`, `sendBatch` and transactions'
+ * `send`/`sendBatch` are traced, everything else is the original producer's. Options are validated
+ * here: a wrong option throws a `TracecarrierError` naming it.
+ *
+ * @example
+ * ```ts
+ * const producer = traceProducer(kafka.producer(), { mode: 'headers' });
+ * await producer.send({ topic: 'orders', messages: [{ value: JSON.stringify(order) }] });
+ * ```
+ */
+export function traceProducer(producer: Producer, options?: KafkajsProducerOptions): Producer {
+  const { identity: identityOptions, rest } = splitIdentity(options);
+  const runtime = resolveProducerOptions<ProducerHookInfo>(rest, INSTRUMENTATION_SCOPE);
+  const identity = identityOf(identityOptions);
+  const send = (inner: SendFn): SendFn => (record) => tracedSend(runtime, identity, inner, record);
+  const sendBatch = (inner: SendBatchFn): SendBatchFn => (batch) => tracedSendBatch(runtime, identity, inner, batch);
+  return {
+    ...producer,
+    send: send((record) => producer.send(record)),
+    sendBatch: sendBatch((batch) => producer.sendBatch(batch)),
+    async transaction(): Promise<Transaction> {
+      const transaction = await producer.transaction();
+      return {
+        ...transaction,
+        send: send((record) => transaction.send(record)),
+        sendBatch: sendBatch((batch) => transaction.sendBatch(batch)),
+      };
+    },
+  };
+}
+
+async function tracedSend(runtime: ProducerRuntime<ProducerHookInfo>, identity: ClientIdentity, inner: SendFn, record: ProducerRecord): Promise<RecordMetadata[]> {
+  const messages = record?.messages;
+  if (!Array.isArray(messages) || messages.length === 0) return inner(record);
+  const parent = otelContext.active();
+  if (messages.length > 1) {
+    const { batch, send } = carryBatch(runtime, identity, [{ topic: record.topic, messages }], parent);
+    return finishBatch(send, () => inner({ ...record, messages: batch[0] ?? [] }));
+  }
+  const message = messages[0] as Message;
+  const { span, carry } = prepareSend(runtime, 'send', outgoingFacts(record.topic, message), identity, parent, { topic: record.topic, message });
+  try {
+    const sent = carriedMessage(message, carry, runtime.ownedHeaders());
+    const result = await otelContext.with(trace.setSpan(parent, span), () => inner({ ...record, messages: [sent] }));
+    const metadata = result[0];
+    if (metadata !== undefined) {
+      span.setAttribute(semconv.ATTR_MESSAGING_DESTINATION_PARTITION_ID, String(metadata.partition));
+      const offset = metadata.baseOffset ?? metadata.offset;
+      if (offset !== undefined) span.setAttribute(semconv.ATTR_MESSAGING_KAFKA_OFFSET, Number(offset));
+    }
+    span.end();
+    return result;
+  } catch (error) {
+    endSpanWithError(span, error);
+    throw error;
+  }
+}
+
+async function tracedSendBatch(runtime: ProducerRuntime<ProducerHookInfo>, identity: ClientIdentity, inner: SendBatchFn, batch: ProducerBatch): Promise<RecordMetadata[]> {
+  const topicMessages = batch?.topicMessages;
+  if (!Array.isArray(topicMessages) || topicMessages.every((entry) => (entry?.messages?.length ?? 0) === 0)) return inner(batch);
+  const parent = otelContext.active();
+  const carried = carryBatch(runtime, identity, topicMessages, parent);
+  return finishBatch(carried.send, () =>
+    inner({ ...batch, topicMessages: topicMessages.map((entry, i) => ({ ...entry, messages: carried.batch[i] ?? [] })) }),
+  );
+}
+
+/**
+ * The batch structure of the messaging conventions: one `create` span per message (its context is
+ * the one injected; ended once the message is built) and one `send` span linking them all.
+ */
+function carryBatch(
+  runtime: ProducerRuntime<ProducerHookInfo>,
+  identity: ClientIdentity,
+  topicMessages: ReadonlyArray<{ topic: string; messages: Message[] }>,
+  parent: Context,
+): { batch: Message[][]; send: Span } {
+  const owned = runtime.ownedHeaders();
+  const links: Link[] = [];
+  const topics: string[] = [];
+  const batch = topicMessages.map(({ topic, messages }) =>
+    messages.map((message) => {
+      const { span, carry } = prepareSend(runtime, 'create', outgoingFacts(topic, message), identity, parent, { topic, message });
+      links.push({ context: span.spanContext() });
+      topics.push(topic);
+      span.end();
+      return carriedMessage(message, carry, owned);
+    }),
+  );
+  return { batch, send: startBatchSendSpan(runtime.tracer, topics, links, identity, parent) };
+}
+
+async function finishBatch(span: Span, run: () => Promise<RecordMetadata[]>): Promise<RecordMetadata[]> {
+  try {
+    const result = await run();
+    span.end();
+    return result;
+  } catch (error) {
+    endSpanWithError(span, error);
+    throw error;
+  }
+}
