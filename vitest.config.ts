@@ -5,6 +5,8 @@ export default defineConfig({
   resolve: { conditions: ['tracecarrier-source'] },
   ssr: { resolve: { conditions: ['tracecarrier-source'] } },
   test: {
+    // One broker on two cores: test files run one at a time.
+    fileParallelism: false,
     projects: [
       {
         extends: true,
@@ -18,8 +20,6 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 60_000,
           hookTimeout: 60_000,
-          // One broker on two cores: suites run one file at a time.
-          fileParallelism: false,
         },
       },
     ],

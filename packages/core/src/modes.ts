@@ -2,8 +2,8 @@ import { ROOT_CONTEXT, type Context, type TextMapPropagator } from '@opentelemet
 import { CLOUDEVENTS_CONTENT_TYPE } from './cloudevents-envelope.js';
 import type { DiagnosticSink } from './diagnostics.js';
 import { type EnvelopeCodec, type EnvelopeFormat, type EnvelopeLimits } from './envelope.js';
-import { headersGetter, type HeaderReadCarrier, type KafkaHeaders } from './headers-carrier.js';
-import { contextToFields, extractFrom, fieldsGetter, hasValidSpanContext } from './propagation.js';
+import { headerKeys, headersGetter, type HeaderReadCarrier, type KafkaHeaders } from './headers-carrier.js';
+import { contextToFields, extractFrom, fieldsGetter, hasValidSpanContext, reportMissingContext } from './propagation.js';
 
 /**
  * Where a producer writes the context.
@@ -116,9 +116,13 @@ export function readIncoming<V extends MessageValue>(
   let context: Context = ROOT_CONTEXT;
   let carrier: ContextCarrier = 'none';
   if (config.mode !== 'envelope' && headers !== undefined && headers !== null) {
-    const readCarrier: HeaderReadCarrier = sink === undefined ? { headers } : { headers, sink };
+    // A header already reported (not UTF-8, conflicting) is not reported a second time as invalid-context.
+    let reported = false;
+    const readCarrier: HeaderReadCarrier =
+      sink === undefined ? { headers } : { headers, sink: (code, message, detail) => ((reported = true), sink(code, message, detail)) };
     context = extractFrom(ROOT_CONTEXT, readCarrier, headersGetter, config.propagator, sink);
     if (hasValidSpanContext(context)) carrier = 'headers';
+    else if (!reported) reportMissingContext(context, headerKeys(headers), config.propagator, sink);
   }
   if (config.mode === 'headers' || value === null || value === undefined || typeof value === 'string') {
     return { context, hasRemoteParent: carrier !== 'none', value, carrier, envelope: undefined };
@@ -135,6 +139,7 @@ export function readIncoming<V extends MessageValue>(
     if (carrier === 'none') {
       const fromEnvelope = extractFrom(context, read.fields, fieldsGetter, config.propagator, sink);
       if (hasValidSpanContext(fromEnvelope)) carrier = 'envelope';
+      else reportMissingContext(fromEnvelope, Object.keys(read.fields), config.propagator, sink);
       context = fromEnvelope;
     }
     return { context, hasRemoteParent: carrier !== 'none', value: read.payload, carrier, envelope: reader.format };

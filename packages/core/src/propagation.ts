@@ -32,9 +32,8 @@ export function propagatorFields(propagator: TextMapPropagator | undefined): str
 const CONTEXT_FREE_FIELDS = new Set(['baggage', 'tracestate']);
 
 /**
- * Extracts a context from any carrier and reports `invalid-context` when propagation fields that
- * should carry a span context were present but none valid came out. Never throws: a throwing
- * propagator is reported too, and the base context is returned.
+ * Extracts a context from any carrier. Never throws: a throwing propagator is reported as
+ * `invalid-context` and the base context is returned.
  */
 export function extractFrom<C>(
   base: Context,
@@ -43,24 +42,31 @@ export function extractFrom<C>(
   propagator: TextMapPropagator | undefined,
   sink: DiagnosticSink | undefined,
 ): Context {
-  let extracted: Context;
   try {
-    extracted = propagator === undefined ? propagation.extract(base, carrier, getter) : propagator.extract(base, carrier, getter);
+    return propagator === undefined ? propagation.extract(base, carrier, getter) : propagator.extract(base, carrier, getter);
   } catch (error) {
     sink?.('invalid-context', 'the propagator threw while extracting', { cause: error });
     return base;
   }
-  if (sink !== undefined && !hasValidSpanContext(extracted)) {
-    for (const field of propagatorFields(propagator)) {
-      if (CONTEXT_FREE_FIELDS.has(field)) continue;
-      const value = getter.get(carrier, field);
-      if (value !== undefined && value !== '') {
-        sink('invalid-context', `"${field}" is present but holds no valid trace context; a new trace is started`, { field });
-        break;
-      }
-    }
+}
+
+/**
+ * Reports `invalid-context` when a propagation field that should carry a span context (any of the
+ * propagator's fields but `baggage` and `tracestate`) is among `presentKeys` yet `extracted` holds
+ * no valid span context: a malformed `traceparent`, all-zero ids, an empty or null value.
+ */
+export function reportMissingContext(
+  extracted: Context,
+  presentKeys: readonly string[],
+  propagator: TextMapPropagator | undefined,
+  sink: DiagnosticSink | undefined,
+): void {
+  if (sink === undefined || hasValidSpanContext(extracted)) return;
+  for (const field of propagatorFields(propagator)) {
+    if (CONTEXT_FREE_FIELDS.has(field) || !presentKeys.includes(field)) continue;
+    sink('invalid-context', `"${field}" is present but holds no valid trace context; a new trace is started`, { field });
+    return;
   }
-  return extracted;
 }
 
 /** True when `context` carries a valid remote or local span context. */
