@@ -4,6 +4,7 @@ import { Kafka, KafkaJSProtocolError, type Admin, type IHeaders, type KafkaMessa
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TracedKafka, createMessageCarrier, type Diagnostic } from '@tracecarrier/kafkajs';
 import { useKafkajsSuite } from './helpers/kafkajs-suite.js';
+import { validateEnvelope } from './helpers/envelope-schema.js';
 import { brokers, createTopics, kafkaConfig, randomTopic, waitFor, type Received } from './helpers/kafka.js';
 import { parentSpanId } from './helpers/otel.js';
 
@@ -131,6 +132,7 @@ describe('@tracecarrier/kafkajs against a real broker', () => {
     const send = await sendInSpan(producer, topic, STORY);
     await waitFor(() => values.length === 1, 'the message');
     const envelope = JSON.parse(values[0]!.toString());
+    expect(validateEnvelope(envelope), JSON.stringify(validateEnvelope.errors)).toBe(true);
     expect(envelope.context.traceparent).toBe(`00-${send.spanContext().traceId}-${send.spanContext().spanId}-01`);
     expect(envelope.data).toEqual(JSON.parse(STORY.toString()));
   });

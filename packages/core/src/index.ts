@@ -12,7 +12,7 @@ export { decodeHeaderValue, pickHeaderValue } from './header-value.js';
 export type { HeaderValue } from './header-value.js';
 export { headerKeys, headersGetter, readHeader, withHeaderListFields, withHeaderRecordFields } from './headers-carrier.js';
 export type { HeaderList, HeaderReadCarrier, HeaderRecord, KafkaHeaders } from './headers-carrier.js';
-export { contextToFields, extractFrom, fieldsGetter, hasValidSpanContext, propagatorFields, reportMissingContext } from './propagation.js';
+export { DEFAULT_PROPAGATOR, contextToFields, effectivePropagator, extractFrom, fieldsGetter, hasValidSpanContext, propagatorFields, reportMissingContext } from './propagation.js';
 export { DEFAULT_ENVELOPE_LIMITS, decodeBase64, embedsAsJson } from './envelope.js';
 export type { EnvelopeCodec, EnvelopeFormat, EnvelopeLimits, EnvelopeRead, EnvelopeWriteInfo, PayloadEncoding } from './envelope.js';
 export { JSON_ENVELOPE_FIELDS, JSON_ENVELOPE_VERSION, jsonEnvelope, jsonEnvelopeSchema } from './json-envelope.js';

@@ -112,3 +112,27 @@ describe('jsonEnvelope', () => {
     expect(roundTripped.kind === 'envelope' && roundTripped.payload.length).toBe(deep.length);
   });
 });
+
+describe('the JSON Schema of the envelope', async () => {
+  const { Ajv2020 } = await import('ajv/dist/2020.js');
+  const { readFileSync } = await import('node:fs');
+  const schema = JSON.parse(readFileSync(new URL('../envelope.schema.json', import.meta.url), 'utf8'));
+  const validate = new Ajv2020({ strict: true, strictRequired: false }).compile(schema);
+
+  it.each([
+    ['JSON', Buffer.from('{"a":[1,2,{"b":null}]}')],
+    ['a JSON string', Buffer.from('"text"')],
+    ['bytes', Buffer.from([0, 1, 0xff])],
+    ['text', Buffer.from('plain text')],
+  ])('accepts what the writer produces for %s', (_name, payload) => {
+    const envelope = JSON.parse(codec.encode(payload, FIELDS, info).toString());
+    expect(validate(envelope), JSON.stringify(validate.errors)).toBe(true);
+  });
+
+  it('rejects envelopes the reader rejects', () => {
+    for (const text of ['{"tracecarrier":2,"context":{},"data":1}', '{"tracecarrier":1,"context":{"a":1},"data":1}', '{"tracecarrier":1,"context":{}}']) {
+      expect(validate(JSON.parse(text))).toBe(false);
+      expect(codec.decode(Buffer.from(text), DEFAULT_ENVELOPE_LIMITS).kind).toBe('invalid');
+    }
+  });
+});

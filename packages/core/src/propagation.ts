@@ -1,12 +1,20 @@
 import { propagation, trace, type Context, type TextMapGetter, type TextMapPropagator } from '@opentelemetry/api';
+import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import type { DiagnosticSink } from './diagnostics.js';
 
 /**
- * The propagator in force: the one given in options, else the globally registered one (W3C trace
- * context and baggage by default; B3 or Jaeger if the application registered those).
+ * Used when the application registered no global propagator (the API's no-op one, whose field list
+ * is empty): W3C trace context and baggage, the OpenTelemetry SDK's own default. Without it a
+ * forgotten `propagation.setGlobalPropagator` would silently break every trace at Kafka.
  */
-export interface PropagatorSource {
-  readonly propagator: TextMapPropagator | undefined;
+export const DEFAULT_PROPAGATOR: TextMapPropagator = new CompositePropagator({
+  propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()],
+});
+
+/** The propagator in force: the configured one, else the global one, else {@link DEFAULT_PROPAGATOR}. */
+export function effectivePropagator(configured: TextMapPropagator | undefined): TextMapPropagator | undefined {
+  if (configured !== undefined) return configured;
+  return propagation.fields().length === 0 ? DEFAULT_PROPAGATOR : undefined;
 }
 
 const recordSetter = {
@@ -18,14 +26,16 @@ const recordSetter = {
 /** Serialises `context` into propagation fields (`traceparent`, `tracestate`, `baggage`, …). */
 export function contextToFields(context: Context, propagator: TextMapPropagator | undefined): Record<string, string> {
   const fields: Record<string, string> = Object.create(null);
-  if (propagator === undefined) propagation.inject(context, fields, recordSetter);
-  else propagator.inject(context, fields, recordSetter);
+  const effective = effectivePropagator(propagator);
+  if (effective === undefined) propagation.inject(context, fields, recordSetter);
+  else effective.inject(context, fields, recordSetter);
   return fields;
 }
 
 /** The header names the propagator reads and writes; the keys an injection owns. */
 export function propagatorFields(propagator: TextMapPropagator | undefined): string[] {
-  return propagator === undefined ? propagation.fields() : propagator.fields();
+  const effective = effectivePropagator(propagator);
+  return effective === undefined ? propagation.fields() : effective.fields();
 }
 
 // Fields that may legitimately arrive without a span context (baggage alone, a stray tracestate).
@@ -42,8 +52,9 @@ export function extractFrom<C>(
   propagator: TextMapPropagator | undefined,
   sink: DiagnosticSink | undefined,
 ): Context {
+  const effective = effectivePropagator(propagator);
   try {
-    return propagator === undefined ? propagation.extract(base, carrier, getter) : propagator.extract(base, carrier, getter);
+    return effective === undefined ? propagation.extract(base, carrier, getter) : effective.extract(base, carrier, getter);
   } catch (error) {
     sink?.('invalid-context', 'the propagator threw while extracting', { cause: error });
     return base;
