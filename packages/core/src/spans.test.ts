@@ -1,0 +1,78 @@
+import { ROOT_CONTEXT, SpanKind, propagation, trace } from '@opentelemetry/api';
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { describe, expect, it } from 'vitest';
+import type { IncomingRead } from './modes.js';
+import { endSpanWithError, errorType, startProcessSpan, type Relationship } from './spans.js';
+
+const exporter = new InMemorySpanExporter();
+const tracer = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }).getTracer('test');
+const producer = { traceId: 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', spanId: 'bbbbbbbbbbbbbbbb', traceFlags: 1, isRemote: true };
+const ambient = { traceId: 'cccccccccccccccccccccccccccccccc', spanId: 'dddddddddddddddd', traceFlags: 1 };
+const extracted = propagation.setBaggage(trace.setSpanContext(ROOT_CONTEXT, producer), propagation.createBaggage({ k: { value: 'v' } }));
+const read: IncomingRead<Buffer> = { context: extracted, hasRemoteParent: true, value: Buffer.from('x'), carrier: 'headers', envelope: undefined };
+const facts = { topic: 'orders', partition: 3, offset: '42', key: Buffer.from('k'), value: Buffer.from('x') };
+
+function process(relationship: Relationship, active = ROOT_CONTEXT) {
+  exporter.reset();
+  const started = startProcessSpan(tracer, read, facts, { groupId: 'g', clientId: 'c' }, relationship, active);
+  started.span.end();
+  return { span: exporter.getFinishedSpans()[0]!, context: started.context };
+}
+
+describe('startProcessSpan', () => {
+  it('parent: child of the producer span, linked to it, baggage kept', () => {
+    const { span, context } = process('parent');
+    expect(span.kind).toBe(SpanKind.CONSUMER);
+    expect(span.name).toBe('process orders');
+    expect(span.spanContext().traceId).toBe(producer.traceId);
+    expect(span.parentSpanContext?.spanId).toBe(producer.spanId);
+    expect(span.links.map((link) => link.context.spanId)).toEqual([producer.spanId]);
+    expect(propagation.getBaggage(context)?.getEntry('k')?.value).toBe('v');
+    expect(span.attributes).toMatchObject({
+      'messaging.destination.partition.id': '3',
+      'messaging.kafka.offset': 42,
+      'messaging.kafka.message.key': 'k',
+      'messaging.consumer.group.name': 'g',
+      'messaging.client.id': 'c',
+      'messaging.message.body.size': 1,
+    });
+  });
+
+  it('link: a new trace whose root links to the producer span', () => {
+    const { span } = process('link');
+    expect(span.spanContext().traceId).not.toBe(producer.traceId);
+    expect(span.parentSpanContext).toBeUndefined();
+    expect(span.links.map((link) => link.context.spanId)).toEqual([producer.spanId]);
+  });
+
+  it('ignore: a new trace, no link, no baggage from the message', () => {
+    const { span, context } = process('ignore');
+    expect(span.parentSpanContext).toBeUndefined();
+    expect(span.links).toEqual([]);
+    expect(propagation.getBaggage(context)).toBeUndefined();
+  });
+
+  it('links an ambient span instead of adopting it as parent', () => {
+    const { span } = process('parent', trace.setSpanContext(ROOT_CONTEXT, ambient));
+    expect(span.parentSpanContext?.spanId).toBe(producer.spanId);
+    expect(span.links.map((link) => [link.context.spanId, link.attributes?.['tracecarrier.link.reason']])).toEqual([
+      [producer.spanId, 'producer'],
+      [ambient.spanId, 'ambient'],
+    ]);
+  });
+});
+
+describe('endSpanWithError', () => {
+  it('records the exception, ERROR status and error.type', () => {
+    exporter.reset();
+    class BrokerDown extends Error {
+      override name = 'BrokerDown';
+    }
+    endSpanWithError(tracer.startSpan('s'), new BrokerDown('gone'));
+    const span = exporter.getFinishedSpans()[0]!;
+    expect(span.status).toEqual({ code: 2, message: 'gone' });
+    expect(span.attributes['error.type']).toBe('BrokerDown');
+    expect(span.events[0]?.name).toBe('exception');
+    expect(errorType('not an error')).toBe('_OTHER');
+  });
+});
