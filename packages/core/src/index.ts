@@ -56,3 +56,5 @@ export { beginProcess, prepareSend, receiveMessage } from './pipeline.js';
 export type { PreparedSend, ReceivedMessage } from './pipeline.js';
 export * as semconv from './semconv.js';
 export { CONTENT_TYPE_HEADER, outgoingHeaderList, outgoingHeaderRecord } from './outgoing-headers.js';
+export { clientIdentity } from './identity.js';
+export type { IdentitySource } from './identity.js';

@@ -1,4 +1,4 @@
-import type { ClientIdentity } from '@tracecarrier/core';
+import { clientIdentity, type ClientIdentity } from '@tracecarrier/core';
 
 /** Where a wrapped client talks to, for `messaging.client.id`, `server.address` and `server.port`. */
 export interface ClientIdentityOptions {
@@ -10,16 +10,7 @@ export interface ClientIdentityOptions {
 
 /** Builds the span identity from the options a wrapper was given. */
 export function identityOf(options: ClientIdentityOptions | undefined, groupId?: string): ClientIdentity {
-  const first = options?.brokers?.[0];
-  let serverAddress: string | undefined;
-  let serverPort: number | undefined;
-  if (first !== undefined) {
-    const colon = first.lastIndexOf(':');
-    const port = colon > 0 ? Number(first.slice(colon + 1)) : Number.NaN;
-    serverAddress = Number.isInteger(port) ? first.slice(0, colon).replace(/^\[(.*)\]$/, '$1') : first;
-    serverPort = Number.isInteger(port) ? port : undefined;
-  }
-  return { clientId: options?.clientId, serverAddress, serverPort, groupId };
+  return clientIdentity({ clientId: options?.clientId, brokers: options?.brokers, groupId });
 }
 
 /** Splits binding-only identity options from the core options (core rejects unknown keys). */

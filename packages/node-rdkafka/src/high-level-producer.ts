@@ -1,0 +1,74 @@
+import RdKafka from 'node-rdkafka';
+import type { MessageHeader, MessageValue, NumberNullUndefined, ProducerGlobalConfig, ProducerTopicConfig } from 'node-rdkafka';
+import { TracecarrierError, endSpanWithError, resolveProducerOptions, type ClientIdentity, type ProducerRuntime } from '@tracecarrier/core';
+import { identityFromConfig } from './identity.js';
+import { carryProduce, type ProducerHookInfo } from './message.js';
+import type { RdkafkaProducerOptions } from './producer.js';
+import { INSTRUMENTATION_SCOPE } from './version.js';
+
+type DeliveryCallback = (err: unknown, offset?: NumberNullUndefined) => void;
+type HighLevelProduce = (
+  topic: string,
+  partition: NumberNullUndefined,
+  message: unknown,
+  key: unknown,
+  timestamp: NumberNullUndefined,
+  headers: MessageHeader[] | undefined,
+  callback: DeliveryCallback,
+) => unknown;
+
+/**
+ * A node-rdkafka `HighLevelProducer` whose `produce` traces each message; the `send` span ends when
+ * the delivery callback fires, with the offset or the error. Values are carried as given: in
+ * `envelope`/`both` mode they must already be bytes (Buffer, string or null), so a custom value
+ * serializer is refused in those modes (`setValueSerializer` throws `invalid-options`).
+ */
+export class TracedHighLevelProducer extends RdKafka.HighLevelProducer {
+  readonly #runtime: ProducerRuntime<ProducerHookInfo>;
+  readonly #identity: ClientIdentity;
+
+  constructor(conf: ProducerGlobalConfig, topicConf?: ProducerTopicConfig, options?: RdkafkaProducerOptions) {
+    const runtime = resolveProducerOptions<ProducerHookInfo>(options, INSTRUMENTATION_SCOPE);
+    super(conf, topicConf);
+    this.#runtime = runtime;
+    this.#identity = identityFromConfig(conf);
+    // node-rdkafka installs its high-level `produce` on the instance in its constructor; ours wraps it.
+    const highLevel = (this as unknown as { produce: HighLevelProduce }).produce;
+    const traced = (...args: unknown[]): unknown => {
+      const hasHeaders = args.length >= 7;
+      const [topic, partition, message, key, timestamp] = args as [string, NumberNullUndefined, unknown, unknown, NumberNullUndefined];
+      const headers = hasHeaders ? (args[5] as MessageHeader[] | undefined) : undefined;
+      const callback = (hasHeaders ? args[6] : args[5]) as DeliveryCallback;
+      const carried = carryProduce(this.#runtime, this.#identity, {
+        topic,
+        partition,
+        value: message as Buffer | string | null,
+        key: key as Buffer | string | null,
+        headers,
+      });
+      const done: DeliveryCallback = (err, offset) => {
+        if (err !== null && err !== undefined) endSpanWithError(carried.span, err);
+        else {
+          if (typeof offset === 'number' && offset >= 0) carried.span.setAttribute('messaging.kafka.offset', offset);
+          carried.span.end();
+        }
+        callback(err, offset);
+      };
+      return highLevel.call(this, topic, partition, carried.value, key, timestamp, carried.headers, done);
+    };
+    Object.defineProperty(this, 'produce', { value: traced, writable: true, configurable: true });
+  }
+
+  /* eslint-disable @typescript-eslint/no-explicit-any -- node-rdkafka's own signatures */
+  override setValueSerializer(serializer: (value: any, cb: (err: any, value: MessageValue) => void) => void): void;
+  override setValueSerializer(serializer: (value: any) => MessageValue | Promise<MessageValue>): void;
+  override setValueSerializer(serializer: (...args: any[]) => unknown): void {
+    if (this.#runtime.carrier.mode !== 'headers') {
+      throw new TracecarrierError('invalid-options', `producer.mode: "${this.#runtime.carrier.mode}" wraps values, so it cannot be combined with a custom value serializer; serialize before produce or use mode "headers"`, {
+        path: 'producer.mode',
+      });
+    }
+    super.setValueSerializer(serializer as never);
+  }
+  /* eslint-enable @typescript-eslint/no-explicit-any */
+}

@@ -1,0 +1,37 @@
+import { context as otelContext, type Context, type Span } from '@opentelemetry/api';
+import type { MessageHeader, MessageKey, MessageValue, NumberNullUndefined } from 'node-rdkafka';
+import { outgoingHeaderList, prepareSend, type ClientIdentity, type ProducerRuntime } from '@tracecarrier/core';
+
+/** What a `producerHook` receives: the arguments of `produce` as the caller gave them. */
+export interface ProducerHookInfo {
+  readonly topic: string;
+  readonly partition: NumberNullUndefined;
+  readonly value: MessageValue | string;
+  readonly key: MessageKey;
+  readonly headers: MessageHeader[] | undefined;
+}
+
+/** The carried arguments for one `produce` call, and its span. */
+export interface CarriedProduce {
+  readonly span: Span;
+  readonly value: MessageValue;
+  readonly headers: MessageHeader[] | undefined;
+}
+
+/**
+ * Starts the `send` span of one `produce` call and carries its context: new headers array (the
+ * caller's is never modified) and possibly an enveloped value.
+ */
+export function carryProduce(
+  runtime: ProducerRuntime<ProducerHookInfo>,
+  identity: ClientIdentity,
+  info: ProducerHookInfo,
+  parent: Context = otelContext.active(),
+): CarriedProduce {
+  const facts = { topic: info.topic, partition: info.partition ?? undefined, key: info.key, value: info.value };
+  const { span, carry } = prepareSend(runtime, 'send', facts, identity, parent, info);
+  // The envelope is always bytes; a string value sent in headers mode stays what the caller gave.
+  const value = (typeof carry.value === 'string' ? Buffer.from(carry.value) : carry.value) ?? null;
+  const headers = outgoingHeaderList(info.headers, carry, runtime.ownedHeaders()) as MessageHeader[] | undefined;
+  return { span, value, headers };
+}

@@ -1,0 +1,120 @@
+import { SpanStatusCode, type Span } from '@opentelemetry/api';
+import RdKafka from 'node-rdkafka';
+import type {
+  DeliveryReport,
+  LibrdKafkaError,
+  MessageHeader,
+  MessageKey,
+  MessageValue,
+  NumberNullUndefined,
+  ProducerGlobalConfig,
+  ProducerTopicConfig,
+} from 'node-rdkafka';
+import { endSpanWithError, resolveProducerOptions, semconv, type ClientIdentity, type ProducerOptions, type ProducerRuntime } from '@tracecarrier/core';
+import { identityFromConfig } from './identity.js';
+import { carryProduce, type ProducerHookInfo } from './message.js';
+import { INSTRUMENTATION_SCOPE } from './version.js';
+
+/** Options of {@link TracedProducer} and {@link TracedHighLevelProducer}. */
+export type RdkafkaProducerOptions = ProducerOptions<ProducerHookInfo>;
+
+const TOKEN = Symbol('tracecarrier.delivery');
+
+/** Travels as the `opaque` of a produce call until its delivery report, carrying the caller's own opaque. */
+interface DeliveryToken {
+  readonly [TOKEN]: true;
+  readonly span: Span;
+  readonly opaque: unknown;
+}
+
+function isToken(value: unknown): value is DeliveryToken {
+  return typeof value === 'object' && value !== null && (value as Partial<DeliveryToken>)[TOKEN] === true;
+}
+
+/** Sets the delivered coordinates on a send span and ends it (with the delivery error, if any). */
+export function settleSendSpan(span: Span, error: unknown, report: Partial<DeliveryReport> | undefined): void {
+  if (report?.partition !== undefined && report.partition >= 0) span.setAttribute(semconv.ATTR_MESSAGING_DESTINATION_PARTITION_ID, String(report.partition));
+  if (report?.offset !== undefined && report.offset !== null && report.offset >= 0) span.setAttribute(semconv.ATTR_MESSAGING_KAFKA_OFFSET, Number(report.offset));
+  if (error !== null && error !== undefined) endSpanWithError(span, error);
+  else span.end();
+}
+
+/**
+ * A node-rdkafka `Producer` whose `produce` traces each message: a PRODUCER `send <topic>` span whose
+ * context is carried in the headers argument (or an envelope). With delivery reports on (`dr_cb` or
+ * `dr_msg_cb`), the span ends at the report with partition and offset, or with the delivery error;
+ * otherwise when `produce` returns. Your `delivery-report` listeners still see your own `opaque`.
+ * Spans still waiting for a report when the producer disconnects are ended with an error.
+ *
+ * @example
+ * ```ts
+ * const producer = new TracedProducer({ 'metadata.broker.list': 'localhost:9092', dr_cb: true }, {}, { mode: 'headers' });
+ * producer.connect();
+ * producer.on('ready', () => producer.produce('orders', null, Buffer.from('{"id":1}'), 'o-1'));
+ * ```
+ */
+export class TracedProducer extends RdKafka.Producer {
+  readonly #runtime: ProducerRuntime<ProducerHookInfo>;
+  readonly #identity: ClientIdentity;
+  readonly #reports: boolean;
+  readonly #outstanding = new Set<DeliveryToken>();
+
+  constructor(conf: ProducerGlobalConfig, topicConf?: ProducerTopicConfig, options?: RdkafkaProducerOptions) {
+    const runtime = resolveProducerOptions<ProducerHookInfo>(options, INSTRUMENTATION_SCOPE);
+    const reports = Boolean(conf.dr_cb) || Boolean(conf.dr_msg_cb);
+    super(conf, topicConf);
+    this.#runtime = runtime;
+    this.#reports = reports;
+    this.#identity = identityFromConfig(conf);
+    this.on('disconnected', () => this.#abandonOutstanding());
+  }
+
+  /** Number of send spans waiting for their delivery report. */
+  get pendingDeliveries(): number {
+    return this.#outstanding.size;
+  }
+
+  override produce(
+    topic: string,
+    partition: NumberNullUndefined,
+    message: MessageValue,
+    key?: MessageKey,
+    timestamp?: NumberNullUndefined,
+    opaque?: unknown,
+    headers?: MessageHeader[],
+  ): unknown {
+    const carried = carryProduce(this.#runtime, this.#identity, { topic, partition, value: message, key, headers });
+    const token: DeliveryToken | undefined = this.#reports ? { [TOKEN]: true, span: carried.span, opaque } : undefined;
+    try {
+      const result: unknown = super.produce(topic, partition, carried.value, key, timestamp, token ?? opaque, carried.headers);
+      if (token === undefined) carried.span.end();
+      else this.#outstanding.add(token);
+      return result;
+    } catch (error) {
+      endSpanWithError(carried.span, error);
+      throw error;
+    }
+  }
+
+  override emit(event: string | symbol, ...args: unknown[]): boolean {
+    if (event === 'delivery-report') {
+      const report = args[1] as DeliveryReport | undefined;
+      const token = report?.opaque;
+      if (isToken(token)) {
+        // Listeners see the caller's opaque, as without tracing.
+        report!.opaque = token.opaque;
+        if (this.#outstanding.delete(token)) settleSendSpan(token.span, args[0] as LibrdKafkaError | null, report);
+      }
+    }
+    return super.emit(event, ...args);
+  }
+
+  #abandonOutstanding(): void {
+    for (const token of this.#outstanding) {
+      token.span.setStatus({ code: SpanStatusCode.ERROR, message: 'producer disconnected before the delivery report' });
+      token.span.setAttribute(semconv.ATTR_ERROR_TYPE, 'disconnected');
+      token.span.end();
+    }
+    this.#outstanding.clear();
+  }
+}
