@@ -1,21 +1,20 @@
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { Message } from 'node-rdkafka';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { TracedHighLevelProducer, TracedKafkaConsumer, TracedProducer, type Diagnostic } from '@tracecarrier/node-rdkafka';
 import { useKafkajsSuite } from './helpers/kafkajs-suite.js';
 import { brokers, createTopics, randomTopic, waitFor } from './helpers/kafka.js';
 import { parentSpanId } from './helpers/otel.js';
-import { CONSUMER_TOPIC_CONFIG, RdKafka, connectProducer, consumerConfig, disconnect, produceAndWait, producerConfig, startFlowing } from './helpers/rdkafka.js';
+import { CONSUMER_TOPIC_CONFIG, connectProducer, consumerConfig, disconnect, produceAndWait, producerConfig, startFlowing } from './helpers/rdkafka.js';
 
 const suite = useKafkajsSuite();
 const { tracing } = suite;
 const tracer = trace.getTracer('test-app');
-const clients: Array<TracedProducer | TracedKafkaConsumer | InstanceType<typeof RdKafka.Producer>> = [];
+const clients: Array<TracedProducer | TracedKafkaConsumer> = [];
 afterEach(async () => {
   while (clients.length > 0) await disconnect(clients.pop()!);
 });
 let topic: string;
-beforeAll(() => undefined);
 
 async function newTopic(): Promise<string> {
   topic = randomTopic('rd');
