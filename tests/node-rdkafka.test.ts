@@ -10,7 +10,7 @@ import { CONSUMER_TOPIC_CONFIG, connectProducer, consumerConfig, disconnect, pro
 const suite = useKafkajsSuite();
 const { tracing } = suite;
 const tracer = trace.getTracer('test-app');
-const clients: Array<TracedProducer | TracedKafkaConsumer> = [];
+const clients: Array<TracedProducer | TracedHighLevelProducer | TracedKafkaConsumer> = [];
 afterEach(async () => {
   while (clients.length > 0) await disconnect(clients.pop()!);
 });
