@@ -1,0 +1,217 @@
+import { trace } from '@opentelemetry/api';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { CloudEvent, Kafka as CloudEventsKafka } from 'cloudevents';
+import { Kafka, type IHeaders, type KafkaMessage } from 'kafkajs';
+import type { Message } from 'node-rdkafka';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TracedKafka } from '@tracecarrier/kafkajs';
+import { TracedKafkaConsumer, TracedProducer } from '@tracecarrier/node-rdkafka';
+import { validateEnvelope } from './helpers/envelope-schema.js';
+import { useKafkajsSuite } from './helpers/kafkajs-suite.js';
+import { createTopics, kafkaConfig, randomTopic, waitFor } from './helpers/kafka.js';
+import { parentSpanId } from './helpers/otel.js';
+import { CONSUMER_TOPIC_CONFIG, RdKafka, connectProducer, consumerConfig, disconnect, produceAndWait, producerConfig, startFlowing } from './helpers/rdkafka.js';
+
+/**
+ * Every producer client × consumer client × carrier, through one real broker: 16 pairings, plus
+ * consumers without the SDK reading envelopes and SDK consumers reading a producer without the SDK.
+ */
+const suite = useKafkajsSuite();
+const { tracing } = suite;
+const tracer = trace.getTracer('test-app');
+
+const CARRIERS = {
+  headers: { mode: 'headers' },
+  'envelope-json': { mode: 'envelope' },
+  'envelope-cloudevents': { mode: 'envelope', envelope: { format: 'cloudevents' } },
+  both: { mode: 'both' },
+} as const;
+type CarrierName = keyof typeof CARRIERS;
+const PRODUCERS = ['kafkajs', 'node-rdkafka'] as const;
+const CONSUMERS = ['kafkajs', 'node-rdkafka'] as const;
+type Client = (typeof PRODUCERS)[number];
+const SCOPE: Record<Client, string> = { kafkajs: '@tracecarrier/kafkajs', 'node-rdkafka': '@tracecarrier/node-rdkafka' };
+const GROUP: Record<Client, string> = { kafkajs: `mx-kj-${Date.now()}`, 'node-rdkafka': `mx-rd-${Date.now()}` };
+
+interface Case {
+  readonly producer: Client;
+  readonly carrier: CarrierName;
+  readonly topic: string;
+  readonly payload: Buffer;
+  send?: ReadableSpan | undefined;
+}
+const cases: Case[] = PRODUCERS.flatMap((producer) =>
+  (Object.keys(CARRIERS) as CarrierName[]).map((carrier) => ({
+    producer,
+    carrier,
+    topic: randomTopic(`mx-${producer === 'kafkajs' ? 'kj' : 'rd'}-${carrier}`),
+    payload: Buffer.from(JSON.stringify({ producer, carrier, story: 'Ask HN: one trace across Kafka?' })),
+  })),
+);
+const noSdkTopic = randomTopic('mx-nosdk');
+const NO_SDK_PAYLOAD = Buffer.from('legacy producer, no tracing');
+const allTopics = [...cases.map((c) => c.topic), noSdkTopic];
+
+const received: Record<Client, Map<string, Buffer | null>> = { kafkajs: new Map(), 'node-rdkafka': new Map() };
+const plainKafkajs = new Map<string, KafkaMessage>();
+const plainRdkafka = new Map<string, Message>();
+const closers: Array<() => Promise<unknown>> = [];
+const finished: ReadableSpan[] = [];
+
+beforeAll(async () => {
+  await createTopics(suite.admin(), allTopics);
+  // SDK consumers, one per client, each in its own group over all topics.
+  const kjConsumer = new TracedKafka(kafkaConfig('mx-consumer')).consumer({ groupId: GROUP.kafkajs, maxWaitTimeInMs: 100 });
+  await kjConsumer.connect();
+  closers.push(() => kjConsumer.disconnect());
+  await kjConsumer.subscribe({ topics: allTopics, fromBeginning: true });
+  await kjConsumer.run({ eachMessage: async ({ topic, message }) => void received.kafkajs.set(topic, message.value) });
+  const rdConsumer = new TracedKafkaConsumer(consumerConfig('mx-consumer', GROUP['node-rdkafka']), CONSUMER_TOPIC_CONFIG);
+  closers.push(() => disconnect(rdConsumer));
+  await startFlowing(rdConsumer, allTopics, (message) => received['node-rdkafka'].set(message.topic, message.value));
+  // Consumers without the SDK.
+  const envelopeTopics = cases.filter((c) => c.carrier !== 'headers').map((c) => c.topic);
+  const plainKj = new Kafka(kafkaConfig('mx-plain')).consumer({ groupId: `${GROUP.kafkajs}-plain`, maxWaitTimeInMs: 100 });
+  await plainKj.connect();
+  closers.push(() => plainKj.disconnect());
+  await plainKj.subscribe({ topics: envelopeTopics, fromBeginning: true });
+  await plainKj.run({ eachMessage: async ({ topic, message }) => void plainKafkajs.set(topic, message) });
+  const plainRd = new RdKafka.KafkaConsumer(consumerConfig('mx-plain', `${GROUP['node-rdkafka']}-plain`), CONSUMER_TOPIC_CONFIG);
+  closers.push(() => disconnect(plainRd));
+  await startFlowing(plainRd, envelopeTopics, (message) => plainRdkafka.set(message.topic, message));
+
+  // Producers: one per client and carrier, each message sent inside an application span.
+  for (const c of cases) {
+    await tracer.startActiveSpan(`publish ${c.topic}`, async (span) => {
+      if (c.producer === 'kafkajs') {
+        const producer = new TracedKafka(kafkaConfig('mx-producer'), { producer: CARRIERS[c.carrier] }).producer();
+        await producer.connect();
+        await producer.send({ topic: c.topic, messages: [{ key: 'story-1', value: c.payload }] });
+        await producer.disconnect();
+      } else {
+        const producer = await connectProducer(new TracedProducer(producerConfig('mx-producer'), {}, CARRIERS[c.carrier]));
+        await produceAndWait(producer, c.topic, c.payload, 'story-1');
+        await disconnect(producer);
+      }
+      span.end();
+    });
+    c.send = tracing.named(`send ${c.topic}`)[0];
+  }
+  const legacy = await connectProducer(new RdKafka.Producer(producerConfig('legacy')));
+  await produceAndWait(legacy, noSdkTopic, NO_SDK_PAYLOAD, null);
+  await disconnect(legacy);
+
+  await waitFor(
+    () => CONSUMERS.every((client) => received[client].size === allTopics.length) && plainKafkajs.size === envelopeTopics.length && plainRdkafka.size === envelopeTopics.length,
+    'every consumer to receive every message',
+    90_000,
+  );
+  await waitFor(() => allTopics.every((topic) => tracing.named(`process ${topic}`).length === 2), 'every process span', 10_000);
+  // The suite resets the exporter before each test: keep this run's spans.
+  finished.push(...tracing.spans());
+}, 180_000);
+
+afterAll(async () => {
+  for (const close of closers.reverse()) await close();
+});
+
+function processSpan(topic: string, consumer: Client): ReadableSpan {
+  const spans = finished.filter((span) => span.name === `process ${topic}` && span.instrumentationScope.name === SCOPE[consumer]);
+  expect(spans).toHaveLength(1);
+  return spans[0]!;
+}
+
+// Attributes that legitimately differ between two consumers of the same message.
+const PER_CONSUMER = ['messaging.consumer.group.name'];
+function semconvAttributes(span: ReadableSpan): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(span.attributes).filter(([key]) => !PER_CONSUMER.includes(key)));
+}
+
+describe('every producer × consumer × carrier pairing through the real broker', () => {
+  const pairings = cases.flatMap((c) => CONSUMERS.map((consumer) => ({ ...c, consumer, name: `${c.producer} → ${consumer} (${c.carrier})` })));
+
+  it.each(pairings)('$name: one trace, exact payload, full attributes', (pairing) => {
+    const c = cases.find((candidate) => candidate.topic === pairing.topic)!;
+    const value = received[pairing.consumer].get(c.topic);
+    expect(value?.equals(c.payload), `payload bytes for ${pairing.name}`).toBe(true);
+    const send = c.send!;
+    const process = processSpan(c.topic, pairing.consumer);
+    expect(send.instrumentationScope.name).toBe(SCOPE[c.producer]);
+    expect(process.spanContext().traceId).toBe(send.spanContext().traceId);
+    expect(parentSpanId(process)).toBe(send.spanContext().spanId);
+    expect(process.links.map((link) => link.context.spanId)).toEqual([send.spanContext().spanId]);
+    expect(process.attributes).toMatchObject({
+      'messaging.system': 'kafka',
+      'messaging.operation.type': 'process',
+      'messaging.operation.name': 'process',
+      'messaging.destination.name': c.topic,
+      'messaging.destination.partition.id': '0',
+      'messaging.kafka.offset': 0,
+      'messaging.kafka.message.key': 'story-1',
+      'messaging.consumer.group.name': GROUP[pairing.consumer],
+      'messaging.client.id': 'mx-consumer',
+      'messaging.message.body.size': c.payload.length,
+      'tracecarrier.carrier': c.carrier === 'headers' || c.carrier === 'both' ? 'headers' : 'envelope',
+    });
+    expect(send.attributes).toMatchObject({
+      'messaging.system': 'kafka',
+      'messaging.operation.type': 'send',
+      'messaging.destination.name': c.topic,
+      'messaging.destination.partition.id': '0',
+      'messaging.kafka.offset': 0,
+      'messaging.kafka.message.key': 'story-1',
+      'messaging.client.id': 'mx-producer',
+      'messaging.message.body.size': c.payload.length,
+    });
+  });
+
+  it.each(cases)('$producer ($carrier): both consumer clients emit the same attributes', (c) => {
+    expect(semconvAttributes(processSpan(c.topic, 'kafkajs'))).toEqual(semconvAttributes(processSpan(c.topic, 'node-rdkafka')));
+  });
+
+  it.each(Object.keys(CARRIERS) as CarrierName[])('%s: both producer clients emit the same send attributes', (carrier) => {
+    const [kj, rd] = PRODUCERS.map((producer) => cases.find((c) => c.producer === producer && c.carrier === carrier)!.send!);
+    // Topic and payload (which names its producer) differ by construction; everything else must match.
+    const strip = (span: ReadableSpan) => ({ ...span.attributes, 'messaging.destination.name': undefined, 'messaging.message.body.size': undefined });
+    expect(strip(kj!)).toEqual(strip(rd!));
+  });
+});
+
+describe('consumers without the SDK', () => {
+  const envelopeCases = cases.filter((c) => c.carrier !== 'headers');
+
+  it.each(envelopeCases.filter((c) => c.carrier !== 'envelope-cloudevents'))('$producer ($carrier): a plain consumer sees a JSON envelope valid against the schema', (c) => {
+    for (const value of [plainKafkajs.get(c.topic)!.value!, plainRdkafka.get(c.topic)!.value!]) {
+      const envelope = JSON.parse(value.toString());
+      expect(validateEnvelope(envelope), JSON.stringify(validateEnvelope.errors)).toBe(true);
+      expect(envelope.context.traceparent).toBe(`00-${c.send!.spanContext().traceId}-${c.send!.spanContext().spanId}-01`);
+      expect(envelope.data).toEqual(JSON.parse(c.payload.toString()));
+    }
+  });
+
+  it.each(envelopeCases.filter((c) => c.carrier === 'envelope-cloudevents'))('$producer: a plain consumer parses the CloudEvent with the cloudevents SDK', (c) => {
+    const traceparent = `00-${c.send!.spanContext().traceId}-${c.send!.spanContext().spanId}-01`;
+    const kjMessage = plainKafkajs.get(c.topic)!;
+    const headers = Object.fromEntries(Object.entries(kjMessage.headers as IHeaders).map(([key, value]) => [key, String(value)]));
+    const fromKafkaBinding = CloudEventsKafka.toEvent({
+      headers,
+      body: kjMessage.value!.toString(),
+      value: kjMessage.value!.toString(),
+      key: 'story-1',
+      timestamp: kjMessage.timestamp,
+    } as Parameters<typeof CloudEventsKafka.toEvent>[0]) as CloudEvent;
+    expect(fromKafkaBinding.traceparent).toBe(traceparent);
+    expect(fromKafkaBinding.data).toEqual(JSON.parse(c.payload.toString()));
+    const fromJson = new CloudEvent(JSON.parse(plainRdkafka.get(c.topic)!.value!.toString()));
+    expect(fromJson.validate()).toBe(true);
+    expect(fromJson.traceparent).toBe(traceparent);
+  });
+
+  it.each(CONSUMERS)('a message from a producer without the SDK reaches the %s SDK consumer under a root span', (consumer) => {
+    expect(received[consumer].get(noSdkTopic)?.equals(NO_SDK_PAYLOAD)).toBe(true);
+    const process = processSpan(noSdkTopic, consumer);
+    expect(parentSpanId(process)).toBeUndefined();
+    expect(process.links).toEqual([]);
+    expect(process.attributes['tracecarrier.carrier']).toBe('none');
+  });
+});
