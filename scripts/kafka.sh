@@ -5,7 +5,8 @@
 #   scripts/kafka.sh fetch            resolve the broker's jars into the cache
 #   scripts/kafka.sh start            format storage, start, wait until it serves
 #   scripts/kafka.sh stop             stop it (idempotent)
-#   scripts/kafka.sh run -- CMD...    start, run CMD with KAFKA_BROKERS set, always stop; exits with CMD's code
+#   scripts/kafka.sh run -- CMD...    start, run CMD with KAFKA_BROKERS (and KAFKA_LIBS, the broker's jars)
+#                                     set, always stop; exits with CMD's code
 #
 # Environment: KAFKA_VERSION (default 3.9.1), KAFKA_PORT (39092), KAFKA_CONTROLLER_PORT (39093),
 # TRACECARRIER_CACHE (default ~/.cache/tracecarrier), KAFKA_STATE (default .kafka in the repo).
@@ -118,7 +119,7 @@ case "${1:-}" in
     trap stop EXIT INT TERM
     start
     set +e
-    KAFKA_BROKERS="127.0.0.1:$port" "$@"
+    KAFKA_BROKERS="127.0.0.1:$port" KAFKA_LIBS="$cache/libs" "$@"
     code=$?
     exit $code
     ;;
