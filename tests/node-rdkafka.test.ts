@@ -1,16 +1,16 @@
-import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
 import type { Message } from 'node-rdkafka';
 import { afterEach, describe, expect, it } from 'vitest';
-import { TracedHighLevelProducer, TracedKafkaConsumer, TracedProducer, type Diagnostic } from '@tracecarrier/node-rdkafka';
+import { TracedHighLevelProducer, TracedKafkaConsumer, TracedProducer, createMessageCarrier, type Diagnostic } from '@tracecarrier/node-rdkafka';
 import { useKafkajsSuite } from './helpers/kafkajs-suite.js';
 import { brokers, createTopics, randomTopic, waitFor } from './helpers/kafka.js';
 import { parentSpanId } from './helpers/otel.js';
-import { CONSUMER_TOPIC_CONFIG, connectProducer, consumerConfig, disconnect, produceAndWait, producerConfig, startFlowing } from './helpers/rdkafka.js';
+import { CONSUMER_TOPIC_CONFIG, RdKafka, connectProducer, consumerConfig, disconnect, produceAndWait, producerConfig, startFlowing } from './helpers/rdkafka.js';
 
 const suite = useKafkajsSuite();
 const { tracing } = suite;
 const tracer = trace.getTracer('test-app');
-const clients: Array<TracedProducer | TracedHighLevelProducer | TracedKafkaConsumer> = [];
+const clients: Array<InstanceType<typeof RdKafka.Producer> | InstanceType<typeof RdKafka.KafkaConsumer>> = [];
 afterEach(async () => {
   while (clients.length > 0) await disconnect(clients.pop()!);
 });
@@ -165,6 +165,27 @@ describe('@tracecarrier/node-rdkafka against a real broker', () => {
     expect(batches.flatMap((span) => span.links.map((link) => link.context.spanId)).sort()).toEqual(sends.map((s) => s.spanContext().spanId).sort());
     const perMessage = spans.filter((span) => span.attributes['messaging.batch.message_count'] === undefined);
     expect(perMessage.map(parentSpanId)).toEqual(sends.map((send) => send.spanContext().spanId));
+  });
+
+  it('carries context with the manual API around plain node-rdkafka clients', async () => {
+    await newTopic();
+    const carrier = createMessageCarrier({ producer: { mode: 'envelope' } });
+    const plain = await connectProducer(new RdKafka.Producer(producerConfig('plain')));
+    clients.push(plain);
+    const root = tracer.startSpan('manual-root');
+    const { value, headers } = carrier.inject(topic, PAYLOAD, [{ 'x-app': 'stream' }], trace.setSpan(context.active(), root));
+    root.end();
+    await produceAndWait(plain, topic, value, null, headers);
+    const consumer = new RdKafka.KafkaConsumer(consumerConfig('plain', `g-${topic}`), CONSUMER_TOPIC_CONFIG);
+    clients.push(consumer);
+    const seen: Message[] = [];
+    await startFlowing(consumer, [topic], (message) => seen.push(message));
+    await waitFor(() => seen.length === 1, 'the message', 45_000);
+    const extracted = carrier.extract(seen[0]!);
+    expect(extracted.carrier).toBe('envelope');
+    expect(extracted.message.value!.equals(PAYLOAD)).toBe(true);
+    expect(trace.getSpanContext(extracted.context)?.spanId).toBe(root.spanContext().spanId);
+    expect(seen[0]!.headers).toEqual([{ 'x-app': Buffer.from('stream') }]);
   });
 
   it('reports bad input and still delivers the message', async () => {

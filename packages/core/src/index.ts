@@ -58,3 +58,5 @@ export * as semconv from './semconv.js';
 export { CONTENT_TYPE_HEADER, outgoingHeaderList, outgoingHeaderRecord } from './outgoing-headers.js';
 export { clientIdentity } from './identity.js';
 export type { IdentitySource } from './identity.js';
+export { manualCarrier } from './manual-carrier.js';
+export type { ManualCarrier, MessageCarrierOptions } from './manual-carrier.js';

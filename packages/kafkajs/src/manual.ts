@@ -1,22 +1,8 @@
-import { context as otelContext, type Context } from '@opentelemetry/api';
+import type { Context } from '@opentelemetry/api';
 import type { KafkaMessage, Message } from 'kafkajs';
-import {
-  carryOutgoing,
-  readIncoming,
-  resolveConsumerOptions,
-  resolveProducerOptions,
-  type ConsumerOptions,
-  type ContextCarrier,
-  type ProducerOptions,
-} from '@tracecarrier/core';
+import { manualCarrier, type ContextCarrier, type MessageCarrierOptions } from '@tracecarrier/core';
 import { carriedMessage } from './message.js';
 import { INSTRUMENTATION_SCOPE } from './version.js';
-
-/** Options of {@link createMessageCarrier}: producer-side and consumer-side settings, hooks excluded. */
-export interface MessageCarrierOptions {
-  readonly producer?: Omit<ProducerOptions<never>, 'producerHook'>;
-  readonly consumer?: Omit<ConsumerOptions<never>, 'consumerHook' | 'relationship'>;
-}
 
 /** The result of {@link MessageCarrier.extract}. */
 export interface ExtractedMessage<M extends KafkaMessage | Message> {
@@ -50,18 +36,15 @@ export interface MessageCarrier {
  * ```
  */
 export function createMessageCarrier(options: MessageCarrierOptions = {}): MessageCarrier {
-  const producer = resolveProducerOptions<never>(options.producer, INSTRUMENTATION_SCOPE, 'producer');
-  const consumer = resolveConsumerOptions<never>(options.consumer, INSTRUMENTATION_SCOPE, 'consumer');
+  const manual = manualCarrier(options, INSTRUMENTATION_SCOPE);
   return {
-    inject(message, topic, context = otelContext.active()) {
-      const sink = producer.sink({ topic });
-      const carry = carryOutgoing(context, message.value, producer.carrier, topic, sink);
-      return carriedMessage(message, carry, producer.ownedHeaders());
+    inject(message, topic, context) {
+      const { carry, owned } = manual.carry(message.value, topic, context);
+      return carriedMessage(message, carry, owned);
     },
     extract(message, origin = {}) {
       const offset = (message as Partial<KafkaMessage>).offset;
-      const sink = consumer.sink({ ...origin, ...(offset === undefined ? {} : { offset }) });
-      const read = readIncoming(message.headers, message.value, consumer.carrier, sink);
+      const read = manual.read(message.headers, message.value, { ...origin, ...(offset === undefined ? {} : { offset }) });
       const handed = read.value === message.value ? message : ({ ...message, value: read.value } as typeof message);
       return { context: read.context, message: handed, carrier: read.carrier };
     },

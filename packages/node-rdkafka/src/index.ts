@@ -10,7 +10,8 @@ export { TracedKafkaConsumer } from './consumer.js';
 export type { ConsumerHookInfo, RdkafkaConsumerOptions } from './consumer.js';
 export type { ProducerHookInfo } from './message.js';
 export { createMessageCarrier } from './manual.js';
-export type { CarriedArguments, ExtractedMessage, MessageCarrierOptions, RdkafkaMessageCarrier } from './manual.js';
+export type { CarriedArguments, ExtractedMessage, RdkafkaMessageCarrier } from './manual.js';
+export type { MessageCarrierOptions } from '@tracecarrier/core';
 export { INSTRUMENTATION_SCOPE } from './version.js';
 export { TracecarrierError } from '@tracecarrier/core';
 export type {

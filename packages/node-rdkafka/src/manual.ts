@@ -1,22 +1,7 @@
-import { context as otelContext, type Context } from '@opentelemetry/api';
+import type { Context } from '@opentelemetry/api';
 import type { Message, MessageHeader, MessageValue } from 'node-rdkafka';
-import {
-  carryOutgoing,
-  outgoingHeaderList,
-  readIncoming,
-  resolveConsumerOptions,
-  resolveProducerOptions,
-  type ConsumerOptions,
-  type ContextCarrier,
-  type ProducerOptions,
-} from '@tracecarrier/core';
+import { manualCarrier, outgoingHeaderList, type ContextCarrier, type MessageCarrierOptions } from '@tracecarrier/core';
 import { INSTRUMENTATION_SCOPE } from './version.js';
-
-/** Options of {@link createMessageCarrier}: producer-side and consumer-side settings, hooks excluded. */
-export interface MessageCarrierOptions {
-  readonly producer?: Omit<ProducerOptions<never>, 'producerHook'>;
-  readonly consumer?: Omit<ConsumerOptions<never>, 'consumerHook' | 'relationship'>;
-}
 
 /** The value and headers to pass to `produce` (or write to a `ProducerStream`). */
 export interface CarriedArguments {
@@ -52,17 +37,15 @@ export interface RdkafkaMessageCarrier {
  * ```
  */
 export function createMessageCarrier(options: MessageCarrierOptions = {}): RdkafkaMessageCarrier {
-  const producer = resolveProducerOptions<never>(options.producer, INSTRUMENTATION_SCOPE, 'producer');
-  const consumer = resolveConsumerOptions<never>(options.consumer, INSTRUMENTATION_SCOPE, 'consumer');
+  const manual = manualCarrier(options, INSTRUMENTATION_SCOPE);
   return {
-    inject(topic, value, headers, context = otelContext.active()) {
-      const carry = carryOutgoing(context, value, producer.carrier, topic, producer.sink({ topic }));
+    inject(topic, value, headers, context) {
+      const { carry, owned } = manual.carry(value, topic, context);
       const carried = typeof carry.value === 'string' ? Buffer.from(carry.value) : carry.value;
-      return { value: carried ?? null, headers: outgoingHeaderList(headers, carry, producer.ownedHeaders()) as MessageHeader[] | undefined };
+      return { value: carried ?? null, headers: outgoingHeaderList(headers, carry, owned) as MessageHeader[] | undefined };
     },
     extract(message) {
-      const sink = consumer.sink({ topic: message.topic, partition: message.partition, offset: String(message.offset) });
-      const read = readIncoming(message.headers, message.value, consumer.carrier, sink);
+      const read = manual.read(message.headers, message.value, { topic: message.topic, partition: message.partition, offset: String(message.offset) });
       const handed = read.value === message.value ? message : { ...message, value: read.value as Buffer | null };
       return { context: read.context, message: handed, carrier: read.carrier };
     },

@@ -1,0 +1,12 @@
+import { defineConfig } from 'tsup';
+
+/** The build of every package: dual ESM + CJS output with declarations; dependencies stay external. */
+export default defineConfig({
+  entry: ['src/index.ts'],
+  format: ['esm', 'cjs'],
+  dts: true,
+  sourcemap: true,
+  clean: true,
+  target: 'node20',
+  tsconfig: 'tsconfig.build.json',
+});
