@@ -10,7 +10,7 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['packages/*/src/**/*.test.ts'], environment: 'node' },
+        test: { name: 'unit', include: ['packages/*/src/**/*.test.ts', 'demo/**/*.test.ts'], environment: 'node' },
       },
       {
         extends: true,
