@@ -62,7 +62,7 @@ const objectWith = (name: string, methods: readonly string[]) =>
 const positiveInt = z.number().int().positive();
 
 /** Schema of {@link EnvelopeOptions}; unknown keys are rejected so typos fail loudly. */
-export const envelopeOptionsSchema = z.strictObject({
+export const envelopeOptionsSchema: z.ZodType = z.strictObject({
   format: z.enum(['json', 'cloudevents']).optional(),
   payloadEncoding: z.enum(['auto', 'json', 'binary']).optional(),
   cloudEventsSource: z.string().min(1).optional(),
@@ -79,14 +79,14 @@ const commonShape = {
 };
 
 /** Schema of {@link ProducerOptions}. */
-export const producerOptionsSchema = z.strictObject({
+export const producerOptionsSchema: z.ZodType = z.strictObject({
   ...commonShape,
   mode: z.enum(['headers', 'envelope', 'both']).optional(),
   producerHook: fn('producerHook').optional(),
 });
 
 /** Schema of {@link ConsumerOptions}. */
-export const consumerOptionsSchema = z.strictObject({
+export const consumerOptionsSchema: z.ZodType = z.strictObject({
   ...commonShape,
   mode: z.enum(['auto', 'headers', 'envelope']).optional(),
   relationship: z.enum(['parent', 'link', 'ignore']).optional(),
