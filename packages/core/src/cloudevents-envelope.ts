@@ -29,6 +29,9 @@ const RESERVED = new Set(['specversion', 'id', 'source', 'type', 'datacontenttyp
 // CloudEvents attribute names: lower-case letters and digits, at most 20 characters.
 const ATTRIBUTE_NAME = /^[a-z0-9]{1,20}$/;
 const DATA_KEYS = new Set(['data', 'data_base64']);
+// Detection looks for `specversion` among the attributes in the first 4 KiB of the event.
+const DETECT_BYTES = 4096;
+const SPECVERSION = Buffer.from('"specversion"');
 
 /** The event's shape as checked by the reader. */
 export const cloudEventSchema = z.looseObject({
@@ -76,7 +79,9 @@ export function cloudEventsEnvelope(options: CloudEventsEnvelopeOptions = {}): E
       return Buffer.from(`${head},"datacontenttype":"application/octet-stream","data_base64":"${asBuffer(payload).toString('base64')}"}`);
     },
     detect(value) {
-      const members = leadingMembers(value, DATA_KEYS, 4096);
+      // A native search rejects ordinary payloads without walking them; the walk confirms a hit is a top-level attribute.
+      if (asBuffer(value).subarray(0, DETECT_BYTES).indexOf(SPECVERSION) < 0) return false;
+      const members = leadingMembers(value, DATA_KEYS, DETECT_BYTES);
       return members !== undefined && members.some((member) => member.key === 'specversion');
     },
     decode: readCloudEvent,

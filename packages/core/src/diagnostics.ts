@@ -55,8 +55,13 @@ export interface DiagnosticOrigin {
   readonly offset?: string;
 }
 
-/** Collects diagnostics for one message; the binding-independent sink used by carriers and codecs. */
-export type DiagnosticSink = (code: DiagnosticCode, message: string, detail?: { field?: string; cause?: unknown }) => void;
+/**
+ * Collects diagnostics for one message; the binding-independent sink used by carriers and codecs.
+ * Sinks made by {@link diagnosticSink} also tell how many problems they reported (`count`).
+ */
+export type DiagnosticSink = ((code: DiagnosticCode, message: string, detail?: { field?: string; cause?: unknown }) => void) & {
+  readonly count?: number;
+};
 
 /**
  * Makes a sink for one message that reports each (code, field) once, stamps the message origin, logs through OpenTelemetry `diag.warn` and calls the
@@ -65,10 +70,11 @@ export type DiagnosticSink = (code: DiagnosticCode, message: string, detail?: { 
 export function diagnosticSink(hook: DiagnosticHook | undefined, origin: DiagnosticOrigin): DiagnosticSink {
   // A field read twice (once to extract, once to check presence) must still be reported once.
   let seen: Set<string> | undefined;
-  return (code, message, detail) => {
+  const sink = (code: DiagnosticCode, message: string, detail?: { field?: string; cause?: unknown }): void => {
     const key = `${code}\u0000${detail?.field ?? ''}`;
     if (seen?.has(key) === true) return;
     (seen ??= new Set()).add(key);
+    counted.count = seen.size;
     const diagnostic: Diagnostic = { code, message, ...origin, ...detail };
     diag.warn(`tracecarrier: ${code}: ${message}`, origin);
     if (hook === undefined) return;
@@ -78,4 +84,7 @@ export function diagnosticSink(hook: DiagnosticHook | undefined, origin: Diagnos
       diag.error('tracecarrier: the diagnostic hook threw', error);
     }
   };
+  const counted = sink as typeof sink & { count: number };
+  counted.count = 0;
+  return counted;
 }

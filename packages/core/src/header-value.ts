@@ -4,8 +4,6 @@ import type { DiagnosticSink } from './diagnostics.js';
 /** A single Kafka header value as clients hand it over: text, bytes, or absent. */
 export type HeaderValue = string | Uint8Array | null | undefined;
 
-const decoder = new TextDecoder('utf-8');
-
 /**
  * Decodes one header value to text. Bytes must be valid UTF-8; anything else is reported as
  * `non-utf8-header` and ignored, so a binary header can never inject garbage into a propagator.
@@ -17,7 +15,7 @@ export function decodeHeaderValue(value: HeaderValue, key: string, sink?: Diagno
     sink?.('non-utf8-header', `header "${key}" is not valid UTF-8 and was ignored`, { field: key });
     return undefined;
   }
-  return decoder.decode(value);
+  return Buffer.isBuffer(value) ? value.toString('utf8') : Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('utf8');
 }
 
 /**

@@ -117,12 +117,11 @@ export function readIncoming<V extends MessageValue>(
   let carrier: ContextCarrier = 'none';
   if (config.mode !== 'envelope' && headers !== undefined && headers !== null) {
     // A header already reported (not UTF-8, conflicting) is not reported a second time as invalid-context.
-    let reported = false;
-    const readCarrier: HeaderReadCarrier =
-      sink === undefined ? { headers } : { headers, sink: (code, message, detail) => ((reported = true), sink(code, message, detail)) };
+    const before = sink?.count;
+    const readCarrier: HeaderReadCarrier = sink === undefined ? { headers } : { headers, sink };
     context = extractFrom(ROOT_CONTEXT, readCarrier, headersGetter, config.propagator, sink);
     if (hasValidSpanContext(context)) carrier = 'headers';
-    else if (!reported) reportMissingContext(context, headerKeys(headers), config.propagator, sink);
+    else if (before === undefined || sink?.count === before) reportMissingContext(context, headerKeys(headers), config.propagator, sink);
   }
   if (config.mode === 'headers' || value === null || value === undefined || typeof value === 'string') {
     return { context, hasRemoteParent: carrier !== 'none', value, carrier, envelope: undefined };

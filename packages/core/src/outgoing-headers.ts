@@ -4,11 +4,17 @@ import type { OutgoingCarry } from './modes.js';
 /** The header a CloudEvents structured-mode value is announced with (CloudEvents Kafka binding). */
 export const CONTENT_TYPE_HEADER = 'content-type';
 
-function fieldsOf(carry: OutgoingCarry<unknown>): Record<string, string> {
-  const fields: Record<string, string> = Object.create(null);
-  if (carry.headerFields !== undefined) Object.assign(fields, carry.headerFields);
-  if (carry.contentType !== undefined) fields[CONTENT_TYPE_HEADER] = carry.contentType;
-  return fields;
+const NO_FIELDS: Readonly<Record<string, string>> = Object.freeze(Object.create(null));
+
+function fieldsOf(carry: OutgoingCarry<unknown>): Readonly<Record<string, string>> {
+  // The common case (no content type) reuses the propagation fields as they are.
+  if (carry.contentType === undefined) return carry.headerFields ?? NO_FIELDS;
+  return { ...carry.headerFields, [CONTENT_TYPE_HEADER]: carry.contentType };
+}
+
+function isEmpty(fields: Readonly<Record<string, string>>): boolean {
+  for (const _key in fields) return false;
+  return true;
 }
 
 /**
@@ -18,13 +24,13 @@ function fieldsOf(carry: OutgoingCarry<unknown>): Record<string, string> {
  */
 export function outgoingHeaderRecord(headers: HeaderRecord | undefined, carry: OutgoingCarry<unknown>, owned: readonly string[]): HeaderRecord | undefined {
   const fields = fieldsOf(carry);
-  if (headers === undefined && Object.keys(fields).length === 0) return undefined;
+  if (headers === undefined && isEmpty(fields)) return undefined;
   return withHeaderRecordFields(headers, fields, owned);
 }
 
 /** The list-shape twin of {@link outgoingHeaderRecord} (node-rdkafka). */
 export function outgoingHeaderList(headers: HeaderList | undefined, carry: OutgoingCarry<unknown>, owned: readonly string[]): HeaderList | undefined {
   const fields = fieldsOf(carry);
-  if (headers === undefined && Object.keys(fields).length === 0) return undefined;
+  if (headers === undefined && isEmpty(fields)) return undefined;
   return withHeaderListFields(headers, fields, owned);
 }

@@ -1,0 +1,182 @@
+/**
+ * One throughput case through the real broker, in its own process so that cases cannot affect each
+ * other (and so the official instrumentation can patch kafkajs before anything loads it).
+ * Usage: broker-case.ts <case> <messages> ; prints one JSON line.
+ */
+import { createRequire } from 'node:module';
+import { context, propagation, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator, type ExportResult } from '@opentelemetry/core';
+import { AlwaysOffSampler, BasicTracerProvider, BatchSpanProcessor, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+
+export const CASES = [
+  'kafkajs-bare',
+  'kafkajs-headers',
+  'kafkajs-envelope',
+  'kafkajs-otel-instrumentation',
+  'kafkajs-headers-sampled-out',
+  'rdkafka-bare',
+  'rdkafka-headers',
+  'rdkafka-headers-sampled-out',
+] as const;
+export type CaseName = (typeof CASES)[number];
+
+export interface CaseResult {
+  readonly name: CaseName;
+  readonly messages: number;
+  readonly produceRate: number;
+  readonly consumeRate: number;
+  readonly spans: number;
+}
+
+const require = createRequire(import.meta.url);
+const BATCH = 100;
+
+/** Counts spans and drops them: the cost measured is creating and ending them, not exporting. */
+class CountingExporter implements SpanExporter {
+  count = 0;
+  export(spans: ReadableSpan[], done: (result: ExportResult) => void): void {
+    this.count += spans.length;
+    done({ code: 0 });
+  }
+  shutdown(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+async function main(): Promise<void> {
+  const name = process.argv[2] as CaseName;
+  const messages = Number(process.argv[3]);
+  const brokers = (process.env.KAFKA_BROKERS ?? '').split(',');
+  if (!CASES.includes(name) || !(messages > 0) || brokers[0] === '') throw new Error('usage: broker-case.ts <case> <messages> (KAFKA_BROKERS set)');
+  const exporter = new CountingExporter();
+  const provider = new BasicTracerProvider({
+    ...(name.endsWith('sampled-out') ? { sampler: new AlwaysOffSampler() } : {}),
+    spanProcessors: [new BatchSpanProcessor(exporter, { maxQueueSize: 65_536, maxExportBatchSize: 4096, scheduledDelayMillis: 200 })],
+  });
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  propagation.setGlobalPropagator(new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }));
+  trace.setGlobalTracerProvider(provider);
+  const topic = `bench-${name}-${process.pid}`;
+  const value = Buffer.from(JSON.stringify({ pad: 'x'.repeat(1000) }).slice(0, 1024));
+  const run = name.startsWith('rdkafka') ? runRdkafka : runKafkajs;
+  const { produceMs, consumeMs } = await run(name, brokers, topic, value, messages);
+  await provider.forceFlush();
+  await provider.shutdown();
+  const result: CaseResult = { name, messages, produceRate: messages / (produceMs / 1000), consumeRate: messages / (consumeMs / 1000), spans: exporter.count };
+  console.log(JSON.stringify(result));
+}
+
+async function runKafkajs(name: CaseName, brokers: string[], topic: string, value: Buffer, messages: number) {
+  if (name === 'kafkajs-otel-instrumentation') {
+    // Patches kafkajs through its require hook: it must be enabled before kafkajs is loaded.
+    const { KafkaJsInstrumentation } = require('@opentelemetry/instrumentation-kafkajs') as typeof import('@opentelemetry/instrumentation-kafkajs');
+    const instrumentation = new KafkaJsInstrumentation();
+    instrumentation.setTracerProvider(trace.getTracerProvider());
+    instrumentation.enable();
+  }
+  const kafkajs = require('kafkajs') as typeof import('kafkajs');
+  const config = { clientId: 'bench', brokers, logLevel: kafkajs.logLevel.NOTHING };
+  const traced = name === 'kafkajs-headers' || name === 'kafkajs-envelope' || name === 'kafkajs-headers-sampled-out';
+  const sdk = traced ? await import('@tracecarrier/kafkajs') : undefined;
+  const mode = name === 'kafkajs-envelope' ? 'envelope' : 'headers';
+  const kafka = new kafkajs.Kafka(config);
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+  await admin.disconnect();
+  const producer = sdk ? sdk.traceProducer(kafka.producer(), { mode, envelope: { payloadEncoding: 'json' } }) : kafka.producer();
+  await producer.connect();
+  const batch = Array.from({ length: BATCH }, () => ({ value }));
+  const produceStart = performance.now();
+  for (let sent = 0; sent < messages; sent += BATCH) await producer.send({ topic, messages: batch.slice(0, Math.min(BATCH, messages - sent)) });
+  const produceMs = performance.now() - produceStart;
+  await producer.disconnect();
+
+  const plain = kafka.consumer({ groupId: `${topic}-g`, maxBytes: 16 * 1024 * 1024, maxWaitTimeInMs: 100 });
+  const consumer = sdk ? sdk.traceConsumer(plain, { groupId: `${topic}-g` }) : plain;
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  let received = 0;
+  let first = 0;
+  let last = 0;
+  await new Promise<void>((resolve) => {
+    void consumer.run({
+      eachMessage: async ({ message }) => {
+        if (message.value === null || message.value.length !== value.length) throw new Error('payload changed');
+        if (received === 0) first = performance.now();
+        received += 1;
+        if (received === messages) {
+          last = performance.now();
+          resolve();
+        }
+      },
+    });
+  });
+  await consumer.disconnect();
+  return { produceMs, consumeMs: last - first };
+}
+
+async function runRdkafka(name: CaseName, brokers: string[], topic: string, value: Buffer, messages: number) {
+  const RdKafka = (await import('node-rdkafka')).default;
+  const sdk = name === 'rdkafka-bare' ? undefined : await import('@tracecarrier/node-rdkafka');
+  const base = { 'metadata.broker.list': brokers.join(','), 'client.id': 'bench' };
+  const producerConfig = { ...base, dr_cb: true, 'linger.ms': 5, 'queue.buffering.max.messages': 1_000_000 };
+  const producer = sdk ? new sdk.TracedProducer(producerConfig, {}) : new RdKafka.Producer(producerConfig);
+  await new Promise<void>((resolve, reject) => producer.connect({}, (err) => (err ? reject(err) : resolve())));
+  producer.setPollInterval(5);
+  let delivered = 0;
+  const allDelivered = new Promise<void>((resolve) =>
+    producer.on('delivery-report', () => {
+      delivered += 1;
+      if (delivered === messages) resolve();
+    }),
+  );
+  const produceStart = performance.now();
+  for (let i = 0; i < messages; i++) {
+    producer.produce(topic, null, value, null);
+    // Let delivery reports drain now and then, as an application would.
+    if (i % 10_000 === 9_999) await new Promise((resolve) => setImmediate(resolve));
+  }
+  await allDelivered;
+  const produceMs = performance.now() - produceStart;
+  await new Promise<void>((resolve) => producer.disconnect(() => resolve()));
+
+  const consumerConfig = { ...base, 'group.id': `${topic}-g`, 'enable.auto.commit': false, 'fetch.wait.max.ms': 50 };
+  const consumer = sdk ? new sdk.TracedKafkaConsumer(consumerConfig, { 'auto.offset.reset': 'earliest' }) : new RdKafka.KafkaConsumer(consumerConfig, { 'auto.offset.reset': 'earliest' });
+  let received = 0;
+  let first = 0;
+  let last = 0;
+  const done = new Promise<void>((resolve) =>
+    consumer.on('data', (message) => {
+      if (message.value === null || message.value.length !== value.length) throw new Error('payload changed');
+      if (received === 0) first = performance.now();
+      received += 1;
+      if (received === messages) {
+        last = performance.now();
+        resolve();
+      }
+    }),
+  );
+  await new Promise<void>((resolve, reject) =>
+    consumer.connect({}, (err) => {
+      if (err) return reject(err);
+      consumer.assign([{ topic, partition: 0, offset: 0 }]);
+      consumer.consume();
+      resolve();
+    }),
+  );
+  await done;
+  await new Promise<void>((resolve) => consumer.disconnect(() => resolve()));
+  return { produceMs, consumeMs: last - first };
+}
+
+if (process.argv[1]?.endsWith('broker-case.ts')) {
+  main().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,40 @@
+import { ROOT_CONTEXT, propagation, trace } from '@opentelemetry/api';
+import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
+import { DEFAULT_ENVELOPE_LIMITS, carryOutgoing, jsonEnvelope, outgoingHeaderRecord, readIncoming, type IncomingCarrierConfig, type OutgoingCarrierConfig } from '@tracecarrier/core';
+import { compare, type Measured } from './harness.js';
+
+/**
+ * 1. Propagation without a broker: inject + extract of one message's context in headers mode with
+ * the SDK's carriers (header copy, Buffer header values as a consumer receives them, diagnostics
+ * armed) against the floor: the bare OpenTelemetry API on a plain object.
+ */
+export function benchPropagation(iterations: number): Measured[] {
+  propagation.setGlobalPropagator(new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }));
+  const context = trace.setSpanContext(ROOT_CONTEXT, { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7', traceFlags: 1 });
+  const readers = [jsonEnvelope()];
+  const outgoing: OutgoingCarrierConfig = { mode: 'headers', propagator: undefined, codec: readers[0]!, readers, limits: DEFAULT_ENVELOPE_LIMITS };
+  const incoming: IncomingCarrierConfig = { mode: 'headers', propagator: undefined, readers, limits: DEFAULT_ENVELOPE_LIMITS };
+  const owned = propagation.fields();
+  const appHeaders = { 'x-request-id': 'abc-123' };
+  const value = Buffer.alloc(64);
+  const sink = () => undefined;
+  // What a consumer receives for this context: Buffer values, made once (the client's work, not ours).
+  const sent = outgoingHeaderRecord(appHeaders, carryOutgoing(context, value, outgoing, 'orders'), owned)!;
+  const received = Object.fromEntries(Object.entries(sent).map(([key, text]) => [key, Buffer.from(String(text))]));
+  let keep: unknown;
+  return compare(
+    {
+      'bare propagation.inject/extract': () => {
+        const carrier: Record<string, string> = { 'x-request-id': 'abc-123' };
+        propagation.inject(context, carrier);
+        keep = propagation.extract(ROOT_CONTEXT, carrier);
+      },
+      'tracecarrier headers carrier': () => {
+        keep = outgoingHeaderRecord(appHeaders, carryOutgoing(context, value, outgoing, 'orders'), owned);
+        keep = readIncoming(received, value, incoming, sink).context;
+      },
+    },
+    iterations,
+  );
+  void keep;
+}

@@ -1,0 +1,88 @@
+/**
+ * `pnpm bench`: tracecarrier's overhead, measured side by side with its baselines in one run and
+ * reported as ratios (a noisy machine moves both sides of a ratio alike). `--smoke` runs every part
+ * with tiny sizes so CI keeps the suite working; its numbers mean nothing. Results go to
+ * `--out DIR` (default docs/): benchmarks.json and benchmarks.svg.
+ */
+import { execFileSync } from 'node:child_process';
+import { cpus, totalmem } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CASES, type CaseName, type CaseResult } from './broker-case.js';
+import { barChart, type Bar } from './chart.js';
+import { benchCodec } from './codec.js';
+import type { MemoryResult } from './memory.js';
+import { benchPropagation } from './propagation.js';
+
+const smoke = process.argv.includes('--smoke');
+const outIndex = process.argv.indexOf('--out');
+const out = outIndex > 0 ? process.argv[outIndex + 1]! : 'docs';
+const sizes = { propagation: smoke ? 2_000 : 100_000, codecBudget: smoke ? 2 * 1024 * 1024 : 256 * 1024 * 1024, broker: smoke ? 2_000 : 100_000, memory: smoke ? 20_000 : 1_000_000 };
+const tsx = ['--import', 'tsx'];
+
+const bars: Bar[] = [];
+const lines: string[] = [];
+const say = (line = '') => {
+  lines.push(line);
+  console.log(line);
+};
+const target = (label: string, ratio: number, limit: number, kind: 'max' | 'min') => {
+  bars.push({ label, ratio, target: limit, kind });
+  return `${ratio.toFixed(2)}× (target ${kind === 'max' ? '≤' : '≥'} ${limit}: ${(kind === 'max' ? ratio <= limit : ratio >= limit) ? 'met' : 'MISSED'})`;
+};
+
+say(`tracecarrier benchmarks${smoke ? ' (SMOKE: tiny sizes, numbers are meaningless)' : ''} — Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB`);
+
+say('\n1. Propagation, no broker (inject + extract of one message, headers mode)');
+const propagation = benchPropagation(sizes.propagation);
+const [floor, sdk] = propagation;
+for (const m of propagation) say(`   ${m.name.padEnd(40)} ${(m.nsPerOp / 1000).toFixed(2).padStart(8)} µs`);
+say(`   ratio: ${target('propagation vs bare API', sdk!.nsPerOp / floor!.nsPerOp, 1.25, 'max')}`);
+
+say('\n2. Envelope codec: wrap + unwrap of a JSON payload');
+const codec = benchCodec([1024, 64 * 1024, 1024 * 1024], sizes.codecBudget);
+for (const { size, measured } of codec) {
+  const by = Object.fromEntries(measured.map((m) => [m.name, m.nsPerOp]));
+  const copy = by['Buffer copy (floor)']!;
+  say(`   ${String(size / 1024).padStart(5)} KiB: ${measured.map((m) => `${m.name} ${(m.nsPerOp / 1000).toFixed(1)} µs`).join(' · ')}`);
+  say(`             per byte: json ${(by['tracecarrier, payloadEncoding json']! / size).toFixed(3)} ns/B, copy ${(copy / size).toFixed(3)} ns/B`);
+  if (size === 1024 * 1024) {
+    say(`             json vs copy: ${target('codec (json) vs Buffer copy, 1 MiB', by['tracecarrier, payloadEncoding json']! / copy, 3, 'max')}`);
+    say(`             naive vs json: ${target('naive vs codec (json), 1 MiB', by['naive JSON.parse + stringify']! / by['tracecarrier, payloadEncoding json']!, 10, 'min')}`);
+    say(`             auto vs copy: ${(by['tracecarrier, payloadEncoding auto']! / copy).toFixed(2)}× (auto proves the payload is JSON with one JSON.parse)`);
+  }
+}
+
+say(`\n3./4. Through the real broker (${process.env.KAFKA_BROKERS}): ${sizes.broker} messages of 1 KiB per case, produce then consume`);
+const results = new Map<CaseName, CaseResult>();
+for (const name of CASES) {
+  const output = execFileSync(process.execPath, [...tsx, 'bench/broker-case.ts', name, String(sizes.broker)], { encoding: 'utf8', timeout: 600_000 });
+  const result = JSON.parse(output.trim().split('\n').at(-1)!) as CaseResult;
+  results.set(name, result);
+  say(`   ${name.padEnd(30)} produce ${result.produceRate.toFixed(0).padStart(7)} msg/s · consume ${result.consumeRate.toFixed(0).padStart(7)} msg/s · spans ${result.spans}`);
+}
+const rate = (name: CaseName) => {
+  const r = results.get(name)!;
+  // Throughput of the whole hop: messages over (produce time + consume time).
+  return 1 / (1 / r.produceRate + 1 / r.consumeRate);
+};
+const vs = (name: CaseName, base: CaseName, limit: number, label: string) => say(`   ${label.padEnd(52)} ${target(label, rate(name) / rate(base), limit, 'min')}`);
+vs('kafkajs-headers', 'kafkajs-bare', 0.9, 'kafkajs headers vs bare kafkajs');
+vs('kafkajs-envelope', 'kafkajs-bare', 0.9, 'kafkajs envelope vs bare kafkajs');
+vs('kafkajs-headers', 'kafkajs-otel-instrumentation', 1.0, 'kafkajs headers vs instrumentation-kafkajs');
+vs('rdkafka-headers', 'rdkafka-bare', 0.9, 'node-rdkafka headers vs bare node-rdkafka');
+vs('kafkajs-headers-sampled-out', 'kafkajs-bare', 0.95, 'kafkajs sampled out vs bare kafkajs');
+vs('rdkafka-headers-sampled-out', 'rdkafka-bare', 0.95, 'node-rdkafka sampled out vs bare node-rdkafka');
+
+say(`\n5. Memory: ${sizes.memory} messages through each wrapped consumer, heap after GC`);
+const memoryOutput = execFileSync(process.execPath, ['--expose-gc', ...tsx, 'bench/memory.ts', String(sizes.memory)], { encoding: 'utf8', timeout: 900_000 });
+const memory = JSON.parse(memoryOutput.trim().split('\n').at(-1)!) as MemoryResult;
+for (const [label, bytes] of [['kafkajs', memory.kafkajsGrowthBytes], ['node-rdkafka', memory.rdkafkaGrowthBytes]] as const) {
+  const mib = bytes / 2 ** 20;
+  say(`   ${label.padEnd(14)} heap growth ${mib.toFixed(2)} MiB (target < 5 MiB: ${mib < 5 ? 'met' : 'MISSED'})`);
+}
+
+mkdirSync(out, { recursive: true });
+writeFileSync(join(out, 'benchmarks.svg'), barChart(`tracecarrier overhead ratios${smoke ? ' (smoke run)' : ''}`, bars));
+writeFileSync(join(out, 'benchmarks.json'), JSON.stringify({ smoke, sizes, propagation, codec, broker: [...results.values()], memory, report: lines }, null, 2));
+say(`\nwrote ${join(out, 'benchmarks.svg')} and ${join(out, 'benchmarks.json')}`);
