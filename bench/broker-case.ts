@@ -7,6 +7,8 @@ import { createRequire } from 'node:module';
 import { context, propagation, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator, type ExportResult } from '@opentelemetry/core';
+import type * as InstrumentationKafkaJs from '@opentelemetry/instrumentation-kafkajs';
+import type * as KafkaJs from 'kafkajs';
 import { AlwaysOffSampler, BasicTracerProvider, BatchSpanProcessor, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 
 export const CASES = [
@@ -70,12 +72,12 @@ async function main(): Promise<void> {
 async function runKafkajs(name: CaseName, brokers: string[], topic: string, value: Buffer, messages: number) {
   if (name === 'kafkajs-otel-instrumentation') {
     // Patches kafkajs through its require hook: it must be enabled before kafkajs is loaded.
-    const { KafkaJsInstrumentation } = require('@opentelemetry/instrumentation-kafkajs') as typeof import('@opentelemetry/instrumentation-kafkajs');
+    const { KafkaJsInstrumentation } = require('@opentelemetry/instrumentation-kafkajs') as typeof InstrumentationKafkaJs;
     const instrumentation = new KafkaJsInstrumentation();
     instrumentation.setTracerProvider(trace.getTracerProvider());
     instrumentation.enable();
   }
-  const kafkajs = require('kafkajs') as typeof import('kafkajs');
+  const kafkajs = require('kafkajs') as typeof KafkaJs;
   const config = { clientId: 'bench', brokers, logLevel: kafkajs.logLevel.NOTHING };
   const traced = name === 'kafkajs-headers' || name === 'kafkajs-envelope' || name === 'kafkajs-headers-sampled-out';
   const sdk = traced ? await import('@tracecarrier/kafkajs') : undefined;
