@@ -70,6 +70,9 @@ transaction.state.log.replication.factor=1
 transaction.state.log.min.isr=1
 transaction.state.log.num.partitions=3
 group.initial.rebalance.delay.ms=0
+# Room for the hostile-input corpus (a 10 MiB envelope, a 1 MiB header).
+message.max.bytes=16777216
+replica.fetch.max.bytes=16777216
 PROPS
   cat >"$state/log4j.properties" <<L4J
 log4j.rootLogger=WARN, file

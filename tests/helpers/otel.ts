@@ -1,7 +1,7 @@
 import { context, propagation, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan, type Span, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 
 /** An in-memory OpenTelemetry SDK registered globally: W3C trace context + baggage, async-hooks context. */
 export interface TestTracing {
@@ -10,6 +10,25 @@ export interface TestTracing {
   spans(): ReadableSpan[];
   /** Finished spans with this name. */
   named(name: string): ReadableSpan[];
+  /** Spans started and not yet ended (must be 0 once the work is done). */
+  openSpans(): number;
+}
+
+/** Counts spans started but not ended, to prove that nothing is left open. */
+class OpenSpanTracker implements SpanProcessor {
+  readonly open = new Set<Span>();
+  onStart(span: Span): void {
+    this.open.add(span);
+  }
+  onEnd(span: ReadableSpan): void {
+    this.open.delete(span as Span);
+  }
+  forceFlush(): Promise<void> {
+    return Promise.resolve();
+  }
+  shutdown(): Promise<void> {
+    return Promise.resolve();
+  }
 }
 
 export function setupTracing(): TestTracing {
@@ -17,7 +36,8 @@ export function setupTracing(): TestTracing {
   context.disable();
   propagation.disable();
   const exporter = new InMemorySpanExporter();
-  const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+  const tracker = new OpenSpanTracker();
+  const provider = new BasicTracerProvider({ spanProcessors: [tracker, new SimpleSpanProcessor(exporter)] });
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   propagation.setGlobalPropagator(new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }));
   trace.setGlobalTracerProvider(provider);
@@ -26,6 +46,7 @@ export function setupTracing(): TestTracing {
     provider,
     spans: () => exporter.getFinishedSpans(),
     named: (name) => exporter.getFinishedSpans().filter((span) => span.name === name),
+    openSpans: () => tracker.open.size,
   };
 }
 

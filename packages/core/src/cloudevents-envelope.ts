@@ -89,7 +89,7 @@ export function cloudEventsEnvelope(options: CloudEventsEnvelopeOptions = {}): E
 }
 
 function readCloudEvent(value: Uint8Array, limits: EnvelopeLimits): EnvelopeRead {
-  if (value.length > limits.maxEnvelopeBytes) return invalidEnvelope(`event of ${value.length} bytes exceeds maxEnvelopeBytes`);
+  if (value.length > limits.maxEnvelopeBytes) return invalidEnvelope(`event of ${value.length} bytes exceeds limits.maxEnvelopeBytes`, 'field-too-large');
   const bytes = asBuffer(value);
   let parsed: unknown;
   try {

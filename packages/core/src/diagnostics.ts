@@ -14,6 +14,14 @@ import { diag } from '@opentelemetry/api';
  * - `hook-error`: a user hook (attribute hook) threw; the error is swallowed, the message goes on.
  * - `field-skipped`: a propagation field could not be written in the chosen carrier (e.g. a name that is
  *   not a valid CloudEvents attribute name).
+ * - `field-too-large`: a propagation header or an envelope is larger than the configured limit
+ *   (`limits.maxHeaderBytes`, `limits.maxEnvelopeBytes`); it is not parsed, and the value is handed
+ *   over untouched.
+ * - `context-dropped`: part of the context exceeded the W3C limits (`tracestate` over 512 characters
+ *   or 32 members, `baggage` over 8192 bytes or 180 members) and was dropped by the propagator; the
+ *   valid part (the `traceparent`) is kept.
+ * - `baggage-filtered`: incoming baggage entries were removed by the consumer's `baggage` option
+ *   (reported once per message, only when something was removed).
  * - `internal-error`: tracecarrier itself failed on a message; the message is handed to the
  *   application without tracing rather than lost. Please report it.
  */
@@ -25,6 +33,9 @@ export type DiagnosticCode =
   | 'unsupported-envelope-version'
   | 'hook-error'
   | 'field-skipped'
+  | 'field-too-large'
+  | 'context-dropped'
+  | 'baggage-filtered'
   | 'internal-error';
 
 /** One reported problem, with where it happened when known. */

@@ -13,7 +13,7 @@ export type EnvelopeFormat = 'json' | 'cloudevents';
  */
 export type PayloadEncoding = 'auto' | 'json' | 'binary';
 
-/** Limits on what a reader parses from a message, enforced before parsing. */
+/** Limits on what an envelope reader parses, enforced before parsing (see {@link ReadLimits}). */
 export interface EnvelopeLimits {
   /** Largest envelope (whole value, bytes) that is parsed; larger values pass through untouched. */
   readonly maxEnvelopeBytes: number;
@@ -21,8 +21,20 @@ export interface EnvelopeLimits {
   readonly maxContextBytes: number;
 }
 
-/** Defaults for {@link EnvelopeLimits}: 16 MiB per envelope, 64 KiB of context. */
-export const DEFAULT_ENVELOPE_LIMITS: EnvelopeLimits = { maxEnvelopeBytes: 16 * 1024 * 1024, maxContextBytes: 64 * 1024 };
+/**
+ * Everything tracecarrier parses from an incoming message is bounded, and each bound is checked
+ * before any work or allocation proportional to the input.
+ */
+export interface ReadLimits extends EnvelopeLimits {
+  /** Largest propagation header value read, in bytes; a larger one is ignored. */
+  readonly maxHeaderBytes: number;
+}
+
+/** Defaults for {@link ReadLimits}: 16 KiB per header value, 16 MiB per envelope, 64 KiB of envelope context. */
+export const DEFAULT_LIMITS: ReadLimits = { maxHeaderBytes: 16 * 1024, maxEnvelopeBytes: 16 * 1024 * 1024, maxContextBytes: 64 * 1024 };
+
+/** The envelope part of {@link DEFAULT_LIMITS}. */
+export const DEFAULT_ENVELOPE_LIMITS: EnvelopeLimits = DEFAULT_LIMITS;
 
 /** What the writer knows about the message being wrapped. */
 export interface EnvelopeWriteInfo {
@@ -33,7 +45,10 @@ export interface EnvelopeWriteInfo {
 export type EnvelopeRead =
   | { readonly kind: 'envelope'; readonly format: EnvelopeFormat; readonly fields: Readonly<Record<string, string>>; readonly payload: Buffer }
   | { readonly kind: 'not-envelope' }
-  | { readonly kind: 'invalid'; readonly code: 'invalid-envelope' | 'unsupported-envelope-version'; readonly reason: string };
+  | { readonly kind: 'invalid'; readonly code: InvalidEnvelopeCode; readonly reason: string };
+
+/** Why a value that claims to be an envelope was not read. */
+export type InvalidEnvelopeCode = 'invalid-envelope' | 'unsupported-envelope-version' | 'field-too-large';
 
 /**
  * One envelope format as a record of functions, after the CloudEvents SDK's `Binding`: a writer,
@@ -50,7 +65,7 @@ export interface EnvelopeCodec {
 }
 
 /** The `EnvelopeRead` for a value that cannot be read. */
-export function invalidEnvelope(reason: string, code: 'invalid-envelope' | 'unsupported-envelope-version' = 'invalid-envelope'): EnvelopeRead {
+export function invalidEnvelope(reason: string, code: InvalidEnvelopeCode = 'invalid-envelope'): EnvelopeRead {
   return { kind: 'invalid', code, reason };
 }
 

@@ -8,8 +8,13 @@ export type HeaderValue = string | Uint8Array | null | undefined;
  * Decodes one header value to text. Bytes must be valid UTF-8; anything else is reported as
  * `non-utf8-header` and ignored, so a binary header can never inject garbage into a propagator.
  */
-export function decodeHeaderValue(value: HeaderValue, key: string, sink?: DiagnosticSink): string | undefined {
+export function decodeHeaderValue(value: HeaderValue, key: string, sink?: DiagnosticSink, maxBytes = Number.POSITIVE_INFINITY): string | undefined {
   if (value === null || value === undefined) return undefined;
+  // The size is checked before anything proportional to it is done.
+  if ((typeof value === 'string' ? value.length : value.byteLength) > maxBytes) {
+    sink?.('field-too-large', `header "${key}" is larger than limits.maxHeaderBytes (${maxBytes}) and was ignored`, { field: key });
+    return undefined;
+  }
   if (typeof value === 'string') return value;
   if (!isUtf8(value)) {
     sink?.('non-utf8-header', `header "${key}" is not valid UTF-8 and was ignored`, { field: key });
@@ -23,11 +28,11 @@ export function decodeHeaderValue(value: HeaderValue, key: string, sink?: Diagno
  * Kafka's `Headers.lastHeader` does; values that disagree are reported once as
  * `conflicting-header-values`. Values are never joined with commas.
  */
-export function pickHeaderValue(values: readonly HeaderValue[], key: string, sink?: DiagnosticSink): string | undefined {
+export function pickHeaderValue(values: readonly HeaderValue[], key: string, sink?: DiagnosticSink, maxBytes?: number): string | undefined {
   let picked: string | undefined;
   let conflict = false;
   for (const raw of values) {
-    const text = decodeHeaderValue(raw, key, sink);
+    const text = decodeHeaderValue(raw, key, sink, maxBytes);
     if (text === undefined) continue;
     if (picked !== undefined && picked !== text) conflict = true;
     picked = text;

@@ -18,6 +18,8 @@ export type KafkaHeaders = HeaderRecord | HeaderList;
 export interface HeaderReadCarrier {
   readonly headers: KafkaHeaders | undefined;
   readonly sink?: DiagnosticSink;
+  /** Largest value read, in bytes (`limits.maxHeaderBytes`); unlimited when absent. */
+  readonly maxBytes?: number;
 }
 
 function isHeaderList(headers: KafkaHeaders): headers is HeaderList {
@@ -42,17 +44,17 @@ function valuesOf(headers: KafkaHeaders, key: string): HeaderValue[] {
  * Reads one header as text from either shape: Buffers decode as UTF-8, null/undefined are skipped,
  * a repeated header resolves to its last non-null value (see {@link pickHeaderValue}).
  */
-export function readHeader(headers: KafkaHeaders | undefined, key: string, sink?: DiagnosticSink): string | undefined {
+export function readHeader(headers: KafkaHeaders | undefined, key: string, sink?: DiagnosticSink, maxBytes?: number): string | undefined {
   if (headers === undefined || headers === null) return undefined;
   if (!isHeaderList(headers)) {
     // Fast path for the common single-value record entry.
     if (!Object.hasOwn(headers, key)) return undefined;
     const value = headers[key];
-    if (!Array.isArray(value)) return decodeHeaderValue(value, key, sink);
+    if (!Array.isArray(value)) return decodeHeaderValue(value, key, sink, maxBytes);
   }
   const values = valuesOf(headers, key);
   if (values.length === 0) return undefined;
-  return values.length === 1 ? decodeHeaderValue(values[0], key, sink) : pickHeaderValue(values, key, sink);
+  return values.length === 1 ? decodeHeaderValue(values[0], key, sink, maxBytes) : pickHeaderValue(values, key, sink, maxBytes);
 }
 
 /** The distinct header keys of either shape, in first-seen order. */
@@ -66,7 +68,7 @@ export function headerKeys(headers: KafkaHeaders | undefined): string[] {
 
 /** The OpenTelemetry getter over Kafka headers of either shape. */
 export const headersGetter: TextMapGetter<HeaderReadCarrier> = {
-  get: (carrier, key) => readHeader(carrier.headers, key, carrier.sink),
+  get: (carrier, key) => readHeader(carrier.headers, key, carrier.sink, carrier.maxBytes),
   keys: (carrier) => headerKeys(carrier.headers),
 };
 

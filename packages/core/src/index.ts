@@ -13,8 +13,10 @@ export type { HeaderValue } from './header-value.js';
 export { headerKeys, headersGetter, readHeader, withHeaderListFields, withHeaderRecordFields } from './headers-carrier.js';
 export type { HeaderList, HeaderReadCarrier, HeaderRecord, KafkaHeaders } from './headers-carrier.js';
 export { DEFAULT_PROPAGATOR, contextToFields, effectivePropagator, extractFrom, fieldsGetter, hasValidSpanContext, propagatorFields, reportMissingContext } from './propagation.js';
-export { DEFAULT_ENVELOPE_LIMITS, decodeBase64, embedsAsJson } from './envelope.js';
-export type { EnvelopeCodec, EnvelopeFormat, EnvelopeLimits, EnvelopeRead, EnvelopeWriteInfo, PayloadEncoding } from './envelope.js';
+export { DEFAULT_ENVELOPE_LIMITS, DEFAULT_LIMITS, decodeBase64, embedsAsJson } from './envelope.js';
+export type { EnvelopeCodec, EnvelopeFormat, EnvelopeLimits, EnvelopeRead, EnvelopeWriteInfo, InvalidEnvelopeCode, PayloadEncoding, ReadLimits } from './envelope.js';
+export { W3C_LIMITS, applyBaggagePolicy, reportDroppedContext } from './context-limits.js';
+export type { BaggagePolicy } from './context-limits.js';
 export { JSON_ENVELOPE_FIELDS, JSON_ENVELOPE_VERSION, jsonEnvelope, jsonEnvelopeSchema } from './json-envelope.js';
 export type { JsonEnvelopeOptions } from './json-envelope.js';
 export {
@@ -48,8 +50,8 @@ export {
   startProducerSpan,
 } from './spans.js';
 export type { ActiveSpan, ClientIdentity, MessageFacts, Relationship } from './spans.js';
-export { consumerOptionsSchema, envelopeOptionsSchema, producerOptionsSchema, validateOptions } from './options.js';
-export type { CommonOptions, ConsumerOptions, EnvelopeOptions, ProducerOptions } from './options.js';
+export { consumerOptionsSchema, envelopeOptionsSchema, limitOptionsSchema, producerOptionsSchema, validateOptions } from './options.js';
+export type { CommonOptions, ConsumerOptions, EnvelopeOptions, LimitOptions, ProducerOptions } from './options.js';
 export { resolveConsumerOptions, resolveProducerOptions, runHook } from './runtime.js';
 export type { ConsumerRuntime, InstrumentationScope, ProducerRuntime } from './runtime.js';
 export { beginProcess, prepareSend, receiveMessage } from './pipeline.js';

@@ -52,7 +52,7 @@ describe('jsonEnvelope', () => {
 
   it('reads envelopes from other writers: any member order, whitespace, no datalength', () => {
     const foreign = Buffer.from(' {\n  "data": {"x": [1, 2]},\n  "context": {"traceparent": "tp"},\n  "tracecarrier": 1\n}\n');
-    expect(codec.detect(foreign)).toBe(false);
+    expect(codec.detect(foreign)).toBe(true);
     const read = codec.decode(foreign, DEFAULT_ENVELOPE_LIMITS);
     expect(read).toMatchObject({ kind: 'envelope', fields: { traceparent: 'tp' } });
     expect(read.kind === 'envelope' && JSON.parse(read.payload.toString())).toEqual({ x: [1, 2] });
@@ -100,7 +100,10 @@ describe('jsonEnvelope', () => {
   });
 
   it('does not detect ordinary JSON or bytes as an envelope', () => {
-    for (const text of ['{"title":"x"}', '[1,2]', 'tracecarrier', '', '{"data":1,"tracecarrier":1}']) expect(codec.detect(Buffer.from(text))).toBe(false);
+    for (const text of ['{"title":"x"}', '[1,2]', 'tracecarrier', '', '{"log":"tracecarrier was here"}', '{"nested":{"tracecarrier":1}}']) {
+      expect(codec.detect(Buffer.from(text))).toBe(false);
+    }
+    expect(codec.detect(Buffer.from('{"data":1,"tracecarrier":1}'))).toBe(true);
   });
 
   it('survives deeply nested data', () => {
@@ -134,5 +137,13 @@ describe('the JSON Schema of the envelope', async () => {
       expect(validate(JSON.parse(text))).toBe(false);
       expect(codec.decode(Buffer.from(text), DEFAULT_ENVELOPE_LIMITS).kind).toBe('invalid');
     }
+  });
+});
+
+describe('byte-order marks', () => {
+  it('recognises an envelope behind a BOM and refuses it with a reason', () => {
+    const wrapped = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), codec.encode(Buffer.from('{"a":1}'), FIELDS, info)]);
+    expect(codec.detect(wrapped)).toBe(true);
+    expect(codec.decode(wrapped, DEFAULT_ENVELOPE_LIMITS)).toMatchObject({ kind: 'invalid', code: 'invalid-envelope', reason: expect.stringContaining('byte-order mark') });
   });
 });

@@ -11,7 +11,7 @@ import {
   type EnvelopeRead,
   type PayloadEncoding,
 } from './envelope.js';
-import { lastNonWhitespace, leadingMembers, scanString, startsWithMember } from './json-members.js';
+import { lastNonWhitespace, leadingMembers, scanString, skipWhitespace, startsWithMember } from './json-members.js';
 
 /**
  * The tracecarrier JSON envelope, version 1 (specified in `docs/envelope-format.md`):
@@ -33,6 +33,7 @@ export const JSON_ENVELOPE_FIELDS = {
 const MARKER = Buffer.from(`"${JSON_ENVELOPE_FIELDS.version}"`);
 const CLOSE = Buffer.from('}');
 const PAYLOAD_KEYS = new Set<string>([JSON_ENVELOPE_FIELDS.data, JSON_ENVELOPE_FIELDS.dataBase64]);
+const NO_STOP = new Set<string>();
 
 /** The envelope's shape for the general (slow) reader, which accepts any member order and spacing. */
 export const jsonEnvelopeSchema = z.object({
@@ -61,9 +62,17 @@ export function jsonEnvelope(options: JsonEnvelopeOptions = {}): EnvelopeCodec {
       }
       return Buffer.from(`${head}"data_base64":"${asBuffer(payload).toString('base64')}"}`);
     },
-    detect: (value) => startsWithMember(value, MARKER),
+    detect: (value) => {
+      if (startsWithMember(value, MARKER)) return true;
+      // Other writers may order members differently: a native search rejects ordinary payloads
+      // cheaply, and a walk of the top-level members confirms a hit (a nested "tracecarrier" is data).
+      const bytes = asBuffer(value);
+      if (bytes[skipWhitespace(bytes, 0, bytes.length)] !== 0x7b || bytes.indexOf(MARKER) < 0) return false;
+      return leadingMembers(bytes, NO_STOP, bytes.length)?.some((member) => member.key === JSON_ENVELOPE_FIELDS.version) ?? false;
+    },
     decode: (value, limits) => {
-      if (value.length > limits.maxEnvelopeBytes) return invalidEnvelope(`envelope of ${value.length} bytes exceeds maxEnvelopeBytes`);
+      if (value.length > limits.maxEnvelopeBytes) return invalidEnvelope(`envelope of ${value.length} bytes exceeds limits.maxEnvelopeBytes`, 'field-too-large');
+      if (value[0] === 0xef && value[1] === 0xbb && value[2] === 0xbf) return invalidEnvelope('starts with a byte-order mark, which JSON text on the wire must not have');
       return readFast(value, limits) ?? readSlow(value);
     },
   };

@@ -128,10 +128,15 @@ export function leadingMembers(bytes: Uint8Array, stopAt: ReadonlySet<string>, b
   }
 }
 
-/** True when the first key of the top-level object is `key` (an O(1) check on the first bytes). */
+/**
+ * True when the first key of the top-level object is `key` (an O(1) check on the first bytes). A
+ * leading UTF-8 byte-order mark is looked past, so such a value is recognised (and then refused by
+ * the reader, which reports it) rather than silently taken for an ordinary payload.
+ */
 export function startsWithMember(bytes: Uint8Array, keyBytes: Uint8Array): boolean {
   const end = bytes.length;
-  let i = skipWhitespace(bytes, 0, end);
+  const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  let i = skipWhitespace(bytes, bom, end);
   if (bytes[i] !== OPEN_BRACE) return false;
   i = skipWhitespace(bytes, i + 1, end);
   if (i + keyBytes.length > end) return false;

@@ -136,3 +136,53 @@ describe('carryOutgoing and readIncoming', () => {
     expect(codes()).toEqual([]);
   });
 });
+
+describe('limits and trust', () => {
+  const TP = `00-${TRACE_ID}-${SPAN_ID}-01`;
+  const limited = (extra: Partial<ReturnType<typeof consumer>> = {}) => ({ ...consumer('auto'), limits: { ...DEFAULT_ENVELOPE_LIMITS, maxHeaderBytes: 1024 }, ...extra });
+
+  it('ignores a header value over maxHeaderBytes without decoding it, and reports it once', () => {
+    const { sink, reported } = collect();
+    const read = readIncoming({ traceparent: Buffer.alloc(1024 * 1024, 0x61) }, Buffer.from('v'), limited(), sink);
+    expect(read.carrier).toBe('none');
+    expect(reported).toMatchObject([{ code: 'field-too-large', field: 'traceparent' }]);
+  });
+
+  it('keeps the traceparent and reports a tracestate beyond the W3C limits', () => {
+    const { sink, codes } = collect();
+    const tracestate = Array.from({ length: 40 }, (_, i) => `k${i}=v`).join(',');
+    const read = readIncoming({ traceparent: TP, tracestate }, Buffer.from('v'), consumer('auto'), sink);
+    expect(trace.getSpanContext(read.context)?.spanId).toBe(SPAN_ID);
+    expect(codes()).toEqual(['context-dropped']);
+  });
+
+  it('reports baggage beyond 8192 bytes or 180 members', () => {
+    for (const baggage of [`big=${'x'.repeat(9000)}`, Array.from({ length: 200 }, (_, i) => `k${i}=v`).join(',')]) {
+      const { sink, codes } = collect();
+      const read = readIncoming({ traceparent: TP, baggage }, Buffer.from('v'), consumer('auto'), sink);
+      expect(read.carrier).toBe('headers');
+      expect(codes()).toEqual(['context-dropped']);
+    }
+  });
+
+  it('drops or allow-lists incoming baggage on request', () => {
+    const headers = { traceparent: TP, baggage: 'tenant=acme,user=mallory,role=admin' };
+    const dropped = collect();
+    const none = readIncoming(headers, Buffer.from('v'), { ...consumer('auto'), baggage: 'drop' }, dropped.sink);
+    expect(propagation.getBaggage(none.context)).toBeUndefined();
+    expect(dropped.codes()).toEqual(['baggage-filtered']);
+    const allowed = readIncoming(headers, Buffer.from('v'), { ...consumer('auto'), baggage: { allow: ['tenant'] } }, collect().sink);
+    expect(propagation.getBaggage(allowed.context)?.getAllEntries().map(([key]) => key)).toEqual(['tenant']);
+    expect(trace.getSpanContext(allowed.context)?.spanId).toBe(SPAN_ID);
+    const kept = readIncoming(headers, Buffer.from('v'), consumer('auto'), collect().sink);
+    expect(propagation.getBaggage(kept.context)?.getAllEntries()).toHaveLength(3);
+  });
+
+  it('refuses an envelope over maxEnvelopeBytes and hands the value over untouched', () => {
+    const carry = carryOutgoing(producerContext, Buffer.from('{"a":1}'), producer('envelope'), 't');
+    const { sink, codes } = collect();
+    const read = readIncoming(undefined, carry.value as Buffer, { ...consumer('auto'), limits: { maxEnvelopeBytes: 16, maxContextBytes: 1024 } }, sink);
+    expect(read.value).toBe(carry.value);
+    expect(codes()).toEqual(['field-too-large']);
+  });
+});

@@ -1,8 +1,9 @@
 import { ROOT_CONTEXT, type Context, type TextMapPropagator } from '@opentelemetry/api';
 import { CLOUDEVENTS_CONTENT_TYPE } from './cloudevents-envelope.js';
 import type { DiagnosticSink } from './diagnostics.js';
-import { type EnvelopeCodec, type EnvelopeFormat, type EnvelopeLimits } from './envelope.js';
-import { headerKeys, headersGetter, type HeaderReadCarrier, type KafkaHeaders } from './headers-carrier.js';
+import { type EnvelopeCodec, type EnvelopeFormat, type EnvelopeLimits, type ReadLimits } from './envelope.js';
+import { headerKeys, headersGetter, readHeader, type HeaderReadCarrier, type KafkaHeaders } from './headers-carrier.js';
+import { applyBaggagePolicy, reportDroppedContext, type BaggagePolicy } from './context-limits.js';
 import { contextToFields, extractFrom, fieldsGetter, hasValidSpanContext, reportMissingContext } from './propagation.js';
 
 /**
@@ -86,7 +87,9 @@ export interface IncomingCarrierConfig {
   readonly mode: ConsumerMode;
   readonly propagator: TextMapPropagator | undefined;
   readonly readers: readonly EnvelopeCodec[];
-  readonly limits: EnvelopeLimits;
+  readonly limits: EnvelopeLimits & Partial<ReadLimits>;
+  /** What to keep of incoming baggage. Default `keep`. */
+  readonly baggage?: BaggagePolicy;
 }
 
 /** What was read from one incoming message. */
@@ -115,17 +118,23 @@ export function readIncoming<V extends MessageValue>(
 ): IncomingRead<V> {
   let context: Context = ROOT_CONTEXT;
   let carrier: ContextCarrier = 'none';
+  const finish = (handed: V | Buffer, envelope: EnvelopeFormat | undefined): IncomingRead<V> => ({
+    context: applyBaggagePolicy(context, config.baggage, sink),
+    hasRemoteParent: carrier !== 'none',
+    value: handed,
+    carrier,
+    envelope,
+  });
   if (config.mode !== 'envelope' && headers !== undefined && headers !== null) {
-    // A header already reported (not UTF-8, conflicting) is not reported a second time as invalid-context.
+    // A header already reported (not UTF-8, conflicting, too large) is not reported again as invalid-context.
     const before = sink?.count;
-    const readCarrier: HeaderReadCarrier = sink === undefined ? { headers } : { headers, sink };
+    const readCarrier: HeaderReadCarrier = { headers, ...(sink === undefined ? {} : { sink }), ...(config.limits.maxHeaderBytes === undefined ? {} : { maxBytes: config.limits.maxHeaderBytes }) };
     context = extractFrom(ROOT_CONTEXT, readCarrier, headersGetter, config.propagator, sink);
     if (hasValidSpanContext(context)) carrier = 'headers';
     else if (before === undefined || sink?.count === before) reportMissingContext(context, headerKeys(headers), config.propagator, sink);
+    if (sink !== undefined) reportDroppedContext((key) => readHeader(headers, key, undefined, config.limits.maxHeaderBytes), config.propagator, sink);
   }
-  if (config.mode === 'headers' || value === null || value === undefined || typeof value === 'string') {
-    return { context, hasRemoteParent: carrier !== 'none', value, carrier, envelope: undefined };
-  }
+  if (config.mode === 'headers' || value === null || value === undefined || typeof value === 'string') return finish(value, undefined);
   const bytes = value as Uint8Array;
   for (const reader of config.readers) {
     if (!reader.detect(bytes)) continue;
@@ -139,9 +148,10 @@ export function readIncoming<V extends MessageValue>(
       const fromEnvelope = extractFrom(context, read.fields, fieldsGetter, config.propagator, sink);
       if (hasValidSpanContext(fromEnvelope)) carrier = 'envelope';
       else reportMissingContext(fromEnvelope, Object.keys(read.fields), config.propagator, sink);
+      if (sink !== undefined) reportDroppedContext((key) => (Object.hasOwn(read.fields, key) ? read.fields[key] : undefined), config.propagator, sink);
       context = fromEnvelope;
     }
-    return { context, hasRemoteParent: carrier !== 'none', value: read.payload, carrier, envelope: reader.format };
+    return finish(read.payload, reader.format);
   }
-  return { context, hasRemoteParent: carrier !== 'none', value, carrier, envelope: undefined };
+  return finish(value, undefined);
 }

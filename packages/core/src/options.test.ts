@@ -23,7 +23,8 @@ describe('option validation', () => {
     const consumer = resolveConsumerOptions({}, scope);
     expect(consumer.carrier.mode).toBe('auto');
     expect(consumer.relationship).toBe('parent');
-    expect(consumer.carrier.limits).toEqual({ maxEnvelopeBytes: 16 * 1024 * 1024, maxContextBytes: 64 * 1024 });
+    expect(consumer.carrier.limits).toEqual({ maxHeaderBytes: 16 * 1024, maxEnvelopeBytes: 16 * 1024 * 1024, maxContextBytes: 64 * 1024 });
+    expect(consumer.carrier.baggage).toBe('keep');
   });
 
   it('names the option, the value received and the allowed values', () => {
@@ -39,9 +40,8 @@ describe('option validation', () => {
     const error = errorOf(() => validateOptions(producerOptionsSchema, { envelope: { format: 'xml' } }, 'producer'));
     expect(error.path).toBe('producer.envelope.format');
     expect(error.message).toMatch(/json.*cloudevents/);
-    expect(errorOf(() => validateOptions(producerOptionsSchema, { envelope: { maxEnvelopeBytes: -1 } }, 'producer')).path).toBe(
-      'producer.envelope.maxEnvelopeBytes',
-    );
+    expect(errorOf(() => validateOptions(producerOptionsSchema, { limits: { maxEnvelopeBytes: -1 } }, 'producer')).path).toBe('producer.limits.maxEnvelopeBytes');
+    expect(errorOf(() => validateOptions(consumerOptionsSchema, { baggage: { allow: 'tenant' } }, 'consumer')).path).toBe('consumer.baggage');
   });
 
   it('rejects unknown options so a typo fails loudly', () => {

@@ -1,5 +1,6 @@
 import type { Span, TextMapPropagator, TracerProvider } from '@opentelemetry/api';
 import { z } from 'zod';
+import type { BaggagePolicy } from './context-limits.js';
 import type { DiagnosticHook } from './diagnostics.js';
 import type { EnvelopeFormat, PayloadEncoding } from './envelope.js';
 import { TracecarrierError } from './errors.js';
@@ -16,11 +17,19 @@ export interface EnvelopeOptions {
   readonly cloudEventsSource?: string;
   /** CloudEvents `type`. Default `dev.tracecarrier.message`. */
   readonly cloudEventsType?: string;
+}
+
+/** Bounds on what is parsed from each incoming message (see `docs/security.md`). */
+export interface LimitOptions {
+  /** Largest propagation header value read, in bytes; larger ones are ignored and reported. Default 16 KiB. */
+  readonly maxHeaderBytes?: number;
   /** Largest envelope parsed, in bytes; larger values pass through untouched. Default 16 MiB. */
   readonly maxEnvelopeBytes?: number;
   /** Largest span of envelope members before the payload, in bytes. Default 64 KiB. */
   readonly maxContextBytes?: number;
 }
+
+
 
 /** Options every wrapper accepts. */
 export interface CommonOptions {
@@ -32,6 +41,8 @@ export interface CommonOptions {
   readonly onDiagnostic?: DiagnosticHook;
   /** Envelope settings. */
   readonly envelope?: EnvelopeOptions;
+  /** Parse limits. */
+  readonly limits?: LimitOptions;
 }
 
 /** Producer-side options, generic over the binding's per-message hook info. */
@@ -50,6 +61,8 @@ export interface ConsumerOptions<HookInfo> extends CommonOptions {
   readonly relationship?: Relationship;
   /** Called for each process span before the handler runs, to add attributes. Throwing is reported, not propagated. */
   readonly consumerHook?: (span: Span, info: HookInfo) => void;
+  /** What to keep of the message's baggage. Default `keep`. */
+  readonly baggage?: BaggagePolicy;
 }
 
 const fn = (name: string) => z.custom<(...args: never[]) => unknown>((value) => typeof value === 'function', `${name} must be a function`);
@@ -67,6 +80,11 @@ export const envelopeOptionsSchema: z.ZodType = z.strictObject({
   payloadEncoding: z.enum(['auto', 'json', 'binary']).optional(),
   cloudEventsSource: z.string().min(1).optional(),
   cloudEventsType: z.string().min(1).optional(),
+});
+
+/** Schema of {@link LimitOptions}. */
+export const limitOptionsSchema: z.ZodType = z.strictObject({
+  maxHeaderBytes: positiveInt.optional(),
   maxEnvelopeBytes: positiveInt.optional(),
   maxContextBytes: positiveInt.optional(),
 });
@@ -76,6 +94,7 @@ const commonShape = {
   tracerProvider: objectWith('tracerProvider', ['getTracer']).optional(),
   onDiagnostic: fn('onDiagnostic').optional(),
   envelope: envelopeOptionsSchema.optional(),
+  limits: limitOptionsSchema.optional(),
 };
 
 /** Schema of {@link ProducerOptions}. */
@@ -90,6 +109,7 @@ export const consumerOptionsSchema: z.ZodType = z.strictObject({
   ...commonShape,
   mode: z.enum(['auto', 'headers', 'envelope']).optional(),
   relationship: z.enum(['parent', 'link', 'ignore']).optional(),
+  baggage: z.union([z.enum(['keep', 'drop']), z.strictObject({ allow: z.array(z.string()) })]).optional(),
   consumerHook: fn('consumerHook').optional(),
 });
 

@@ -2,7 +2,7 @@ import { trace, type Span, type Tracer } from '@opentelemetry/api';
 import { cloudEventsEnvelope } from './cloudevents-envelope.js';
 import type { DiagnosticHook, DiagnosticOrigin, DiagnosticSink } from './diagnostics.js';
 import { diagnosticSink } from './diagnostics.js';
-import { DEFAULT_ENVELOPE_LIMITS, type EnvelopeCodec, type EnvelopeLimits } from './envelope.js';
+import { DEFAULT_LIMITS, type EnvelopeCodec, type ReadLimits } from './envelope.js';
 import { jsonEnvelope } from './json-envelope.js';
 import type { IncomingCarrierConfig, OutgoingCarrierConfig } from './modes.js';
 import {
@@ -12,6 +12,7 @@ import {
   type CommonOptions,
   type ConsumerOptions,
   type EnvelopeOptions,
+  type LimitOptions,
   type ProducerOptions,
 } from './options.js';
 import { propagatorFields } from './propagation.js';
@@ -45,10 +46,11 @@ export interface ConsumerRuntime<HookInfo> extends RuntimeBase {
   readonly hook: ((span: Span, info: HookInfo) => void) | undefined;
 }
 
-function limitsOf(envelope: EnvelopeOptions | undefined): EnvelopeLimits {
+function limitsOf(limits: LimitOptions | undefined): ReadLimits {
   return {
-    maxEnvelopeBytes: envelope?.maxEnvelopeBytes ?? DEFAULT_ENVELOPE_LIMITS.maxEnvelopeBytes,
-    maxContextBytes: envelope?.maxContextBytes ?? DEFAULT_ENVELOPE_LIMITS.maxContextBytes,
+    maxHeaderBytes: limits?.maxHeaderBytes ?? DEFAULT_LIMITS.maxHeaderBytes,
+    maxEnvelopeBytes: limits?.maxEnvelopeBytes ?? DEFAULT_LIMITS.maxEnvelopeBytes,
+    maxContextBytes: limits?.maxContextBytes ?? DEFAULT_LIMITS.maxContextBytes,
   };
 }
 
@@ -84,7 +86,7 @@ export function resolveProducerOptions<HookInfo>(
   const propagator = opts.propagator;
   return {
     ...base(opts, scope),
-    carrier: { mode: opts.mode ?? 'headers', propagator, codec: writer, readers, limits: limitsOf(opts.envelope) },
+    carrier: { mode: opts.mode ?? 'headers', propagator, codec: writer, readers, limits: limitsOf(opts.limits) },
     ownedHeaders: () => propagatorFields(propagator),
     hook: opts.producerHook,
   };
@@ -101,7 +103,7 @@ export function resolveConsumerOptions<HookInfo>(
   const { readers } = codecsOf(opts.envelope);
   return {
     ...base(opts, scope),
-    carrier: { mode: opts.mode ?? 'auto', propagator: opts.propagator, readers, limits: limitsOf(opts.envelope) },
+    carrier: { mode: opts.mode ?? 'auto', propagator: opts.propagator, readers, limits: limitsOf(opts.limits), baggage: opts.baggage ?? 'keep' },
     relationship: opts.relationship ?? 'parent',
     hook: opts.consumerHook,
   };

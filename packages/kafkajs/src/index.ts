@@ -22,6 +22,8 @@ export type {
   DiagnosticHook,
   EnvelopeFormat,
   EnvelopeOptions,
+  BaggagePolicy,
+  LimitOptions,
   PayloadEncoding,
   ProducerMode,
   Relationship,

@@ -21,6 +21,8 @@ export type {
   DiagnosticHook,
   EnvelopeFormat,
   EnvelopeOptions,
+  BaggagePolicy,
+  LimitOptions,
   PayloadEncoding,
   ProducerMode,
   Relationship,

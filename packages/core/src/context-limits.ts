@@ -1,0 +1,59 @@
+import { propagation, type Context, type TextMapPropagator } from '@opentelemetry/api';
+import type { DiagnosticSink } from './diagnostics.js';
+import { propagatorFields } from './propagation.js';
+
+/**
+ * What a consumer keeps of incoming baggage: `keep` (default), `drop` (all of it), or only the
+ * keys listed in `allow`. For topics written by parties you do not trust.
+ */
+export type BaggagePolicy = 'keep' | 'drop' | { readonly allow: readonly string[] };
+
+/**
+ * The W3C limits beyond which propagators drop context.
+ * @see https://www.w3.org/TR/trace-context/#tracestate-limits
+ * @see https://www.w3.org/TR/baggage/#limits
+ */
+export const W3C_LIMITS = { tracestateChars: 512, tracestateMembers: 32, baggageBytes: 8192, baggageMembers: 180 } as const;
+
+function members(text: string): number {
+  let count = 0;
+  for (const part of text.split(',')) if (part.trim() !== '') count++;
+  return count;
+}
+
+/**
+ * Reports `context-dropped` when an incoming `tracestate` or `baggage` exceeds the W3C limits, so
+ * the propagator kept only part of it (or none). Looks only at fields the propagator reads.
+ */
+export function reportDroppedContext(read: (key: string) => string | undefined, propagator: TextMapPropagator | undefined, sink: DiagnosticSink): void {
+  const fields = propagatorFields(propagator);
+  if (fields.includes('tracestate')) {
+    const tracestate = read('tracestate');
+    if (tracestate !== undefined && (tracestate.length > W3C_LIMITS.tracestateChars || members(tracestate) > W3C_LIMITS.tracestateMembers)) {
+      sink('context-dropped', `tracestate exceeds the W3C limits (${W3C_LIMITS.tracestateChars} characters, ${W3C_LIMITS.tracestateMembers} members)`, { field: 'tracestate' });
+    }
+  }
+  if (fields.includes('baggage')) {
+    const baggage = read('baggage');
+    if (baggage !== undefined && (Buffer.byteLength(baggage) > W3C_LIMITS.baggageBytes || members(baggage) > W3C_LIMITS.baggageMembers)) {
+      sink('context-dropped', `baggage exceeds the W3C limits (${W3C_LIMITS.baggageBytes} bytes, ${W3C_LIMITS.baggageMembers} members); entries beyond them were dropped`, { field: 'baggage' });
+    }
+  }
+}
+
+/** Applies the consumer's baggage policy to an extracted context, reporting what it removed. */
+export function applyBaggagePolicy(context: Context, policy: BaggagePolicy | undefined, sink: DiagnosticSink | undefined): Context {
+  if (policy === undefined || policy === 'keep') return context;
+  const baggage = propagation.getBaggage(context);
+  if (baggage === undefined) return context;
+  const entries = baggage.getAllEntries();
+  if (entries.length === 0) return context;
+  if (policy === 'drop') {
+    sink?.('baggage-filtered', `dropped ${entries.length} incoming baggage entries (baggage: 'drop')`, { field: 'baggage' });
+    return propagation.deleteBaggage(context);
+  }
+  const kept = entries.filter(([key]) => policy.allow.includes(key));
+  if (kept.length === entries.length) return context;
+  sink?.('baggage-filtered', `removed ${entries.length - kept.length} incoming baggage entries not in baggage.allow`, { field: 'baggage' });
+  return propagation.setBaggage(context, propagation.createBaggage(Object.fromEntries(kept)));
+}
