@@ -5,6 +5,7 @@
 #   scripts/kafka.sh fetch            resolve the broker's jars into the cache
 #   scripts/kafka.sh start            format storage, start, wait until it serves
 #   scripts/kafka.sh stop             stop it (idempotent)
+#   scripts/kafka.sh restart          stop and start again, keeping its data (fault tests)
 #   scripts/kafka.sh run -- CMD...    start, run CMD with KAFKA_BROKERS (and KAFKA_LIBS, the broker's jars)
 #                                     set, always stop; exits with CMD's code
 #
@@ -19,6 +20,7 @@ cport=${KAFKA_CONTROLLER_PORT:-39093}
 cache=${TRACECARRIER_CACHE:-$HOME/.cache/tracecarrier}/kafka-$version
 state=${KAFKA_STATE:-$here/.kafka}
 pidfile=$state/kafka.pid
+jvm=(-Xms256m -Xmx1g -XX:+UseG1GC -Djava.awt.headless=true "-Dlog4j.configuration=file:$state/log4j.properties")
 
 log() { echo "[kafka] $*" >&2; }
 
@@ -52,6 +54,11 @@ start() {
   fetch
   if running; then log "already running (pid $(cat "$pidfile"))"; return 0; fi
   rm -rf "$state"; mkdir -p "$state/data"
+  configure
+  launch
+}
+
+configure() {
   cat >"$state/server.properties" <<PROPS
 process.roles=broker,controller
 node.id=1
@@ -84,17 +91,21 @@ log4j.logger.kafka.server.KafkaServer=INFO
 log4j.logger.kafka.server.BrokerServer=INFO
 log4j.logger.kafka.server.KafkaRaftServer=INFO
 L4J
-  local cp="$cache/libs/*"
-  local jvm=(-Xms256m -Xmx1g -XX:+UseG1GC -Djava.awt.headless=true "-Dlog4j.configuration=file:$state/log4j.properties")
   local cluster
-  cluster=$(java -cp "$cp" "${jvm[@]}" kafka.tools.StorageTool random-uuid)
-  java -cp "$cp" "${jvm[@]}" kafka.tools.StorageTool format -t "$cluster" -c "$state/server.properties" >"$state/format.log" 2>&1 \
+  cluster=$(java -cp "$cache/libs/*" "${jvm[@]}" kafka.tools.StorageTool random-uuid)
+  java -cp "$cache/libs/*" "${jvm[@]}" kafka.tools.StorageTool format -t "$cluster" -c "$state/server.properties" >"$state/format.log" 2>&1 \
     || { cat "$state/format.log" >&2; exit 1; }
+}
+
+launch() {
   log "starting Kafka $version on 127.0.0.1:$port"
-  nohup java -cp "$cp" "${jvm[@]}" kafka.Kafka "$state/server.properties" >"$state/stdout.log" 2>&1 &
+  # A restart appends to the same log: only lines written after this point count.
+  local mark=0
+  [ -f "$state/server.log" ] && mark=$(wc -l <"$state/server.log")
+  nohup java -cp "$cache/libs/*" "${jvm[@]}" kafka.Kafka "$state/server.properties" >>"$state/stdout.log" 2>&1 &
   echo $! >"$pidfile"
   local deadline=$((SECONDS + ${KAFKA_START_TIMEOUT:-120}))
-  until serving && grep -q "Kafka Server started" "$state/server.log" 2>/dev/null; do
+  until serving && tail -n +"$((mark + 1))" "$state/server.log" 2>/dev/null | grep -q "Kafka Server started"; do
     if ! running; then log "broker exited during start-up"; tail -50 "$state/stdout.log" "$state/server.log" >&2 || true; exit 1; fi
     if [ $SECONDS -ge $deadline ]; then log "broker did not start in time"; stop; exit 1; fi
     sleep 0.5
@@ -113,10 +124,17 @@ stop() {
   rm -f "$pidfile"
 }
 
+restart() {
+  [ -f "$state/server.properties" ] || { log "nothing to restart: start it first"; exit 1; }
+  stop
+  launch
+}
+
 case "${1:-}" in
   fetch) fetch ;;
   start) start ;;
   stop) stop ;;
+  restart) restart ;;
   run)
     shift; [ "${1:-}" = "--" ] && shift
     trap stop EXIT INT TERM
