@@ -238,9 +238,10 @@ describe('@tracecarrier/kafkajs against a real broker', () => {
 
   it('records a failed send on the span and hands the error over unchanged', async () => {
     const topic = randomTopic();
-    await createTopics(admin, [topic]);
+    // A topic that takes nothing over 1000 bytes: the broker refuses the send (non-retriable).
+    await admin.createTopics({ topics: [{ topic, numPartitions: 1, configEntries: [{ name: 'max.message.bytes', value: '1000' }] }], waitForLeaders: true });
     const producer = await tracedProducer();
-    const tooLarge = Buffer.alloc(2 * 1024 * 1024, 'x');
+    const tooLarge = Buffer.alloc(4000, 'x');
     const error = await producer.send({ topic, messages: [{ value: tooLarge }] }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(KafkaJSProtocolError);
     expect((error as KafkaJSProtocolError).type).toBe('MESSAGE_TOO_LARGE');
