@@ -59,8 +59,14 @@ export function beginProcess<V extends MessageValue, HookInfo>(
   hookInfo: HookInfo,
 ): ActiveSpan {
   const { read, sink } = received;
-  const envelopeSize = read.envelope === undefined ? undefined : originalSize(facts);
-  const processFacts: MessageFacts = { ...facts, value: read.value, envelopeSize };
+  const processFacts: MessageFacts = {
+    topic: facts.topic,
+    partition: facts.partition,
+    offset: facts.offset,
+    key: facts.key,
+    value: read.value,
+    envelopeSize: read.envelope === undefined ? undefined : originalSize(facts),
+  };
   const started = startProcessSpan(runtime.tracer, read, processFacts, identity, runtime.relationship, active);
   runHook(runtime.hook, started.span, hookInfo, sink);
   return started;

@@ -12,6 +12,7 @@ import {
   type Tracer,
 } from '@opentelemetry/api';
 import type { IncomingRead, MessageValue } from './modes.js';
+import { hasValidSpanContext } from './propagation.js';
 import {
   ATTR_ERROR_TYPE,
   ATTR_MESSAGING_BATCH_MESSAGE_COUNT,
@@ -146,8 +147,7 @@ export function startBatchSendSpan(tracer: Tracer, topics: readonly string[], li
 }
 
 function validSpanContext(context: Context): SpanContext | undefined {
-  const spanContext = trace.getSpanContext(context);
-  return spanContext !== undefined && trace.isSpanContextValid(spanContext) ? spanContext : undefined;
+  return hasValidSpanContext(context) ? trace.getSpanContext(context) : undefined;
 }
 
 /** A span and the context to run the application's code in (the span set on it). */

@@ -65,9 +65,12 @@ function factsOf(message: Message): MessageFacts {
 export class TracedKafkaConsumer extends RdKafka.KafkaConsumer {
   readonly #runtime: ConsumerRuntime<ConsumerHookInfo>;
   readonly #identity: ClientIdentity;
-  // Keyed by node-rdkafka's own message objects: a message is read (and reported) once, whoever sees it.
+  // Keyed by node-rdkafka's own message objects, so a message is read (and reported) once whoever
+  // sees it. Only filled while a callback will see the messages again (batch or flowing callback):
+  // plain 'data' listeners need no lookup, and a weak map entry per message costs the GC dearly.
   readonly #reads = new WeakMap<Message, Read>();
   #flowingCallback = false;
+  #batchesInFlight = 0;
 
   constructor(conf: ConsumerGlobalConfig, topicConf?: ConsumerTopicConfig, options?: RdkafkaConsumerOptions) {
     const runtime = resolveConsumerOptions<ConsumerHookInfo>(options, INSTRUMENTATION_SCOPE);
@@ -108,7 +111,18 @@ export class TracedKafkaConsumer extends RdKafka.KafkaConsumer {
   override consume(): void;
   override consume(number?: number | MessagesCallback, cb?: MessagesCallback): void {
     if ((typeof number === 'number' && number > 0) || (number !== undefined && cb !== undefined)) {
-      super.consume(number as number, cb === undefined ? undefined : (err, messages) => this.#deliverBatch(err, messages, cb));
+      if (cb === undefined) {
+        super.consume(number as number);
+        return;
+      }
+      this.#batchesInFlight += 1;
+      super.consume(number as number, (err, messages) => {
+        try {
+          this.#deliverBatch(err, messages, cb);
+        } finally {
+          this.#batchesInFlight -= 1;
+        }
+      });
       return;
     }
     const flowing = typeof number === 'function' ? (number as unknown as MessageCallback) : undefined;
@@ -163,7 +177,8 @@ export class TracedKafkaConsumer extends RdKafka.KafkaConsumer {
   }
 
   #read(message: Message): Read {
-    const known = this.#reads.get(message);
+    const remember = this.#flowingCallback || this.#batchesInFlight > 0;
+    const known = remember ? this.#reads.get(message) : undefined;
     if (known !== undefined) return known;
     // The handed copy is what listeners and callbacks see; it maps back to the same read.
     const received = receiveMessage(this.#runtime, message.headers, message.value, {
@@ -173,8 +188,10 @@ export class TracedKafkaConsumer extends RdKafka.KafkaConsumer {
     });
     const handed = received.read.value === message.value ? message : { ...message, value: received.read.value as Buffer | null };
     const read: Read = { raw: message, received, handed };
-    this.#reads.set(message, read);
-    if (handed !== message) this.#reads.set(handed, read);
+    if (remember) {
+      this.#reads.set(message, read);
+      if (handed !== message) this.#reads.set(handed, read);
+    }
     return read;
   }
 
