@@ -13,11 +13,13 @@ import { AlwaysOffSampler, BasicTracerProvider, BatchSpanProcessor, type Readabl
 
 export const CASES = [
   'kafkajs-bare',
+  'kafkajs-bare-with-header',
   'kafkajs-headers',
   'kafkajs-envelope',
   'kafkajs-otel-instrumentation',
   'kafkajs-headers-sampled-out',
   'rdkafka-bare',
+  'rdkafka-bare-with-header',
   'rdkafka-headers',
   'rdkafka-headers-sampled-out',
 ] as const;
@@ -32,6 +34,7 @@ export interface CaseResult {
 }
 
 const require = createRequire(import.meta.url);
+const CONSTANT_TRACEPARENT = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
 const BATCH = 100;
 
 /** Counts spans and drops them: the cost measured is creating and ending them, not exporting. */
@@ -89,7 +92,8 @@ async function runKafkajs(name: CaseName, brokers: string[], topic: string, valu
   await admin.disconnect();
   const producer = sdk ? sdk.traceProducer(kafka.producer(), { mode, envelope: { payloadEncoding: 'json' } }) : kafka.producer();
   await producer.connect();
-  const batch = Array.from({ length: BATCH }, () => ({ value }));
+  // The "with header" baseline sends a constant traceparent: what carrying any header costs the client itself.
+  const batch = Array.from({ length: BATCH }, () => (name === 'kafkajs-bare-with-header' ? { value, headers: { traceparent: CONSTANT_TRACEPARENT } } : { value }));
   const produceStart = performance.now();
   for (let sent = 0; sent < messages; sent += BATCH) await producer.send({ topic, messages: batch.slice(0, Math.min(BATCH, messages - sent)) });
   const produceMs = performance.now() - produceStart;
@@ -121,7 +125,8 @@ async function runKafkajs(name: CaseName, brokers: string[], topic: string, valu
 
 async function runRdkafka(name: CaseName, brokers: string[], topic: string, value: Buffer, messages: number) {
   const RdKafka = (await import('node-rdkafka')).default;
-  const sdk = name === 'rdkafka-bare' ? undefined : await import('@tracecarrier/node-rdkafka');
+  const sdk = name.startsWith('rdkafka-bare') ? undefined : await import('@tracecarrier/node-rdkafka');
+  const headers = name === 'rdkafka-bare-with-header' ? [{ traceparent: CONSTANT_TRACEPARENT }] : undefined;
   const base = { 'metadata.broker.list': brokers.join(','), 'client.id': 'bench' };
   const producerConfig = { ...base, dr_cb: true, 'linger.ms': 5, 'queue.buffering.max.messages': 1_000_000 };
   const producer = sdk ? new sdk.TracedProducer(producerConfig, {}) : new RdKafka.Producer(producerConfig);
@@ -136,7 +141,7 @@ async function runRdkafka(name: CaseName, brokers: string[], topic: string, valu
   );
   const produceStart = performance.now();
   for (let i = 0; i < messages; i++) {
-    producer.produce(topic, null, value, null);
+    producer.produce(topic, null, value, null, undefined, undefined, headers);
     // Let delivery reports drain now and then, as an application would.
     if (i % 10_000 === 9_999) await new Promise((resolve) => setImmediate(resolve));
   }
