@@ -62,3 +62,4 @@ export { clientIdentity } from './identity.js';
 export type { IdentitySource } from './identity.js';
 export { manualCarrier } from './manual-carrier.js';
 export type { ManualCarrier, MessageCarrierOptions } from './manual-carrier.js';
+export { runInSpan } from './run-in-span.js';

@@ -76,3 +76,33 @@ describe('endSpanWithError', () => {
     expect(errorType('not an error')).toBe('_OTHER');
   });
 });
+
+describe('runInSpan', async () => {
+  const { runInSpan } = await import('./run-in-span.js');
+  const { context } = await import('@opentelemetry/api');
+  const { AsyncLocalStorageContextManager } = await import('@opentelemetry/context-async-hooks');
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  const started = () => {
+    const span = tracer.startSpan('work');
+    return { span, context: trace.setSpan(ROOT_CONTEXT, span) };
+  };
+
+  it('activates the span, ends it after a sync result or a settled promise', async () => {
+    exporter.reset();
+    const sync = started();
+    expect(runInSpan(sync, () => trace.getSpan(context.active()) === sync.span)).toBe(true);
+    const async = started();
+    const pending = runInSpan(async, async () => 42);
+    expect(exporter.getFinishedSpans()).toHaveLength(1);
+    expect(await pending).toBe(42);
+    expect(exporter.getFinishedSpans()).toHaveLength(2);
+  });
+
+  it('records a thrown or rejected error and hands the same error back', async () => {
+    exporter.reset();
+    const failure = new Error('no');
+    expect(() => runInSpan(started(), () => { throw failure; })).toThrow(failure);
+    await expect(runInSpan(started(), async () => { throw failure; })).rejects.toBe(failure);
+    expect(exporter.getFinishedSpans().map((span) => span.status.code)).toEqual([2, 2]);
+  });
+});

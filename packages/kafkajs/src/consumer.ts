@@ -2,10 +2,10 @@ import { context as otelContext, type Link } from '@opentelemetry/api';
 import type { Consumer, ConsumerRunConfig, EachBatchPayload, EachMessagePayload, KafkaMessage } from 'kafkajs';
 import {
   beginProcess,
-  endSpanWithError,
   messageLink,
   receiveMessage,
   resolveConsumerOptions,
+  runInSpan,
   startBatchProcessSpan,
   type ClientIdentity,
   type ConsumerOptions,
@@ -111,14 +111,7 @@ async function processEachMessage(
     runtime.sink({ topic, partition, offset: message.offset })('internal-error', 'tracing this message failed', { cause: error });
     return handler(payload);
   }
-  const { span, context } = started;
-  try {
-    await otelContext.with(context, () => handler(handed));
-    span.end();
-  } catch (error) {
-    endSpanWithError(span, error);
-    throw error;
-  }
+  await runInSpan(started, () => handler(handed));
 }
 
 async function processEachBatch(
@@ -143,26 +136,13 @@ async function processEachBatch(
   });
   // Keep the Batch's methods (firstOffset, offsetLag…) while showing unwrapped messages.
   const tracedBatch: typeof batch = changed ? Object.assign(Object.create(batch) as typeof batch, { messages }) : batch;
-  const { span, context } = startBatchProcessSpan(runtime.tracer, { topic, partition, count: messages.length }, links, identity, otelContext.active());
+  const batchSpan = startBatchProcessSpan(runtime.tracer, { topic, partition, count: messages.length }, links, identity, otelContext.active());
   const processMessage = async <T>(message: KafkaMessage, fn: () => T | Promise<T>): Promise<T> => {
     const entry = entries.get(message);
     const received = entry?.received ?? receive(runtime, topic, partition, message);
     const original = entry?.original ?? message;
     const started = beginProcess(runtime, received, factsOf(topic, partition, original), identity, otelContext.active(), { topic, partition, message });
-    try {
-      const result = await otelContext.with(started.context, fn);
-      started.span.end();
-      return result;
-    } catch (error) {
-      endSpanWithError(started.span, error);
-      throw error;
-    }
+    return runInSpan(started, async () => fn());
   };
-  try {
-    await otelContext.with(context, () => handler({ ...payload, batch: tracedBatch, processMessage }));
-    span.end();
-  } catch (error) {
-    endSpanWithError(span, error);
-    throw error;
-  }
+  await runInSpan(batchSpan, () => handler({ ...payload, batch: tracedBatch, processMessage }));
 }

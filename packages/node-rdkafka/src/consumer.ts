@@ -7,6 +7,7 @@ import {
   messageLink,
   receiveMessage,
   resolveConsumerOptions,
+  runInSpan,
   startBatchProcessSpan,
   type ActiveSpan,
   type ClientIdentity,
@@ -137,13 +138,7 @@ export class TracedKafkaConsumer extends RdKafka.KafkaConsumer {
       const started = read?.pending;
       if (read === undefined || started === undefined) return flowing(err, message);
       read.pending = undefined;
-      try {
-        otelContext.with(started.context, () => flowing(err, read.handed));
-        started.span.end();
-      } catch (error) {
-        endSpanWithError(started.span, error);
-        throw error;
-      }
+      runInSpan(started, () => flowing(err, read.handed));
     };
     super.consume(perMessage as unknown as MessagesCallback);
   }
@@ -156,24 +151,7 @@ export class TracedKafkaConsumer extends RdKafka.KafkaConsumer {
   processMessage<T>(message: Message, fn: () => T): T {
     const read = this.#read(message);
     const started = this.#begin(read, otelContext.active());
-    let result: T;
-    try {
-      result = otelContext.with(started.context, fn);
-    } catch (error) {
-      endSpanWithError(started.span, error);
-      throw error;
-    }
-    if (result instanceof Promise) {
-      return result.then(
-        (value: unknown) => (started.span.end(), value),
-        (error: unknown) => {
-          endSpanWithError(started.span, error);
-          throw error;
-        },
-      ) as T;
-    }
-    started.span.end();
-    return result;
+    return runInSpan(started, fn);
   }
 
   #read(message: Message): Read {
@@ -218,12 +196,6 @@ export class TracedKafkaConsumer extends RdKafka.KafkaConsumer {
       this.#identity,
       otelContext.active(),
     );
-    try {
-      otelContext.with(started.context, () => cb(err, handed));
-      started.span.end();
-    } catch (error) {
-      endSpanWithError(started.span, error);
-      throw error;
-    }
+    runInSpan(started, () => cb(err, handed));
   }
 }
