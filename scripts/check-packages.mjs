@@ -1,5 +1,6 @@
 // Checks the built packages the way users load them: `require` (CJS) and `import` (ESM) of each
-// package name resolve to dist/, expose the same named exports, and pass publint.
+// package name resolve to dist/, expose the same named exports, pass publint, and their types
+// resolve under node10, node16 (CJS and ESM) and bundler settings ("are the types wrong", packed).
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -26,6 +27,12 @@ for (const dir of readdirSync(join(root, 'packages'))) {
     console.error(`${manifest.name}: publint\n${error.stdout}${error.stderr}`);
     failed = true;
   }
-  console.log(`${manifest.name}: ${cjsNames.split(',').length} exports, CJS and ESM agree`);
+  try {
+    execFileSync('npx', ['attw', '--pack', '.', '--format', 'ascii'], { cwd: join(root, 'packages', dir), stdio: 'pipe' });
+  } catch (error) {
+    console.error(`${manifest.name}: are-the-types-wrong\n${error.stdout}${error.stderr}`);
+    failed = true;
+  }
+  console.log(`${manifest.name}: ${cjsNames.split(',').length} exports, CJS and ESM agree, publint and attw clean`);
 }
 process.exit(failed ? 1 : 0);
