@@ -26,16 +26,16 @@ function members(text: string): number {
  * the propagator kept only part of it (or none). Looks only at fields the propagator reads.
  */
 export function reportDroppedContext(read: (key: string) => string | undefined, propagator: TextMapPropagator | undefined, sink: DiagnosticSink): void {
-  const fields = propagatorFields(propagator);
-  if (fields.includes('tracestate')) {
-    const tracestate = read('tracestate');
-    if (tracestate !== undefined && (tracestate.length > W3C_LIMITS.tracestateChars || members(tracestate) > W3C_LIMITS.tracestateMembers)) {
+  // Reading an absent field is cheap; the propagator's field list is only consulted when one is there.
+  const tracestate = read('tracestate');
+  if (tracestate !== undefined && (tracestate.length > W3C_LIMITS.tracestateChars || members(tracestate) > W3C_LIMITS.tracestateMembers)) {
+    if (propagatorFields(propagator).includes('tracestate')) {
       sink('context-dropped', `tracestate exceeds the W3C limits (${W3C_LIMITS.tracestateChars} characters, ${W3C_LIMITS.tracestateMembers} members)`, { field: 'tracestate' });
     }
   }
-  if (fields.includes('baggage')) {
-    const baggage = read('baggage');
-    if (baggage !== undefined && (Buffer.byteLength(baggage) > W3C_LIMITS.baggageBytes || members(baggage) > W3C_LIMITS.baggageMembers)) {
+  const baggage = read('baggage');
+  if (baggage !== undefined && (Buffer.byteLength(baggage) > W3C_LIMITS.baggageBytes || members(baggage) > W3C_LIMITS.baggageMembers)) {
+    if (propagatorFields(propagator).includes('baggage')) {
       sink('context-dropped', `baggage exceeds the W3C limits (${W3C_LIMITS.baggageBytes} bytes, ${W3C_LIMITS.baggageMembers} members); entries beyond them were dropped`, { field: 'baggage' });
     }
   }

@@ -1,6 +1,6 @@
 import RdKafka from 'node-rdkafka';
 import type { MessageHeader, MessageValue, NumberNullUndefined, ProducerGlobalConfig, ProducerTopicConfig } from 'node-rdkafka';
-import { TracecarrierError, endSpanWithError, resolveProducerOptions, type ClientIdentity, type ProducerRuntime } from '@tracecarrier/core';
+import { TracecarrierError, endSpanWithError, resolveProducerOptions, semconv, type ClientIdentity, type ProducerRuntime } from '@tracecarrier/core';
 import { identityFromConfig } from './identity.js';
 import { carryProduce, type ProducerHookInfo } from './message.js';
 import type { RdkafkaProducerOptions } from './producer.js';
@@ -49,7 +49,7 @@ export class TracedHighLevelProducer extends RdKafka.HighLevelProducer {
       const done: DeliveryCallback = (err, offset) => {
         if (err !== null && err !== undefined) endSpanWithError(carried.span, err);
         else {
-          if (typeof offset === 'number' && offset >= 0) carried.span.setAttribute('messaging.kafka.offset', offset);
+          if (typeof offset === 'number' && offset >= 0) carried.span.setAttribute(semconv.ATTR_MESSAGING_KAFKA_OFFSET, offset);
           carried.span.end();
         }
         callback(err, offset);
