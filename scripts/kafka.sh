@@ -9,7 +9,7 @@
 #   scripts/kafka.sh run -- CMD...    start, run CMD with KAFKA_BROKERS (and KAFKA_LIBS, the broker's jars)
 #                                     set, always stop; exits with CMD's code
 #
-# Environment: KAFKA_VERSION (default 3.9.1), KAFKA_PORT (39092), KAFKA_CONTROLLER_PORT (39093),
+# Environment: KAFKA_VERSION (default 3.9.1; 4.x works too: logging switches to log4j2), KAFKA_PORT (39092), KAFKA_CONTROLLER_PORT (39093),
 # TRACECARRIER_CACHE (default ~/.cache/tracecarrier), KAFKA_STATE (default .kafka in the repo).
 set -euo pipefail
 
@@ -20,12 +20,20 @@ cport=${KAFKA_CONTROLLER_PORT:-39093}
 cache=${TRACECARRIER_CACHE:-$HOME/.cache/tracecarrier}/kafka-$version
 state=${KAFKA_STATE:-$here/.kafka}
 pidfile=$state/kafka.pid
-jvm=(-Xms256m -Xmx1g -XX:+UseG1GC -Djava.awt.headless=true "-Dlog4j.configuration=file:$state/log4j.properties")
+# Kafka 3.x logs through log4j 1 (reload4j), 4.x through log4j2: each gets its binding and config.
+case "$version" in
+  3.*) console_producer=kafka.tools.ConsoleProducer
+       logging_dep='<groupId>org.slf4j</groupId><artifactId>slf4j-reload4j</artifactId><version>1.7.36</version>'
+       jvm=(-Xms256m -Xmx1g -XX:+UseG1GC -Djava.awt.headless=true "-Dlog4j.configuration=file:$state/log4j.properties") ;;
+  *)   console_producer=org.apache.kafka.tools.ConsoleProducer
+       logging_dep='<groupId>org.apache.logging.log4j</groupId><artifactId>log4j-slf4j-impl</artifactId><version>2.24.3</version>'
+       jvm=(-Xms256m -Xmx1g -XX:+UseG1GC -Djava.awt.headless=true "-Dlog4j2.configurationFile=$state/log4j2.properties") ;;
+esac
 
 log() { echo "[kafka] $*" >&2; }
 
 fetch() {
-  if [ -f "$cache/.complete" ]; then return 0; fi
+  if [ -f "$cache/.complete" ] && [ -f "$cache/.with-tools" ]; then return 0; fi
   command -v mvn >/dev/null || { log "mvn is required to fetch Kafka from Maven Central"; exit 1; }
   command -v java >/dev/null || { log "java (17+) is required to run Kafka"; exit 1; }
   mkdir -p "$cache"
@@ -37,13 +45,15 @@ fetch() {
   <packaging>pom</packaging>
   <dependencies>
     <dependency><groupId>org.apache.kafka</groupId><artifactId>kafka_2.13</artifactId><version>$version</version></dependency>
-    <dependency><groupId>org.slf4j</groupId><artifactId>slf4j-reload4j</artifactId><version>1.7.36</version></dependency>
+    <dependency>$logging_dep</dependency>
+    <!-- Kafka's own tools (the console producer writes what Node clients cannot, e.g. null header values). -->
+    <dependency><groupId>org.apache.kafka</groupId><artifactId>kafka-tools</artifactId><version>$version</version></dependency>
   </dependencies>
 </project>
 POM
   log "resolving org.apache.kafka:kafka_2.13:$version from Maven Central"
   mvn -q -B -f "$pom" dependency:copy-dependencies -DoutputDirectory="$cache/libs" -DincludeScope=runtime
-  touch "$cache/.complete"
+  touch "$cache/.complete" "$cache/.with-tools"
 }
 
 running() { [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; }
@@ -91,6 +101,17 @@ log4j.logger.kafka.server.KafkaServer=INFO
 log4j.logger.kafka.server.BrokerServer=INFO
 log4j.logger.kafka.server.KafkaRaftServer=INFO
 L4J
+  cat >"$state/log4j2.properties" <<L4J2
+rootLogger.level=WARN
+rootLogger.appenderRef.file.ref=file
+appender.file.type=File
+appender.file.name=file
+appender.file.fileName=$state/server.log
+appender.file.layout.type=PatternLayout
+appender.file.layout.pattern=[%d] %p %m (%c)%n
+logger.raft.name=kafka.server.KafkaRaftServer
+logger.raft.level=INFO
+L4J2
   local cluster
   cluster=$(java -cp "$cache/libs/*" "${jvm[@]}" kafka.tools.StorageTool random-uuid)
   java -cp "$cache/libs/*" "${jvm[@]}" kafka.tools.StorageTool format -t "$cluster" -c "$state/server.properties" >"$state/format.log" 2>&1 \
@@ -140,7 +161,7 @@ case "${1:-}" in
     trap stop EXIT INT TERM
     start
     set +e
-    KAFKA_BROKERS="127.0.0.1:$port" KAFKA_LIBS="$cache/libs" "$@"
+    KAFKA_BROKERS="127.0.0.1:$port" KAFKA_LIBS="$cache/libs" KAFKA_CONSOLE_PRODUCER="$console_producer" "$@"
     code=$?
     exit $code
     ;;

@@ -18,7 +18,8 @@ export async function consoleProduce(topic: string, lines: readonly string[]): P
       '-cp',
       `${process.env.KAFKA_LIBS}/*`,
       '-Dlog4j.configuration=file:/dev/null',
-      'kafka.tools.ConsoleProducer',
+      // Kafka 3.x ships it in the broker's jar, 4.x in kafka-tools.
+      process.env.KAFKA_CONSOLE_PRODUCER ?? 'kafka.tools.ConsoleProducer',
       '--bootstrap-server',
       brokers().join(','),
       '--topic',
