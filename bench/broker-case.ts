@@ -72,6 +72,28 @@ async function main(): Promise<void> {
   console.log(JSON.stringify(result));
 }
 
+/** Times consumption from the first message to the last, checking each payload arrived unchanged. */
+function consumeClock(messages: number, size: number) {
+  let received = 0;
+  let first = 0;
+  let last = 0;
+  let finish: () => void = () => undefined;
+  const done = new Promise<void>((resolve) => (finish = resolve));
+  return {
+    done,
+    elapsedMs: () => last - first,
+    onMessage(value: Buffer | null): void {
+      if (value === null || value.length !== size) throw new Error('payload changed');
+      if (received === 0) first = performance.now();
+      received += 1;
+      if (received === messages) {
+        last = performance.now();
+        finish();
+      }
+    },
+  };
+}
+
 async function runKafkajs(name: CaseName, brokers: string[], topic: string, value: Buffer, messages: number) {
   if (name === 'kafkajs-otel-instrumentation') {
     // Patches kafkajs through its require hook: it must be enabled before kafkajs is loaded.
@@ -103,24 +125,11 @@ async function runKafkajs(name: CaseName, brokers: string[], topic: string, valu
   const consumer = sdk ? sdk.traceConsumer(plain, { groupId: `${topic}-g` }) : plain;
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
-  let received = 0;
-  let first = 0;
-  let last = 0;
-  await new Promise<void>((resolve) => {
-    void consumer.run({
-      eachMessage: async ({ message }) => {
-        if (message.value === null || message.value.length !== value.length) throw new Error('payload changed');
-        if (received === 0) first = performance.now();
-        received += 1;
-        if (received === messages) {
-          last = performance.now();
-          resolve();
-        }
-      },
-    });
-  });
+  const clock = consumeClock(messages, value.length);
+  await consumer.run({ eachMessage: async ({ message }) => clock.onMessage(message.value) });
+  await clock.done;
   await consumer.disconnect();
-  return { produceMs, consumeMs: last - first };
+  return { produceMs, consumeMs: clock.elapsedMs() };
 }
 
 async function runRdkafka(name: CaseName, brokers: string[], topic: string, value: Buffer, messages: number) {
@@ -151,20 +160,8 @@ async function runRdkafka(name: CaseName, brokers: string[], topic: string, valu
 
   const consumerConfig = { ...base, 'group.id': `${topic}-g`, 'enable.auto.commit': false, 'fetch.wait.max.ms': 50 };
   const consumer = sdk ? new sdk.TracedKafkaConsumer(consumerConfig, { 'auto.offset.reset': 'earliest' }) : new RdKafka.KafkaConsumer(consumerConfig, { 'auto.offset.reset': 'earliest' });
-  let received = 0;
-  let first = 0;
-  let last = 0;
-  const done = new Promise<void>((resolve) =>
-    consumer.on('data', (message) => {
-      if (message.value === null || message.value.length !== value.length) throw new Error('payload changed');
-      if (received === 0) first = performance.now();
-      received += 1;
-      if (received === messages) {
-        last = performance.now();
-        resolve();
-      }
-    }),
-  );
+  const clock = consumeClock(messages, value.length);
+  consumer.on('data', (message) => clock.onMessage(message.value));
   await new Promise<void>((resolve, reject) =>
     consumer.connect({}, (err) => {
       if (err) return reject(err);
@@ -173,9 +170,9 @@ async function runRdkafka(name: CaseName, brokers: string[], topic: string, valu
       resolve();
     }),
   );
-  await done;
+  await clock.done;
   await new Promise<void>((resolve) => consumer.disconnect(() => resolve()));
-  return { produceMs, consumeMs: last - first };
+  return { produceMs, consumeMs: clock.elapsedMs() };
 }
 
 if (process.argv[1]?.endsWith('broker-case.ts')) {

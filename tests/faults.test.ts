@@ -30,6 +30,13 @@ function processParents(topic: string): Map<string, Array<string | undefined>> {
   return parents;
 }
 
+/** Adds one scenario's counts to the suite summary. */
+function account(sent: number, received: number): void {
+  totals.sent += sent;
+  totals.received += received;
+  totals.lost += sent - received;
+}
+
 afterAll(() => {
   console.log(
     `faults: ${totals.tried} scenarios tried; messages sent ${totals.sent}, received ${totals.received}; messages lost ${totals.lost}; spans left open ${totals.openSpans}`,
@@ -80,9 +87,7 @@ describe('faults against the real broker', () => {
     await producer.disconnect();
     await consumer.disconnect();
 
-    totals.sent += total;
-    totals.received += received.size;
-    totals.lost += total - received.size;
+    account(total, received.size);
     expect(failures).toBeGreaterThan(0);
     const sends = tracing.named(`send ${topic}`);
     const failed = sends.filter((span) => span.status.code === SpanStatusCode.ERROR);
@@ -129,9 +134,7 @@ describe('faults against the real broker', () => {
     await waitFor(() => received.size === total, 'every message across the rebalances', 90_000);
     await first.disconnect();
     await producer.disconnect();
-    totals.sent += total;
-    totals.received += received.size;
-    totals.lost += total - received.size;
+    account(total, received.size);
     const sends = new Map(tracing.named(`send ${topic}`).map((span) => [String(span.attributes['messaging.kafka.message.key']), span.spanContext().spanId]));
     for (const [key, parents] of processParents(topic)) for (const parent of parents) expect(parent).toBe(sends.get(key));
     totals.openSpans += tracing.openSpans();
