@@ -1,6 +1,16 @@
 import { ROOT_CONTEXT, propagation, trace } from '@opentelemetry/api';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
-import { DEFAULT_ENVELOPE_LIMITS, carryOutgoing, jsonEnvelope, outgoingHeaderRecord, readIncoming, type IncomingCarrierConfig, type OutgoingCarrierConfig } from '@tracecarrier/core';
+import { DEFAULT_LIMITS } from '@tracecarrier/core';
+import {
+  carryOutgoing,
+  consumerCarriers,
+  diagnosticSink,
+  outgoingHeaderRecord,
+  producerCarriers,
+  readIncoming,
+  type IncomingCarrierConfig,
+  type OutgoingCarrierConfig,
+} from '@tracecarrier/core/binding';
 import { compare, type Measured } from './harness.js';
 
 /**
@@ -11,15 +21,15 @@ import { compare, type Measured } from './harness.js';
 export function benchPropagation(iterations: number): Measured[] {
   propagation.setGlobalPropagator(new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }));
   const context = trace.setSpanContext(ROOT_CONTEXT, { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7', traceFlags: 1 });
-  const readers = [jsonEnvelope()];
-  const outgoing: OutgoingCarrierConfig = { mode: 'headers', propagator: undefined, codec: readers[0]!, readers, limits: DEFAULT_ENVELOPE_LIMITS };
-  const incoming: IncomingCarrierConfig = { mode: 'headers', propagator: undefined, readers, limits: DEFAULT_ENVELOPE_LIMITS };
+  const outgoing: OutgoingCarrierConfig = { carriers: producerCarriers('headers', undefined), propagator: undefined, limits: DEFAULT_LIMITS };
+  const incoming: IncomingCarrierConfig = { carriers: consumerCarriers('headers', undefined), propagator: undefined, limits: DEFAULT_LIMITS };
   const owned = propagation.fields();
   const appHeaders = { 'x-request-id': 'abc-123' };
   const value = Buffer.alloc(64);
-  const sink = () => undefined;
+  const sink = diagnosticSink(undefined, {});
+  const message = { topic: 'orders', key: null, value, headers: appHeaders };
   // What a consumer receives for this context: Buffer values, made once (the client's work, not ours).
-  const sent = outgoingHeaderRecord(appHeaders, carryOutgoing(context, value, outgoing, 'orders'), owned)!;
+  const sent = outgoingHeaderRecord(appHeaders, carryOutgoing(context, message, outgoing, sink), owned)!;
   const received = Object.fromEntries(Object.entries(sent).map(([key, text]) => [key, Buffer.from(String(text))]));
   let keep: unknown;
   return compare(
@@ -30,8 +40,8 @@ export function benchPropagation(iterations: number): Measured[] {
         keep = propagation.extract(ROOT_CONTEXT, carrier);
       },
       'tracecarrier headers carrier': () => {
-        keep = outgoingHeaderRecord(appHeaders, carryOutgoing(context, value, outgoing, 'orders'), owned);
-        keep = readIncoming(received, value, incoming, sink).context;
+        keep = outgoingHeaderRecord(appHeaders, carryOutgoing(context, message, outgoing, sink), owned);
+        keep = readIncoming({ topic: 'orders', key: null, value, headers: received }, incoming, sink).context;
       },
     },
     iterations,

@@ -24,7 +24,9 @@ for (const pkg of readdirSync(join(root, 'packages'))) {
   const external = new Set();
   for (const file of files) {
     const edges = [];
-    for (const [, spec] of readFileSync(file, 'utf8').matchAll(importPattern)) {
+    // Doc comments may show imports in examples; only code counts.
+    const code = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '');
+    for (const [, spec] of code.matchAll(importPattern)) {
       if (spec.startsWith('.')) edges.push(resolve(dirname(file), spec.replace(/\.js$/, '.ts')));
       else if (!spec.startsWith('node:')) external.add(spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]);
     }

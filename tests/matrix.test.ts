@@ -152,7 +152,7 @@ describe('every producer × consumer × carrier pairing through the real broker'
       'messaging.consumer.group.name': GROUP[pairing.consumer],
       'messaging.client.id': 'mx-consumer',
       'messaging.message.body.size': c.payload.length,
-      'tracecarrier.carrier': c.carrier === 'headers' || c.carrier === 'both' ? 'headers' : 'envelope',
+      'tracecarrier.carrier': c.carrier === 'headers' || c.carrier === 'both' ? 'headers' : c.carrier === 'envelope-json' ? 'json-envelope' : 'cloudevents-structured',
     });
     expect(send.attributes).toMatchObject({
       'messaging.system': 'kafka',

@@ -22,6 +22,9 @@ import { diag } from '@opentelemetry/api';
  *   valid part (the `traceparent`) is kept.
  * - `baggage-filtered`: incoming baggage entries were removed by the consumer's `baggage` option
  *   (reported once per message, only when something was removed).
+ * - `carrier-error`: a carrier (built-in or yours) threw. On the producer side the message is sent
+ *   with its context in headers; on the consumer side it is handed over untouched.
+ * - `propagator-error`: the propagator threw while injecting; the message is sent without context.
  * - `internal-error`: tracecarrier itself failed on a message; the message is handed to the
  *   application without tracing rather than lost. Please report it.
  */
@@ -36,6 +39,8 @@ export type DiagnosticCode =
   | 'field-too-large'
   | 'context-dropped'
   | 'baggage-filtered'
+  | 'carrier-error'
+  | 'propagator-error'
   | 'internal-error';
 
 /** One reported problem, with where it happened when known. */

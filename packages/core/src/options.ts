@@ -1,13 +1,17 @@
 import type { Span, TextMapPropagator, TracerProvider } from '@opentelemetry/api';
 import { z } from 'zod';
-import type { BaggagePolicy } from './context-limits.js';
+import type { Carrier } from './carriers/carrier.js';
+import type { PayloadEncoding } from './carriers/payload.js';
 import type { DiagnosticHook } from './diagnostics.js';
-import type { EnvelopeFormat, PayloadEncoding } from './envelope.js';
 import { TracecarrierError } from './errors.js';
-import type { ConsumerMode, ProducerMode } from './modes.js';
-import type { Relationship } from './spans.js';
+import type { ConsumerMode, EnvelopeFormat, ProducerMode } from './pipeline/modes.js';
+import type { BaggagePolicy } from './propagation/context-limits.js';
+import type { Relationship } from './spans/spans.js';
 
-/** Envelope settings shared by producers and consumers. */
+/**
+ * Settings of the built-in envelopes that `mode` chooses. With `carriers`, configure each carrier
+ * itself instead (`jsonEnvelope({ payloadEncoding })`, `cloudEventsStructured({ type })`).
+ */
 export interface EnvelopeOptions {
   /** The format producers write: `json` (default) or `cloudevents`. Consumers read both. */
   readonly format?: EnvelopeFormat;
@@ -47,16 +51,28 @@ export interface CommonOptions {
 
 /** Producer-side options, generic over the binding's per-message hook info. */
 export interface ProducerOptions<HookInfo> extends CommonOptions {
-  /** Where the context travels. Default `headers`. */
+  /** Where the context travels, as a shorthand for `carriers`. Default `headers`. */
   readonly mode?: ProducerMode;
+  /**
+   * The carriers that write the context, in order (at most one may write the value). Replaces
+   * `mode` and `envelope`. Default: what `mode` stands for (`[headersCarrier()]`).
+   */
+  readonly carriers?: readonly Carrier[];
   /** Called for each producer span before the message is sent, to add attributes. Throwing is reported, not propagated. */
   readonly producerHook?: (span: Span, info: HookInfo) => void;
 }
 
 /** Consumer-side options, generic over the binding's per-message hook info. */
 export interface ConsumerOptions<HookInfo> extends CommonOptions {
-  /** Where the context is looked for. Default `auto`. */
+  /** Where the context is looked for, as a shorthand for `carriers`. Default `auto`. */
   readonly mode?: ConsumerMode;
+  /**
+   * The carriers that read the context, in the order they are tried: the first that gives a valid
+   * span context wins, the first that unwraps the value gives the handler's value. Replaces `mode`.
+   * Default: what `mode` stands for (`auto`: headers, CloudEvents binary, JSON envelope, CloudEvents
+   * structured).
+   */
+  readonly carriers?: readonly Carrier[];
   /** How the process span relates to the producer span. Default `parent`. */
   readonly relationship?: Relationship;
   /** Called for each process span before the handler runs, to add attributes. Throwing is reported, not propagated. */
@@ -97,21 +113,58 @@ const commonShape = {
   limits: limitOptionsSchema.optional(),
 };
 
+const carrierSchema = z.custom<Carrier>(
+  (value) =>
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as Carrier).name === 'string' &&
+    (value as Carrier).name !== '' &&
+    ['headers', 'value', 'headers+value'].includes((value as Carrier).placement) &&
+    ['inject', 'detect', 'extract'].every((method) => typeof (value as unknown as Record<string, unknown>)[method] === 'function'),
+  'a carrier must be an object with a non-empty name, a placement of "headers", "value" or "headers+value", and inject, detect and extract methods',
+);
+
+const carriersSchema = z
+  .array(carrierSchema, 'carriers must be an array of carriers')
+  .min(1, 'carriers must name at least one carrier')
+  .superRefine((carriers, ctx) => {
+    const names = carriers.map((carrier) => carrier.name);
+    const repeated = names.find((name, i) => names.indexOf(name) !== i);
+    if (repeated !== undefined) ctx.addIssue({ code: 'custom', message: `carrier names must be unique; "${repeated}" appears twice` });
+  });
+
+/** `carriers` replaces `mode` and the envelope settings; giving both is a contradiction, not a merge. */
+function carriersExclusive(value: { carriers?: unknown; mode?: unknown; envelope?: unknown }, ctx: z.RefinementCtx): void {
+  if (value.carriers === undefined) return;
+  if (value.mode !== undefined) ctx.addIssue({ code: 'custom', path: ['mode'], message: 'give either mode or carriers, not both (carriers replaces mode)' });
+  if (value.envelope !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['envelope'], message: 'envelope settings configure the envelopes that mode chooses; with carriers, configure each carrier instead (e.g. jsonEnvelope({ payloadEncoding }))' });
+  }
+}
+
 /** Schema of {@link ProducerOptions}. */
-export const producerOptionsSchema: z.ZodType = z.strictObject({
-  ...commonShape,
-  mode: z.enum(['headers', 'envelope', 'both']).optional(),
-  producerHook: fn('producerHook').optional(),
-});
+export const producerOptionsSchema: z.ZodType = z
+  .strictObject({
+    ...commonShape,
+    mode: z.enum(['headers', 'envelope', 'both']).optional(),
+    carriers: carriersSchema
+      .refine((carriers) => carriers.filter((carrier) => carrier.placement !== 'headers').length <= 1, 'at most one carrier may write the value (two would nest envelopes)')
+      .optional(),
+    producerHook: fn('producerHook').optional(),
+  })
+  .superRefine(carriersExclusive);
 
 /** Schema of {@link ConsumerOptions}. */
-export const consumerOptionsSchema: z.ZodType = z.strictObject({
-  ...commonShape,
-  mode: z.enum(['auto', 'headers', 'envelope']).optional(),
-  relationship: z.enum(['parent', 'link', 'ignore']).optional(),
-  baggage: z.union([z.enum(['keep', 'drop']), z.strictObject({ allow: z.array(z.string()) })]).optional(),
-  consumerHook: fn('consumerHook').optional(),
-});
+export const consumerOptionsSchema: z.ZodType = z
+  .strictObject({
+    ...commonShape,
+    mode: z.enum(['auto', 'headers', 'envelope']).optional(),
+    carriers: carriersSchema.optional(),
+    relationship: z.enum(['parent', 'link', 'ignore']).optional(),
+    baggage: z.union([z.enum(['keep', 'drop']), z.strictObject({ allow: z.array(z.string()) })]).optional(),
+    consumerHook: fn('consumerHook').optional(),
+  })
+  .superRefine(carriersExclusive);
 
 /**
  * Validates `options` against `schema`, or throws a {@link TracecarrierError} (`invalid-options`)

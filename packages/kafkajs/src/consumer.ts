@@ -1,18 +1,19 @@
 import { context as otelContext, type Link } from '@opentelemetry/api';
 import type { Consumer, ConsumerRunConfig, EachBatchPayload, EachMessagePayload, KafkaMessage } from 'kafkajs';
+import type { ConsumerOptions } from '@tracecarrier/core';
 import {
   beginProcess,
+  handOver,
   messageLink,
   receiveMessage,
   resolveConsumerOptions,
   runInSpan,
   startBatchProcessSpan,
   type ClientIdentity,
-  type ConsumerOptions,
   type ConsumerRuntime,
   type MessageFacts,
   type ReceivedMessage,
-} from '@tracecarrier/core';
+} from '@tracecarrier/core/binding';
 import { identityOf, splitIdentity, type ClientIdentityOptions } from './identity.js';
 import { INSTRUMENTATION_SCOPE } from './version.js';
 
@@ -85,11 +86,12 @@ function factsOf(topic: string, partition: number, message: KafkaMessage): Messa
 
 /** The message as the handler sees it: the same object unless the value was unwrapped. */
 function handedMessage(message: KafkaMessage, received: ReceivedMessage<Buffer | null>): KafkaMessage {
-  return received.read.value === message.value ? message : { ...message, value: received.read.value };
+  return handOver(message, received.read);
 }
 
 function receive(runtime: ConsumerRuntime<ConsumerHookInfo>, topic: string, partition: number, message: KafkaMessage): ReceivedMessage<Buffer | null> {
-  return receiveMessage(runtime, message.headers, message.value, { topic, partition, offset: message.offset });
+  const { offset, key, value, headers } = message;
+  return receiveMessage(runtime, { topic, partition, offset, key, value, headers }, { topic, partition, offset });
 }
 
 async function processEachMessage(

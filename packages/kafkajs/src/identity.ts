@@ -1,4 +1,4 @@
-import { clientIdentity, type ClientIdentity } from '@tracecarrier/core';
+import { clientIdentity, type ClientIdentity } from '@tracecarrier/core/binding';
 
 /** Where a wrapped client talks to, for `messaging.client.id`, `server.address` and `server.port`. */
 export interface ClientIdentityOptions {

@@ -10,20 +10,30 @@ export type { KafkajsProducerOptions, ProducerHookInfo } from './producer.js';
 export { traceConsumer } from './consumer.js';
 export type { ConsumerHookInfo, KafkajsConsumerOptions, TracedConsumer, TracedConsumerRunConfig, TracedEachBatchPayload } from './consumer.js';
 export { createMessageCarrier } from './manual.js';
-export type { ExtractedMessage, MessageCarrier } from './manual.js';
-export type { MessageCarrierOptions } from '@tracecarrier/core';
+export type { ExtractedMessage, MessageCarrier, MessageOrigin } from './manual.js';
 export type { ClientIdentityOptions } from './identity.js';
 export { INSTRUMENTATION_SCOPE } from './version.js';
-export { TracecarrierError } from '@tracecarrier/core';
+export {
+  TracecarrierError,
+  carriedAttributes,
+  cloudEventOf,
+  cloudEventsBinary,
+  cloudEventsStructured,
+  headersCarrier,
+  jsonEnvelope,
+} from '@tracecarrier/core';
 export type {
+  BaggagePolicy,
+  Carrier,
+  CloudEventAttributes,
   ConsumerMode,
   Diagnostic,
   DiagnosticCode,
   DiagnosticHook,
   EnvelopeFormat,
   EnvelopeOptions,
-  BaggagePolicy,
   LimitOptions,
+  MessageCarrierOptions,
   PayloadEncoding,
   ProducerMode,
   Relationship,

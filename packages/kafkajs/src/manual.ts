@@ -1,6 +1,7 @@
 import type { Context } from '@opentelemetry/api';
 import type { KafkaMessage, Message } from 'kafkajs';
-import { manualCarrier, type ContextCarrier, type MessageCarrierOptions } from '@tracecarrier/core';
+import type { MessageCarrierOptions } from '@tracecarrier/core';
+import { handOver, manualCarrier } from '@tracecarrier/core/binding';
 import { carriedMessage } from './message.js';
 import { INSTRUMENTATION_SCOPE } from './version.js';
 
@@ -10,19 +11,29 @@ export interface ExtractedMessage<M extends KafkaMessage | Message> {
   readonly context: Context;
   /** The message as a handler should see it (envelope unwrapped); the same object when unchanged. */
   readonly message: M;
-  /** Where the context came from. */
-  readonly carrier: ContextCarrier;
+  /** The name of the carrier that carried the context (`headers`, `json-envelope`, …), or `none`. */
+  readonly carrier: string;
 }
 
-/** Manual inject/extract for applications that run their own consume loop or build their own spans. */
+/** Where a received message came from, for diagnostics. */
+export interface MessageOrigin {
+  readonly topic?: string;
+  readonly partition?: number;
+}
+
+/**
+ * Manual inject/extract for applications that run their own consume loop or build their own spans.
+ * Every binding's manual API takes the same arguments in the same order: `inject(topic, message,
+ * context?)` and `extract(message, origin?)`.
+ */
 export interface MessageCarrier {
   /**
-   * Returns a copy of `message` carrying `context` (default: the active context) for `topic`, in the
-   * configured producer mode. No span is created.
+   * Returns a copy of `message` carrying `context` (default: the active context) for `topic`, with
+   * the configured producer carriers. No span is created; the caller's message is not modified.
    */
-  inject(message: Message, topic: string, context?: Context): Message;
+  inject(topic: string, message: Message, context?: Context): Message;
   /** Reads the context of a received message and unwraps its envelope. Never throws. */
-  extract<M extends KafkaMessage | Message>(message: M, origin?: { topic?: string; partition?: number }): ExtractedMessage<M>;
+  extract<M extends KafkaMessage | Message>(message: M, origin?: MessageOrigin): ExtractedMessage<M>;
 }
 
 /**
@@ -31,22 +42,28 @@ export interface MessageCarrier {
  * @example
  * ```ts
  * const carrier = createMessageCarrier({ producer: { mode: 'envelope' } });
- * await producer.send({ topic, messages: [carrier.inject({ value: 'hi' }, topic)] });
+ * await producer.send({ topic, messages: [carrier.inject(topic, { value: 'hi' })] });
  * const { context, message } = carrier.extract(received);
  * ```
  */
 export function createMessageCarrier(options: MessageCarrierOptions = {}): MessageCarrier {
   const manual = manualCarrier(options, INSTRUMENTATION_SCOPE);
   return {
-    inject(message, topic, context) {
-      const { carry, owned } = manual.carry(message.value, topic, context);
+    inject(topic, message, context) {
+      const { carry, owned } = manual.carry({ topic, key: message.key, value: message.value, headers: message.headers }, context);
       return carriedMessage(message, carry, owned);
     },
     extract(message, origin = {}) {
       const offset = (message as Partial<KafkaMessage>).offset;
-      const read = manual.read(message.headers, message.value, { ...origin, ...(offset === undefined ? {} : { offset }) });
-      const handed = read.value === message.value ? message : ({ ...message, value: read.value } as typeof message);
-      return { context: read.context, message: handed, carrier: read.carrier };
+      const read = manual.read({
+        topic: origin.topic ?? '',
+        partition: origin.partition,
+        offset,
+        key: message.key,
+        value: message.value,
+        headers: message.headers,
+      });
+      return { context: read.context, message: handOver(message, read), carrier: read.carrier };
     },
   };
 }

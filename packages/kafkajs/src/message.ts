@@ -1,9 +1,9 @@
 import type { IHeaders, Message } from 'kafkajs';
-import { outgoingHeaderRecord, type MessageFacts, type OutgoingCarry } from '@tracecarrier/core';
+import { outgoingHeaderRecord, type OutgoingCarry, type OutgoingFacts } from '@tracecarrier/core/binding';
 
 /** The facts the span helpers need about an outgoing kafkajs message. */
-export function outgoingFacts(topic: string, message: Message): MessageFacts & { readonly value: Message['value'] } {
-  return { topic, partition: message.partition, key: message.key, value: message.value };
+export function outgoingFacts(topic: string, message: Message): OutgoingFacts<Message['value']> {
+  return { topic, partition: message.partition, key: message.key, value: message.value, headers: message.headers };
 }
 
 /**

@@ -1,5 +1,6 @@
 import { context as otelContext, trace, type Context, type Link, type Span } from '@opentelemetry/api';
 import type { Message, Producer, ProducerBatch, ProducerRecord, RecordMetadata, Transaction } from 'kafkajs';
+import type { ProducerOptions } from '@tracecarrier/core';
 import {
   endSpanWithError,
   prepareSend,
@@ -7,9 +8,8 @@ import {
   semconv,
   startBatchSendSpan,
   type ClientIdentity,
-  type ProducerOptions,
   type ProducerRuntime,
-} from '@tracecarrier/core';
+} from '@tracecarrier/core/binding';
 import { identityOf, splitIdentity, type ClientIdentityOptions } from './identity.js';
 import { carriedMessage, outgoingFacts } from './message.js';
 import { INSTRUMENTATION_SCOPE } from './version.js';

@@ -1,5 +1,5 @@
 import { Kafka, type Admin, type AdminConfig, type ConsumerConfig, type KafkaConfig, type Producer, type ProducerConfig } from 'kafkajs';
-import { consumerOptionsSchema, producerOptionsSchema, validateOptions } from '@tracecarrier/core';
+import { consumerOptionsSchema, producerOptionsSchema, validateOptions } from '@tracecarrier/core/binding';
 import { traceConsumer, type KafkajsConsumerOptions, type TracedConsumer } from './consumer.js';
 import { traceProducer, type KafkajsProducerOptions } from './producer.js';
 

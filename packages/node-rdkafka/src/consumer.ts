@@ -1,9 +1,11 @@
 import { context as otelContext, type Link } from '@opentelemetry/api';
 import RdKafka from 'node-rdkafka';
 import type { ConsumerGlobalConfig, ConsumerTopicConfig, LibrdKafkaError, Message } from 'node-rdkafka';
+import type { ConsumerOptions } from '@tracecarrier/core';
 import {
   beginProcess,
   endSpanWithError,
+  handOver,
   messageLink,
   receiveMessage,
   resolveConsumerOptions,
@@ -11,11 +13,10 @@ import {
   startBatchProcessSpan,
   type ActiveSpan,
   type ClientIdentity,
-  type ConsumerOptions,
   type ConsumerRuntime,
   type MessageFacts,
   type ReceivedMessage,
-} from '@tracecarrier/core';
+} from '@tracecarrier/core/binding';
 import { identityFromConfig } from './identity.js';
 import { INSTRUMENTATION_SCOPE } from './version.js';
 
@@ -159,12 +160,10 @@ export class TracedKafkaConsumer extends RdKafka.KafkaConsumer {
     const known = remember ? this.#reads.get(message) : undefined;
     if (known !== undefined) return known;
     // The handed copy is what listeners and callbacks see; it maps back to the same read.
-    const received = receiveMessage(this.#runtime, message.headers, message.value, {
-      topic: message.topic,
-      partition: message.partition,
-      offset: String(message.offset),
-    });
-    const handed = received.read.value === message.value ? message : { ...message, value: received.read.value as Buffer | null };
+    const { topic, partition, key, value, headers } = message;
+    const offset = String(message.offset);
+    const received = receiveMessage(this.#runtime, { topic, partition, offset, key, value, headers }, { topic, partition, offset });
+    const handed = handOver(message, received.read);
     const read: Read = { raw: message, received, handed };
     if (remember) {
       this.#reads.set(message, read);

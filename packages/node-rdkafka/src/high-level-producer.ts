@@ -1,6 +1,7 @@
 import RdKafka from 'node-rdkafka';
 import type { MessageHeader, MessageValue, NumberNullUndefined, ProducerGlobalConfig, ProducerTopicConfig } from 'node-rdkafka';
-import { TracecarrierError, endSpanWithError, resolveProducerOptions, semconv, type ClientIdentity, type ProducerRuntime } from '@tracecarrier/core';
+import { TracecarrierError } from '@tracecarrier/core';
+import { endSpanWithError, resolveProducerOptions, semconv, type ClientIdentity, type ProducerRuntime } from '@tracecarrier/core/binding';
 import { identityFromConfig } from './identity.js';
 import { carryProduce, type ProducerHookInfo } from './message.js';
 import type { RdkafkaProducerOptions } from './producer.js';
@@ -63,10 +64,13 @@ export class TracedHighLevelProducer extends RdKafka.HighLevelProducer {
   override setValueSerializer(serializer: (value: any, cb: (err: any, value: MessageValue) => void) => void): void;
   override setValueSerializer(serializer: (value: any) => MessageValue | Promise<MessageValue>): void;
   override setValueSerializer(serializer: (...args: any[]) => unknown): void {
-    if (this.#runtime.carrier.mode !== 'headers') {
-      throw new TracecarrierError('invalid-options', `producer.mode: "${this.#runtime.carrier.mode}" wraps values, so it cannot be combined with a custom value serializer; serialize before produce or use mode "headers"`, {
-        path: 'producer.mode',
-      });
+    const wrapper = this.#runtime.carrier.carriers.find((carrier) => carrier.placement !== 'headers');
+    if (wrapper !== undefined) {
+      throw new TracecarrierError(
+        'invalid-options',
+        `producer: the "${wrapper.name}" carrier writes the value, so it cannot be combined with a custom value serializer; serialize before produce or carry the context in headers`,
+        { path: 'producer.carriers' },
+      );
     }
     super.setValueSerializer(serializer as never);
   }

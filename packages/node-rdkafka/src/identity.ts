@@ -1,4 +1,4 @@
-import { clientIdentity, type ClientIdentity } from '@tracecarrier/core';
+import { clientIdentity, type ClientIdentity } from '@tracecarrier/core/binding';
 
 /** The librdkafka settings the span identity is read from. */
 export interface IdentityConfig {

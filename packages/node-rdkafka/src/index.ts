@@ -10,19 +10,29 @@ export { TracedKafkaConsumer } from './consumer.js';
 export type { ConsumerHookInfo, RdkafkaConsumerOptions } from './consumer.js';
 export type { ProducerHookInfo } from './message.js';
 export { createMessageCarrier } from './manual.js';
-export type { CarriedArguments, ExtractedMessage, RdkafkaMessageCarrier } from './manual.js';
-export type { MessageCarrierOptions } from '@tracecarrier/core';
+export type { CarriedArguments, ExtractedMessage, MessageOrigin, OutgoingArguments, RdkafkaMessageCarrier } from './manual.js';
 export { INSTRUMENTATION_SCOPE } from './version.js';
-export { TracecarrierError } from '@tracecarrier/core';
+export {
+  TracecarrierError,
+  carriedAttributes,
+  cloudEventOf,
+  cloudEventsBinary,
+  cloudEventsStructured,
+  headersCarrier,
+  jsonEnvelope,
+} from '@tracecarrier/core';
 export type {
+  BaggagePolicy,
+  Carrier,
+  CloudEventAttributes,
   ConsumerMode,
   Diagnostic,
   DiagnosticCode,
   DiagnosticHook,
   EnvelopeFormat,
   EnvelopeOptions,
-  BaggagePolicy,
   LimitOptions,
+  MessageCarrierOptions,
   PayloadEncoding,
   ProducerMode,
   Relationship,

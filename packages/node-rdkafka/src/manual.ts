@@ -1,7 +1,15 @@
 import type { Context } from '@opentelemetry/api';
-import type { Message, MessageHeader, MessageValue } from 'node-rdkafka';
-import { manualCarrier, outgoingHeaderList, type ContextCarrier, type MessageCarrierOptions } from '@tracecarrier/core';
+import type { Message, MessageHeader, MessageKey, MessageValue } from 'node-rdkafka';
+import type { MessageCarrierOptions } from '@tracecarrier/core';
+import { handOver, manualCarrier, outgoingHeaderList } from '@tracecarrier/core/binding';
 import { INSTRUMENTATION_SCOPE } from './version.js';
+
+/** An outgoing message as `produce` takes it: value, and optionally key and headers. */
+export interface OutgoingArguments {
+  readonly value: MessageValue | string;
+  readonly key?: MessageKey;
+  readonly headers?: MessageHeader[] | undefined;
+}
 
 /** The value and headers to pass to `produce` (or write to a `ProducerStream`). */
 export interface CarriedArguments {
@@ -15,15 +23,26 @@ export interface ExtractedMessage {
   readonly context: Context;
   /** The message as a handler should see it (envelope unwrapped); the same object when unchanged. */
   readonly message: Message;
-  readonly carrier: ContextCarrier;
+  /** The name of the carrier that carried the context (`headers`, `json-envelope`, …), or `none`. */
+  readonly carrier: string;
 }
 
-/** Manual inject/extract for node-rdkafka messages, e.g. with the stream APIs. */
+/** Where a received message came from, for diagnostics (node-rdkafka messages say it themselves). */
+export interface MessageOrigin {
+  readonly topic?: string;
+  readonly partition?: number;
+}
+
+/**
+ * Manual inject/extract for node-rdkafka messages, e.g. with the stream APIs. Every binding's manual
+ * API takes the same arguments in the same order: `inject(topic, message, context?)` and
+ * `extract(message, origin?)`.
+ */
 export interface RdkafkaMessageCarrier {
   /** The value and a new headers array carrying `context` (default: the active context). No span is created. */
-  inject(topic: string, value: MessageValue | string, headers?: MessageHeader[], context?: Context): CarriedArguments;
+  inject(topic: string, message: OutgoingArguments, context?: Context): CarriedArguments;
   /** Reads a received message's context and unwraps its envelope. Never throws. */
-  extract(message: Message): ExtractedMessage;
+  extract(message: Message, origin?: MessageOrigin): ExtractedMessage;
 }
 
 /**
@@ -32,22 +51,28 @@ export interface RdkafkaMessageCarrier {
  * @example
  * ```ts
  * const carrier = createMessageCarrier({ producer: { mode: 'envelope' } });
- * const { value, headers } = carrier.inject('orders', Buffer.from('{"id":1}'));
+ * const { value, headers } = carrier.inject('orders', { value: Buffer.from('{"id":1}') });
  * producer.produce('orders', null, value, null, Date.now(), undefined, headers);
  * ```
  */
 export function createMessageCarrier(options: MessageCarrierOptions = {}): RdkafkaMessageCarrier {
   const manual = manualCarrier(options, INSTRUMENTATION_SCOPE);
   return {
-    inject(topic, value, headers, context) {
-      const { carry, owned } = manual.carry(value, topic, context);
+    inject(topic, message, context) {
+      const { carry, owned } = manual.carry({ topic, key: message.key, value: message.value, headers: message.headers }, context);
       const carried = typeof carry.value === 'string' ? Buffer.from(carry.value) : carry.value;
-      return { value: carried ?? null, headers: outgoingHeaderList(headers, carry, owned) as MessageHeader[] | undefined };
+      return { value: carried ?? null, headers: outgoingHeaderList(message.headers, carry, owned) as MessageHeader[] | undefined };
     },
-    extract(message) {
-      const read = manual.read(message.headers, message.value, { topic: message.topic, partition: message.partition, offset: String(message.offset) });
-      const handed = read.value === message.value ? message : { ...message, value: read.value as Buffer | null };
-      return { context: read.context, message: handed, carrier: read.carrier };
+    extract(message, origin = {}) {
+      const read = manual.read({
+        topic: message.topic ?? origin.topic,
+        partition: message.partition ?? origin.partition,
+        offset: String(message.offset),
+        key: message.key,
+        value: message.value,
+        headers: message.headers,
+      });
+      return { context: read.context, message: handOver(message, read), carrier: read.carrier };
     },
   };
 }

@@ -1,6 +1,6 @@
 import { context as otelContext, type Context, type Span } from '@opentelemetry/api';
 import type { MessageHeader, MessageKey, MessageValue, NumberNullUndefined } from 'node-rdkafka';
-import { outgoingHeaderList, prepareSend, type ClientIdentity, type ProducerRuntime } from '@tracecarrier/core';
+import { outgoingHeaderList, prepareSend, type ClientIdentity, type ProducerRuntime } from '@tracecarrier/core/binding';
 
 /** What a `producerHook` receives: the arguments of `produce` as the caller gave them. */
 export interface ProducerHookInfo {
@@ -28,7 +28,7 @@ export function carryProduce(
   info: ProducerHookInfo,
   parent: Context = otelContext.active(),
 ): CarriedProduce {
-  const facts = { topic: info.topic, partition: info.partition ?? undefined, key: info.key, value: info.value };
+  const facts = { topic: info.topic, partition: info.partition ?? undefined, key: info.key, value: info.value, headers: info.headers };
   const { span, carry } = prepareSend(runtime, 'send', facts, identity, parent, info);
   // The envelope is always bytes; a string value sent in headers mode stays what the caller gave.
   const value = (typeof carry.value === 'string' ? Buffer.from(carry.value) : carry.value) ?? null;

@@ -10,7 +10,8 @@ import type {
   ProducerGlobalConfig,
   ProducerTopicConfig,
 } from 'node-rdkafka';
-import { endSpanWithError, resolveProducerOptions, semconv, type ClientIdentity, type ProducerOptions, type ProducerRuntime } from '@tracecarrier/core';
+import type { ProducerOptions } from '@tracecarrier/core';
+import { endSpanWithError, resolveProducerOptions, semconv, type ClientIdentity, type ProducerRuntime } from '@tracecarrier/core/binding';
 import { identityFromConfig } from './identity.js';
 import { carryProduce, type ProducerHookInfo } from './message.js';
 import { INSTRUMENTATION_SCOPE } from './version.js';

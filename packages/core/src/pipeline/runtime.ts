@@ -1,22 +1,21 @@
 import { trace, type Span, type Tracer } from '@opentelemetry/api';
-import { cloudEventsEnvelope } from './cloudevents-envelope.js';
-import type { DiagnosticHook, DiagnosticOrigin, DiagnosticSink } from './diagnostics.js';
-import { diagnosticSink } from './diagnostics.js';
-import { DEFAULT_LIMITS, type EnvelopeCodec, type ReadLimits } from './envelope.js';
-import { jsonEnvelope } from './json-envelope.js';
-import type { IncomingCarrierConfig, OutgoingCarrierConfig } from './modes.js';
+import type { DiagnosticHook, DiagnosticOrigin, DiagnosticSink } from '../diagnostics.js';
+import { diagnosticSink } from '../diagnostics.js';
+import { DEFAULT_LIMITS, type ReadLimits } from '../limits.js';
 import {
   consumerOptionsSchema,
   producerOptionsSchema,
   validateOptions,
   type CommonOptions,
   type ConsumerOptions,
-  type EnvelopeOptions,
   type LimitOptions,
   type ProducerOptions,
-} from './options.js';
-import { propagatorFields } from './propagation.js';
-import type { Relationship } from './spans.js';
+} from '../options.js';
+import { propagatorFields } from '../propagation/propagation.js';
+import type { Relationship } from '../spans/spans.js';
+import type { IncomingCarrierConfig } from './incoming.js';
+import { consumerCarriers, producerCarriers } from './modes.js';
+import type { OutgoingCarrierConfig } from './outgoing.js';
 
 /** Names the instrumentation scope of the spans a binding creates. */
 export interface InstrumentationScope {
@@ -54,17 +53,6 @@ function limitsOf(limits: LimitOptions | undefined): ReadLimits {
   };
 }
 
-function codecsOf(envelope: EnvelopeOptions | undefined): { writer: EnvelopeCodec; readers: EnvelopeCodec[] } {
-  const encoding = envelope?.payloadEncoding ?? 'auto';
-  const json = jsonEnvelope({ payloadEncoding: encoding });
-  const cloudEvents = cloudEventsEnvelope({
-    payloadEncoding: encoding,
-    ...(envelope?.cloudEventsSource === undefined ? {} : { source: envelope.cloudEventsSource }),
-    ...(envelope?.cloudEventsType === undefined ? {} : { type: envelope.cloudEventsType }),
-  });
-  return { writer: envelope?.format === 'cloudevents' ? cloudEvents : json, readers: [json, cloudEvents] };
-}
-
 function base(options: CommonOptions, scope: InstrumentationScope): RuntimeBase {
   const tracer = (options.tracerProvider ?? trace.getTracerProvider()).getTracer(scope.name, scope.version);
   const onDiagnostic = options.onDiagnostic;
@@ -82,11 +70,11 @@ export function resolveProducerOptions<HookInfo>(
 ): ProducerRuntime<HookInfo> {
   validateOptions(producerOptionsSchema, options, optionScope);
   const opts = options ?? {};
-  const { writer, readers } = codecsOf(opts.envelope);
   const propagator = opts.propagator;
+  const carriers = opts.carriers ?? producerCarriers(opts.mode ?? 'headers', opts.envelope);
   return {
     ...base(opts, scope),
-    carrier: { mode: opts.mode ?? 'headers', propagator, codec: writer, readers, limits: limitsOf(opts.limits) },
+    carrier: { carriers, propagator, limits: limitsOf(opts.limits) },
     ownedHeaders: () => propagatorFields(propagator),
     hook: opts.producerHook,
   };
@@ -100,10 +88,10 @@ export function resolveConsumerOptions<HookInfo>(
 ): ConsumerRuntime<HookInfo> {
   validateOptions(consumerOptionsSchema, options, optionScope);
   const opts = options ?? {};
-  const { readers } = codecsOf(opts.envelope);
+  const carriers = opts.carriers ?? consumerCarriers(opts.mode ?? 'auto', opts.envelope);
   return {
     ...base(opts, scope),
-    carrier: { mode: opts.mode ?? 'auto', propagator: opts.propagator, readers, limits: limitsOf(opts.limits), baggage: opts.baggage ?? 'keep' },
+    carrier: { carriers, propagator: opts.propagator, limits: limitsOf(opts.limits), baggage: opts.baggage ?? 'keep' },
     relationship: opts.relationship ?? 'parent',
     hook: opts.consumerHook,
   };

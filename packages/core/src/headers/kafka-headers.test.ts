@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { headerKeys, headersGetter, readHeader, withHeaderListFields, withHeaderRecordFields, type HeaderList, type HeaderRecord } from './headers-carrier.js';
+import { headerKeys, readHeader, withHeaderListFields, withHeaderRecordFields, type HeaderList, type HeaderRecord } from './kafka-headers.js';
 
 const TRACEPARENT = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
 
@@ -46,14 +46,6 @@ describe('readHeader', () => {
   it('does not read inherited properties as headers', () => {
     expect(readHeader({}, 'toString')).toBeUndefined();
     expect(readHeader({}, '__proto__')).toBeUndefined();
-  });
-});
-
-describe('headersGetter', () => {
-  it('implements the OpenTelemetry TextMapGetter over headers', () => {
-    const carrier = { headers: { traceparent: Buffer.from(TRACEPARENT), other: 'x' } };
-    expect(headersGetter.get(carrier, 'traceparent')).toBe(TRACEPARENT);
-    expect(headersGetter.keys(carrier)).toEqual(['traceparent', 'other']);
   });
 });
 

@@ -1,15 +1,23 @@
 import { trace, type Context, type Span } from '@opentelemetry/api';
-import type { DiagnosticOrigin, DiagnosticSink } from './diagnostics.js';
-import type { KafkaHeaders } from './headers-carrier.js';
-import { carryOutgoing, readIncoming, type IncomingRead, type MessageValue, type OutgoingCarry } from './modes.js';
+import type { IncomingMessage, MessageValue } from '../carriers/carrier.js';
+import type { DiagnosticOrigin, DiagnosticSink } from '../diagnostics.js';
+import type { KafkaHeaders } from '../headers/kafka-headers.js';
+import { ATTR_MESSAGING_MESSAGE_ENVELOPE_SIZE } from '../spans/semconv.js';
+import { startProcessSpan, startProducerSpan, type ActiveSpan, type ClientIdentity, type MessageFacts } from '../spans/spans.js';
+import { readIncoming, type IncomingRead } from './incoming.js';
+import { carryOutgoing, type OutgoingCarry } from './outgoing.js';
 import { runHook, type ConsumerRuntime, type ProducerRuntime } from './runtime.js';
-import { ATTR_MESSAGING_MESSAGE_ENVELOPE_SIZE } from './semconv.js';
-import { startProcessSpan, startProducerSpan, type ActiveSpan, type ClientIdentity, type MessageFacts } from './spans.js';
 
 /** One outgoing message, prepared: its producer span and what to send. */
 export interface PreparedSend<V> {
   readonly span: Span;
   readonly carry: OutgoingCarry<V>;
+}
+
+/** An outgoing message as a binding knows it. */
+export interface OutgoingFacts<V extends MessageValue> extends MessageFacts {
+  readonly value: V;
+  readonly headers: KafkaHeaders | undefined;
 }
 
 /**
@@ -19,7 +27,7 @@ export interface PreparedSend<V> {
 export function prepareSend<V extends MessageValue, HookInfo>(
   runtime: ProducerRuntime<HookInfo>,
   operation: 'send' | 'create',
-  facts: MessageFacts & { readonly value: V },
+  facts: OutgoingFacts<V>,
   identity: ClientIdentity,
   parent: Context,
   hookInfo: HookInfo,
@@ -27,8 +35,8 @@ export function prepareSend<V extends MessageValue, HookInfo>(
   const sink = runtime.sink({ topic: facts.topic });
   const span = startProducerSpan(runtime.tracer, operation, facts, identity, parent);
   runHook(runtime.hook, span, hookInfo, sink);
-  const carry = carryOutgoing(trace.setSpan(parent, span), facts.value, runtime.carrier, facts.topic, sink);
-  if (carry.enveloped) span.setAttribute(ATTR_MESSAGING_MESSAGE_ENVELOPE_SIZE, (carry.value as Buffer).byteLength);
+  const carry = carryOutgoing(trace.setSpan(parent, span), { topic: facts.topic, key: facts.key, value: facts.value, headers: facts.headers }, runtime.carrier, sink);
+  if (carry.enveloped) span.setAttribute(ATTR_MESSAGING_MESSAGE_ENVELOPE_SIZE, (carry.value as Uint8Array).byteLength);
   return { span, carry };
 }
 
@@ -41,12 +49,11 @@ export interface ReceivedMessage<V> {
 /** Reads one incoming message's context and value (total: never throws). */
 export function receiveMessage<V extends MessageValue, HookInfo>(
   runtime: ConsumerRuntime<HookInfo>,
-  headers: KafkaHeaders | undefined,
-  value: V,
+  message: IncomingMessage & { readonly value: V },
   origin: DiagnosticOrigin,
 ): ReceivedMessage<V> {
   const sink = runtime.sink(origin);
-  return { read: readIncoming(headers, value, runtime.carrier, sink), sink };
+  return { read: readIncoming(message, runtime.carrier, sink), sink };
 }
 
 /** Starts the process span of a received message and runs the consumer hook on it. */
@@ -65,7 +72,7 @@ export function beginProcess<V extends MessageValue, HookInfo>(
     offset: facts.offset,
     key: facts.key,
     value: read.value,
-    envelopeSize: read.envelope === undefined ? undefined : originalSize(facts),
+    envelopeSize: read.unwrapped ? originalSize(facts) : undefined,
   };
   const started = startProcessSpan(runtime.tracer, read, processFacts, identity, runtime.relationship, active);
   runHook(runtime.hook, started.span, hookInfo, sink);

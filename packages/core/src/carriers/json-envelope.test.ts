@@ -1,10 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_ENVELOPE_LIMITS } from './envelope.js';
-import { jsonEnvelope } from './json-envelope.js';
+import { DEFAULT_LIMITS as DEFAULT_ENVELOPE_LIMITS } from '../limits.js';
+import type { CarrierContext } from './carrier.js';
+import { encodeJsonEnvelope, isJsonEnvelope, jsonEnvelope, readJsonEnvelope } from './json-envelope.js';
+import type { PayloadEncoding } from './payload.js';
 
 const FIELDS = { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01', tracestate: 'k=v' };
-const codec = jsonEnvelope();
 const info = { topic: 't' };
+
+/** The envelope's writer, detector and reader as one record, for the format tests below. */
+function codecOf(encoding: PayloadEncoding = 'auto') {
+  return {
+    encode: (payload: Uint8Array, fields: Record<string, string>, _info?: unknown) => encodeJsonEnvelope(payload, fields, encoding),
+    detect: (value: Uint8Array) => isJsonEnvelope(value),
+    decode: readJsonEnvelope,
+  };
+}
+const codec = codecOf();
 
 function roundTrip(payload: Buffer) {
   const wrapped = codec.encode(payload, FIELDS, info);
@@ -20,7 +31,7 @@ describe('jsonEnvelope', () => {
     expect(parsed).toEqual({ tracecarrier: 1, context: FIELDS, datalength: payload.length, data: { title: 'Show HN', points: 42 } });
     expect(Object.keys(parsed).at(0)).toBe('tracecarrier');
     expect(Object.keys(parsed).at(-1)).toBe('data');
-    expect(read).toMatchObject({ kind: 'envelope', format: 'json', fields: FIELDS });
+    expect(read).toMatchObject({ kind: 'envelope', fields: FIELDS });
     expect(read.kind === 'envelope' && read.payload.equals(payload)).toBe(true);
   });
 
@@ -46,7 +57,7 @@ describe('jsonEnvelope', () => {
   });
 
   it('always uses base64 with payloadEncoding binary', () => {
-    const wrapped = jsonEnvelope({ payloadEncoding: 'binary' }).encode(Buffer.from('{"a":1}'), {}, info);
+    const wrapped = codecOf('binary').encode(Buffer.from('{"a":1}'), {}, info);
     expect(JSON.parse(wrapped.toString())).toHaveProperty('data_base64');
   });
 
@@ -119,7 +130,7 @@ describe('jsonEnvelope', () => {
 describe('the JSON Schema of the envelope', async () => {
   const { Ajv2020 } = await import('ajv/dist/2020.js');
   const { readFileSync } = await import('node:fs');
-  const schema = JSON.parse(readFileSync(new URL('../envelope.schema.json', import.meta.url), 'utf8'));
+  const schema = JSON.parse(readFileSync(new URL('../../envelope.schema.json', import.meta.url), 'utf8'));
   const validate = new Ajv2020({ strict: true, strictRequired: false }).compile(schema);
 
   it.each([
@@ -145,5 +156,64 @@ describe('byte-order marks', () => {
     const wrapped = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), codec.encode(Buffer.from('{"a":1}'), FIELDS, info)]);
     expect(codec.detect(wrapped)).toBe(true);
     expect(codec.decode(wrapped, DEFAULT_ENVELOPE_LIMITS)).toMatchObject({ kind: 'invalid', code: 'invalid-envelope', reason: expect.stringContaining('byte-order mark') });
+  });
+});
+
+describe('byte fidelity', () => {
+  const payload = Buffer.from('{"orderId":9007199254740993,"price":1.50}');
+
+  it('gives back big integers and number formats exactly through wrap and unwrap', () => {
+    const read = codec.decode(codec.encode(payload, FIELDS), DEFAULT_ENVELOPE_LIMITS);
+    expect(read.kind === 'envelope' && read.payload.toString()).toBe(payload.toString());
+  });
+
+  it.each([
+    ['data first', `{"data":${payload},"context":{"traceparent":"tp"},"tracecarrier":1}`],
+    ['data in the middle, spaced', `{ "tracecarrier": 1,\n  "data" :  ${payload} ,\n  "context": {"traceparent": "tp"} }`],
+    ['data last without datalength', `{"context":{"traceparent":"tp"},"tracecarrier":1,"data":${payload}}`],
+  ])('gives back the exact bytes of a third-party envelope with %s', (_name, text) => {
+    const read = codec.decode(Buffer.from(text), DEFAULT_ENVELOPE_LIMITS);
+    expect(read.kind === 'envelope' && read.payload.toString()).toBe(payload.toString());
+    expect(read.kind === 'envelope' && read.fields).toEqual({ traceparent: 'tp' });
+  });
+});
+
+describe('the json-envelope carrier', () => {
+  const carrier = jsonEnvelope();
+  const reports: string[] = [];
+  const context: CarrierContext = { report: (code) => void reports.push(code), limits: DEFAULT_ENVELOPE_LIMITS, propagationFields: ['traceparent'] };
+  const message = (value: Buffer | null, headers?: Record<string, string>) => ({ topic: 't', key: null, value, headers });
+
+  it('wraps the value, and reads back the fields and the exact payload', () => {
+    const payload = Buffer.from('{"a":1}');
+    const write = carrier.inject(message(payload), FIELDS, context);
+    expect(write?.headers).toBeUndefined();
+    const wrapped = Buffer.from(write!.value!);
+    expect(carrier.detect(message(wrapped))).toBe(true);
+    const read = carrier.extract(message(wrapped), context);
+    expect(read?.fields).toEqual(FIELDS);
+    expect(Buffer.from(read!.value!).equals(payload)).toBe(true);
+  });
+
+  it('declines tombstones and values that already are CloudEvents (structured or binary), so they are never modified', () => {
+    expect(carrier.inject(message(null), FIELDS, context)).toBeUndefined();
+    const event = Buffer.from('{"specversion":"1.0","id":"1","source":"/s","type":"t","data":{"a":1}}');
+    expect(carrier.inject(message(event), FIELDS, context)).toBeUndefined();
+    expect(carrier.inject(message(Buffer.from('{"a":1}'), { ce_specversion: '1.0', ce_id: '1' }), FIELDS, context)).toBeUndefined();
+  });
+
+  it('re-wraps a forwarded envelope around its original payload instead of nesting it', () => {
+    const payload = Buffer.from('{"a":1}');
+    const once = Buffer.from(carrier.inject(message(payload), { traceparent: 'old' }, context)!.value!);
+    const twice = Buffer.from(carrier.inject(message(once), FIELDS, context)!.value!);
+    const read = carrier.extract(message(twice), context);
+    expect(read?.fields).toEqual(FIELDS);
+    expect(Buffer.from(read!.value!).equals(payload)).toBe(true);
+  });
+
+  it('reports an envelope it cannot read and leaves the value alone', () => {
+    reports.length = 0;
+    expect(carrier.extract(message(Buffer.from('{"tracecarrier":1,"context":{')), context)).toBeUndefined();
+    expect(reports).toEqual(['invalid-envelope']);
   });
 });

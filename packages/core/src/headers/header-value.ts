@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import type { DiagnosticSink } from './diagnostics.js';
+import type { DiagnosticSink } from '../diagnostics.js';
 
 /** A single Kafka header value as clients hand it over: text, bytes, or absent. */
 export type HeaderValue = string | Uint8Array | null | undefined;

@@ -1,7 +1,7 @@
 import { ROOT_CONTEXT, SpanKind, propagation, trace } from '@opentelemetry/api';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { describe, expect, it } from 'vitest';
-import type { IncomingRead } from './modes.js';
+import type { IncomingRead } from '../pipeline/incoming.js';
 import { endSpanWithError, errorType, startProcessSpan, type Relationship } from './spans.js';
 
 const exporter = new InMemorySpanExporter();
@@ -9,7 +9,7 @@ const tracer = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcesso
 const producer = { traceId: 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', spanId: 'bbbbbbbbbbbbbbbb', traceFlags: 1, isRemote: true };
 const ambient = { traceId: 'cccccccccccccccccccccccccccccccc', spanId: 'dddddddddddddddd', traceFlags: 1 };
 const extracted = propagation.setBaggage(trace.setSpanContext(ROOT_CONTEXT, producer), propagation.createBaggage({ k: { value: 'v' } }));
-const read: IncomingRead<Buffer> = { context: extracted, hasRemoteParent: true, value: Buffer.from('x'), carrier: 'headers', envelope: undefined };
+const read: IncomingRead<Buffer> = { context: extracted, hasRemoteParent: true, value: Buffer.from('x'), carrier: 'headers', unwrapped: false, attributes: undefined };
 const facts = { topic: 'orders', partition: 3, offset: '42', key: Buffer.from('k'), value: Buffer.from('x') };
 
 function process(relationship: Relationship, active = ROOT_CONTEXT) {

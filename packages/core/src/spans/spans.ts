@@ -1,4 +1,3 @@
-import { isUtf8 } from 'node:buffer';
 import {
   ROOT_CONTEXT,
   SpanKind,
@@ -11,8 +10,10 @@ import {
   type SpanContext,
   type Tracer,
 } from '@opentelemetry/api';
-import type { IncomingRead, MessageValue } from './modes.js';
-import { hasValidSpanContext } from './propagation.js';
+import type { MessageValue } from '../carriers/carrier.js';
+import { keyText } from '../carriers/payload.js';
+import type { IncomingRead } from '../pipeline/incoming.js';
+import { hasValidSpanContext } from '../propagation/propagation.js';
 import {
   ATTR_ERROR_TYPE,
   ATTR_MESSAGING_BATCH_MESSAGE_COUNT,
@@ -67,7 +68,7 @@ export interface MessageFacts {
 
 /** Attribute names tracecarrier adds beside the semantic conventions. */
 export const TRACECARRIER_ATTRIBUTES = {
-  /** Where the context of a processed message came from: `headers`, `envelope` or `none`. */
+  /** The name of the carrier that carried the context of a processed message (`headers`, `json-envelope`, …), or `none`. */
   carrier: 'tracecarrier.carrier',
   /** On a link: why it is there (`producer` or `ambient`). */
   linkReason: 'tracecarrier.link.reason',
@@ -76,12 +77,6 @@ export const TRACECARRIER_ATTRIBUTES = {
 function byteLength(value: MessageValue): number {
   if (value === null || value === undefined) return 0;
   return typeof value === 'string' ? Buffer.byteLength(value) : value.byteLength;
-}
-
-function keyText(key: MessageValue): string | undefined {
-  if (key === null || key === undefined) return undefined;
-  if (typeof key === 'string') return key;
-  return isUtf8(key) ? Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString('utf8') : undefined;
 }
 
 function identityAttributes(attributes: Attributes, identity: ClientIdentity): void {

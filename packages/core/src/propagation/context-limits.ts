@@ -1,5 +1,5 @@
 import { propagation, type Context, type TextMapPropagator } from '@opentelemetry/api';
-import type { DiagnosticSink } from './diagnostics.js';
+import type { DiagnosticSink } from '../diagnostics.js';
 import { propagatorFields } from './propagation.js';
 
 /**

@@ -1,14 +1,16 @@
 import { ROOT_CONTEXT, propagation, trace, type Context } from '@opentelemetry/api';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { describe, expect, it } from 'vitest';
-import { diagnosticSink, type Diagnostic } from './diagnostics.js';
-import { cloudEventsEnvelope } from './cloudevents-envelope.js';
-import { DEFAULT_ENVELOPE_LIMITS } from './envelope.js';
-import { jsonEnvelope } from './json-envelope.js';
-import { carryOutgoing, readIncoming, type ConsumerMode, type OutgoingCarrierConfig, type ProducerMode } from './modes.js';
+import type { Carrier, MessageValue } from '../carriers/carrier.js';
+import { headersCarrier } from '../carriers/headers.js';
+import { diagnosticSink, type Diagnostic, type DiagnosticSink } from '../diagnostics.js';
+import type { KafkaHeaders } from '../headers/kafka-headers.js';
+import { DEFAULT_LIMITS as DEFAULT_ENVELOPE_LIMITS, type ReadLimits } from '../limits.js';
+import { readIncoming as readMessage, type IncomingCarrierConfig } from './incoming.js';
+import { consumerCarriers, producerCarriers, type ConsumerMode, type ProducerMode } from './modes.js';
+import { carryOutgoing as carryMessage, type OutgoingCarrierConfig } from './outgoing.js';
 
 const propagator = new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] });
-const readers = [jsonEnvelope(), cloudEventsEnvelope()];
 const TRACE_ID = '0af7651916cd43dd8448eb211c80319c';
 const SPAN_ID = 'b7ad6b7169203331';
 const producerContext: Context = propagation.setBaggage(
@@ -17,9 +19,20 @@ const producerContext: Context = propagation.setBaggage(
 );
 
 function producer(mode: ProducerMode, format: 'json' | 'cloudevents' = 'json'): OutgoingCarrierConfig {
-  return { mode, propagator, codec: format === 'json' ? readers[0]! : readers[1]!, readers, limits: DEFAULT_ENVELOPE_LIMITS };
+  return { carriers: producerCarriers(mode, { format }), propagator, limits: DEFAULT_ENVELOPE_LIMITS };
 }
-const consumer = (mode: ConsumerMode) => ({ mode, propagator, readers, limits: DEFAULT_ENVELOPE_LIMITS });
+const consumer = (mode: ConsumerMode): IncomingCarrierConfig & { limits: ReadLimits } => ({ carriers: consumerCarriers(mode, undefined), propagator, limits: DEFAULT_ENVELOPE_LIMITS });
+
+/** One outgoing value through the carriers (topic `t`, no key, no application headers). */
+function carryOutgoing<V extends MessageValue>(context: Context, value: V, config: OutgoingCarrierConfig, _topic = 't', sink: DiagnosticSink = diagnosticSink(undefined, {})) {
+  return carryMessage(context, { topic: 't', key: null, value, headers: undefined }, config, sink);
+}
+
+/** One received message through the carriers. */
+function readIncoming<V extends MessageValue>(headers: KafkaHeaders | undefined, value: V, config: IncomingCarrierConfig, sink: DiagnosticSink = diagnosticSink(undefined, {})) {
+  return readMessage({ topic: 't', key: null, value, headers }, config, sink);
+}
+const NAME = { json: 'json-envelope', cloudevents: 'cloudevents-structured' } as const;
 
 /** The sink a binding uses (deduplicating, counting), collecting what reaches the hook. */
 function collect() {
@@ -51,7 +64,7 @@ describe('carryOutgoing and readIncoming', () => {
     expect(propagation.getBaggage(read.context)?.getEntry('tenant')?.value).toBe('acme');
     expect(read.hasRemoteParent).toBe(true);
     if (consume !== 'headers') expect((read.value as Buffer).equals(payload)).toBe(true);
-    expect(read.carrier).toBe(produce === 'envelope' || consume === 'envelope' ? 'envelope' : 'headers');
+    expect(read.carrier).toBe(produce === 'envelope' || consume === 'envelope' ? NAME.json : 'headers');
   });
 
   it('leaves the value untouched in headers mode and writes no envelope', () => {
@@ -76,11 +89,15 @@ describe('carryOutgoing and readIncoming', () => {
     expect((read.value as Buffer).equals(payload)).toBe(true);
   });
 
-  it('sets content-type for CloudEvents and reads them back', () => {
+  it('sets content-type for CloudEvents and reads them back, with or without the header', () => {
     const carry = carryOutgoing(producerContext, payload, producer('envelope', 'cloudevents'), 't');
-    expect(carry.contentType).toBe('application/cloudevents+json');
-    const read = readIncoming(undefined, carry.value as Buffer, consumer('auto'));
-    expect(read).toMatchObject({ carrier: 'envelope', envelope: 'cloudevents' });
+    expect(carry.headerFields).toEqual({ 'content-type': 'application/cloudevents+json' });
+    for (const headers of [headersOf(carry.headerFields), undefined]) {
+      const read = readIncoming(headers, carry.value as Buffer, consumer('auto'));
+      expect(read).toMatchObject({ carrier: NAME.cloudevents, unwrapped: true });
+      expect((read.value as Buffer).equals(payload)).toBe(true);
+      expect(read.attributes).toMatchObject({ carrier: NAME.cloudevents, attributes: { specversion: '1.0', traceparent: `00-${TRACE_ID}-${SPAN_ID}-01` } });
+    }
   });
 
   it('ignores envelopes in headers mode', () => {
@@ -99,7 +116,7 @@ describe('carryOutgoing and readIncoming', () => {
     const { sink, reported } = collect();
     const carry = carryOutgoing(producerContext, payload, producer('envelope'), 't');
     const read = readIncoming({ traceparent: 'garbage' }, carry.value as Buffer, consumer('auto'), sink);
-    expect(read.carrier).toBe('envelope');
+    expect(read.carrier).toBe(NAME.json);
     expect(reported).toMatchObject([{ code: 'invalid-context', field: 'traceparent' }]);
   });
 
@@ -181,8 +198,69 @@ describe('limits and trust', () => {
   it('refuses an envelope over maxEnvelopeBytes and hands the value over untouched', () => {
     const carry = carryOutgoing(producerContext, Buffer.from('{"a":1}'), producer('envelope'), 't');
     const { sink, codes } = collect();
-    const read = readIncoming(undefined, carry.value as Buffer, { ...consumer('auto'), limits: { maxEnvelopeBytes: 16, maxContextBytes: 1024 } }, sink);
+    const read = readIncoming(undefined, carry.value as Buffer, { ...consumer('auto'), limits: { ...DEFAULT_ENVELOPE_LIMITS, maxEnvelopeBytes: 16, maxContextBytes: 1024 } }, sink);
     expect(read.value).toBe(carry.value);
     expect(codes()).toEqual(['field-too-large']);
+  });
+});
+
+describe('carriers as the plug-in point', () => {
+  const payload = Buffer.from('{"id":1}');
+  const FOREIGN_EVENT = Buffer.from('{"specversion":"1.0","id":"e-1","source":"/shop","type":"order.created","partitionkey":"k","traceparent":"00-11111111111111111111111111111111-2222222222222222-01","data":{"orderId":9007199254740993}}');
+
+  it('a value that already is a CloudEvent is sent untouched in every mode, its hop context in headers', () => {
+    for (const mode of ['headers', 'envelope', 'both'] as const) {
+      for (const format of ['json', 'cloudevents'] as const) {
+        const carry = carryOutgoing(producerContext, FOREIGN_EVENT, producer(mode, format));
+        expect(carry.value).toBe(FOREIGN_EVENT);
+        expect(carry.headerFields).toMatchObject({ traceparent: `00-${TRACE_ID}-${SPAN_ID}-01` });
+        const read = readIncoming(headersOf(carry.headerFields), FOREIGN_EVENT, consumer('auto'));
+        expect(read.value).toBe(FOREIGN_EVENT);
+        expect(trace.getSpanContext(read.context)?.spanId).toBe(SPAN_ID);
+        expect(read.attributes?.attributes).toMatchObject({ id: 'e-1', type: 'order.created', partitionkey: 'k' });
+      }
+    }
+  });
+
+  it('reads ce_traceparent from a binary event when no traceparent header is there, and prefers the hop header', () => {
+    const binary = { ce_specversion: '1.0', ce_id: 'e-2', ce_source: '/s', ce_type: 't', ce_traceparent: `00-${TRACE_ID}-${SPAN_ID}-01` };
+    const start = readIncoming(binary, payload, consumer('auto'));
+    expect(start).toMatchObject({ carrier: 'cloudevents-binary', unwrapped: false, value: payload });
+    const hop = readIncoming({ ...binary, traceparent: '00-33333333333333333333333333333333-4444444444444444-01' }, payload, consumer('auto'));
+    expect(hop.carrier).toBe('headers');
+    expect(trace.getSpanContext(hop.context)?.spanId).toBe('4444444444444444');
+    expect(hop.attributes?.attributes).toMatchObject({ id: 'e-2', traceparent: `00-${TRACE_ID}-${SPAN_ID}-01` });
+  });
+
+  it('a throwing carrier is reported; the message is still sent (context in headers) and still handed over', () => {
+    const broken: Carrier = {
+      name: 'broken',
+      placement: 'value',
+      inject: () => {
+        throw new Error('boom');
+      },
+      detect: () => true,
+      extract: () => {
+        throw new Error('boom');
+      },
+    };
+    const { sink, codes } = collect();
+    const carry = carryOutgoing(producerContext, payload, { carriers: [broken], propagator, limits: DEFAULT_ENVELOPE_LIMITS }, 't', sink);
+    expect(carry.value).toBe(payload);
+    expect(carry.headerFields).toMatchObject({ traceparent: `00-${TRACE_ID}-${SPAN_ID}-01` });
+    expect(codes()).toEqual(['carrier-error']);
+    const reading = collect();
+    const read = readIncoming(headersOf(carry.headerFields), payload, { carriers: [broken, headersCarrier()], propagator, limits: DEFAULT_ENVELOPE_LIMITS }, reading.sink);
+    expect(read).toMatchObject({ carrier: 'headers', value: payload });
+    expect(reading.codes()).toEqual(['carrier-error']);
+  });
+
+  it('a throwing propagator is reported and the message still goes out, without context', () => {
+    const throwing = { inject: () => { throw new Error('nope'); }, extract: (ctx: Context) => ctx, fields: () => ['traceparent'] };
+    const { sink, codes } = collect();
+    const carry = carryMessage(producerContext, { topic: 't', key: null, value: payload, headers: undefined }, { carriers: [headersCarrier()], propagator: throwing, limits: DEFAULT_ENVELOPE_LIMITS }, sink);
+    expect(carry.value).toBe(payload);
+    expect(carry.headerFields).toEqual({});
+    expect(codes()).toEqual(['propagator-error']);
   });
 });

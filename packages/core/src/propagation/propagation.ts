@@ -1,6 +1,6 @@
 import { propagation, trace, type Context, type TextMapGetter, type TextMapPropagator } from '@opentelemetry/api';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
-import type { DiagnosticSink } from './diagnostics.js';
+import type { DiagnosticSink } from '../diagnostics.js';
 
 /**
  * Used when the application registered no global propagator (the API's no-op one, whose field list
@@ -23,13 +23,22 @@ const recordSetter = {
   },
 };
 
-/** Serialises `context` into propagation fields (`traceparent`, `tracestate`, `baggage`, …). */
-export function contextToFields(context: Context, propagator: TextMapPropagator | undefined): Record<string, string> {
+/**
+ * Serialises `context` into propagation fields (`traceparent`, `tracestate`, `baggage`, …). Never
+ * throws: a throwing propagator is reported as `propagator-error` and gives no fields, so the
+ * message is still sent.
+ */
+export function contextToFields(context: Context, propagator: TextMapPropagator | undefined, sink?: DiagnosticSink): Record<string, string> {
   const fields: Record<string, string> = Object.create(null);
   const effective = effectivePropagator(propagator);
-  if (effective === undefined) propagation.inject(context, fields, recordSetter);
-  else effective.inject(context, fields, recordSetter);
-  return fields;
+  try {
+    if (effective === undefined) propagation.inject(context, fields, recordSetter);
+    else effective.inject(context, fields, recordSetter);
+    return fields;
+  } catch (error) {
+    sink?.('propagator-error', `the propagator threw while injecting: ${error instanceof Error ? error.message : String(error)}; the message is sent without context`, { cause: error });
+    return Object.create(null) as Record<string, string>;
+  }
 }
 
 /** The header names the propagator reads and writes; the keys an injection owns. */

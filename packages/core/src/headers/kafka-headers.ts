@@ -1,5 +1,4 @@
-import type { TextMapGetter } from '@opentelemetry/api';
-import type { DiagnosticSink } from './diagnostics.js';
+import type { DiagnosticSink } from '../diagnostics.js';
 import { pickHeaderValue, decodeHeaderValue, type HeaderValue } from './header-value.js';
 
 /** Headers as a record, the kafkajs `IHeaders` shape: a key maps to one value or several. */
@@ -10,17 +9,6 @@ export type HeaderList = ReadonlyArray<{ [key: string]: HeaderValue }>;
 
 /** Either header shape. */
 export type KafkaHeaders = HeaderRecord | HeaderList;
-
-/**
- * What a header getter reads: the message's headers plus the sink that problems are reported to.
- * The headers are only read, never changed.
- */
-export interface HeaderReadCarrier {
-  readonly headers: KafkaHeaders | undefined;
-  readonly sink?: DiagnosticSink;
-  /** Largest value read, in bytes (`limits.maxHeaderBytes`); unlimited when absent. */
-  readonly maxBytes?: number;
-}
 
 function isHeaderList(headers: KafkaHeaders): headers is HeaderList {
   return Array.isArray(headers);
@@ -65,12 +53,6 @@ export function headerKeys(headers: KafkaHeaders | undefined): string[] {
   for (const entry of headers) if (entry !== null && typeof entry === 'object') for (const key of Object.keys(entry)) keys.add(key);
   return [...keys];
 }
-
-/** The OpenTelemetry getter over Kafka headers of either shape. */
-export const headersGetter: TextMapGetter<HeaderReadCarrier> = {
-  get: (carrier, key) => readHeader(carrier.headers, key, carrier.sink, carrier.maxBytes),
-  keys: (carrier) => headerKeys(carrier.headers),
-};
 
 /**
  * Returns a copy of `headers` (record shape) with the propagation `fields` set. Keys in `owned` (the

@@ -1,0 +1,39 @@
+/**
+ * `@tracecarrier/core/binding`: what a binding for a Kafka client needs from core — option
+ * resolution, the per-message pipeline (carry, read, spans), the header shapes. Applications do not
+ * import it; its API follows the bindings, not semver promises to applications.
+ * @packageDocumentation
+ */
+export { resolveConsumerOptions, resolveProducerOptions, runHook } from './pipeline/runtime.js';
+export type { ConsumerRuntime, InstrumentationScope, ProducerRuntime } from './pipeline/runtime.js';
+export { beginProcess, prepareSend, receiveMessage } from './pipeline/message-path.js';
+export type { OutgoingFacts, PreparedSend, ReceivedMessage } from './pipeline/message-path.js';
+export { carryOutgoing } from './pipeline/outgoing.js';
+export type { OutgoingCarrierConfig, OutgoingCarry } from './pipeline/outgoing.js';
+export { readIncoming } from './pipeline/incoming.js';
+export type { IncomingCarrierConfig, IncomingRead } from './pipeline/incoming.js';
+export { consumerCarriers, producerCarriers } from './pipeline/modes.js';
+export { handOver } from './pipeline/carried.js';
+export { manualCarrier } from './pipeline/manual-carrier.js';
+export type { ManualCarrier } from './pipeline/manual-carrier.js';
+export { consumerOptionsSchema, producerOptionsSchema, validateOptions } from './options.js';
+export { diagnosticSink } from './diagnostics.js';
+export type { DiagnosticOrigin, DiagnosticSink } from './diagnostics.js';
+export { outgoingHeaderList, outgoingHeaderRecord } from './headers/outgoing-headers.js';
+export { headerKeys, readHeader } from './headers/kafka-headers.js';
+export type { HeaderList, HeaderRecord, KafkaHeaders } from './headers/kafka-headers.js';
+export type { HeaderValue } from './headers/header-value.js';
+export {
+  endSpanWithError,
+  errorType,
+  messageLink,
+  startBatchProcessSpan,
+  startBatchSendSpan,
+  startProcessSpan,
+  startProducerSpan,
+} from './spans/spans.js';
+export type { ActiveSpan, ClientIdentity, MessageFacts } from './spans/spans.js';
+export { runInSpan } from './spans/run-in-span.js';
+export { clientIdentity } from './spans/identity.js';
+export type { IdentitySource } from './spans/identity.js';
+export * as semconv from './spans/semconv.js';

@@ -1,0 +1,150 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { readHeader } from '../headers/kafka-headers.js';
+import type { Carrier, CarrierContext, CarrierRead, IncomingMessage } from './carrier.js';
+import {
+  attributeFields,
+  CLOUDEVENTS_CONTENT_TYPE,
+  CLOUDEVENTS_SPEC_VERSION,
+  CONTENT_TYPE_HEADER,
+  DEFAULT_CLOUDEVENT_TYPE,
+  RESERVED_ATTRIBUTES,
+  WRAPPED_ATTRIBUTE,
+  contentModeOf,
+} from './cloudevents.js';
+import { isJsonEnvelope, rawMember, readJsonEnvelope } from './json-envelope.js';
+import { lastNonWhitespace, leadingMembers } from './json-members.js';
+import { asBuffer, decodeBase64, embedsAsJson, keyText, valueBytes, type PayloadEncoding } from './payload.js';
+
+/** The event's shape as checked by the reader. */
+export const cloudEventSchema = z.looseObject({
+  specversion: z.literal(CLOUDEVENTS_SPEC_VERSION),
+  id: z.string().min(1),
+  source: z.string().min(1),
+  type: z.string().min(1),
+  datacontenttype: z.string().optional(),
+  data_base64: z.string().optional(),
+});
+
+/** Options of the CloudEvents carriers (the attributes of the events tracecarrier creates). */
+export interface CloudEventsOptions {
+  /** How payloads are embedded in structured mode (see {@link PayloadEncoding}). Default `auto`. */
+  readonly payloadEncoding?: PayloadEncoding;
+  /** The event `source`. Default `/tracecarrier/kafka/<topic>`. */
+  readonly source?: string;
+  /** The event `type`. Default `dev.tracecarrier.message`. */
+  readonly type?: string;
+}
+
+const DATA_JSON = /[/+]json(;|$)/i;
+const DATA_KEYS: ReadonlySet<string> = new Set(['data', 'data_base64']);
+
+/**
+ * CloudEvents 1.0 in structured content mode (`cloudevents-structured`): the application's payload
+ * becomes the `data` of a new event (`application/cloudevents+json`, announced by a `content-type`
+ * header), with the context in the Distributed Tracing extension attributes `traceparent` and
+ * `tracestate` (and `baggage` beside them), so any CloudEvents SDK reads it.
+ *
+ * Per the Kafka protocol binding and the distributed-tracing extension:
+ * - A value that already is an event (structured or binary, someone else's or ours) is never
+ *   modified: no re-wrap, no new id; its `traceparent` keeps the trace that started it, and the
+ *   hop's context goes in headers.
+ * - On the consumer side, events this carrier created (marked with the `tracecarrierwrap`
+ *   extension, or of the configured `type`) are unwrapped: the handler gets the original payload
+ *   bytes. Anyone else's event is handed over whole. Either way `cloudEventOf(message)` gives the
+ *   event's attributes.
+ * - The record key becomes `partitionkey` of the events created.
+ * @see https://github.com/cloudevents/spec/blob/v1.0.2/cloudevents/formats/json-format.md
+ * @see https://github.com/cloudevents/spec/blob/v1.0.2/cloudevents/bindings/kafka-protocol-binding.md
+ *
+ * @example
+ * ```ts
+ * const producer = kafka.producer(undefined, { carriers: [cloudEventsStructured({ type: 'com.shop.order' })] });
+ * ```
+ */
+export function cloudEventsStructured(options: CloudEventsOptions = {}): Carrier {
+  const encoding = options.payloadEncoding ?? 'auto';
+  const type = options.type ?? DEFAULT_CLOUDEVENT_TYPE;
+  const typeJson = JSON.stringify(type);
+  return {
+    name: 'cloudevents-structured',
+    placement: 'headers+value',
+    inject(message, fields, context) {
+      const bytes = valueBytes(message.value);
+      if (bytes === undefined || contentModeOf(message.headers, bytes) !== undefined) return undefined;
+      // A JSON envelope being forwarded: the event wraps its payload, not the envelope.
+      let payload: Buffer = bytes;
+      if (isJsonEnvelope(bytes)) {
+        const read = readJsonEnvelope(bytes, context.limits);
+        if (read.kind === 'envelope') payload = read.payload;
+      }
+      const source = JSON.stringify(options.source ?? `/tracecarrier/kafka/${message.topic}`);
+      let head = `{"specversion":"${CLOUDEVENTS_SPEC_VERSION}","id":"${randomUUID()}","source":${source},"type":${typeJson},"time":"${new Date().toISOString()}"`;
+      const key = keyText(message.key);
+      if (key !== undefined) head += `,"partitionkey":${JSON.stringify(key)}`;
+      for (const [name, value] of attributeFields(fields, context)) head += `,"${name}":${JSON.stringify(value)}`;
+      head += `,"${WRAPPED_ATTRIBUTE}":true`;
+      const value = embedsAsJson(payload, encoding)
+        ? // `data` last, so a reader can hand back the payload's exact bytes without parsing it.
+          Buffer.concat([Buffer.from(`${head},"datacontenttype":"application/json","data":`), payload, Buffer.from('}')])
+        : Buffer.from(`${head},"datacontenttype":"application/octet-stream","data_base64":"${asBuffer(payload).toString('base64')}"}`);
+      return { value, headers: { [CONTENT_TYPE_HEADER]: CLOUDEVENTS_CONTENT_TYPE } };
+    },
+    detect: (message) => contentModeOf(message.headers, message.value) === 'structured',
+    extract: (message, context) => readStructured(message, context, type),
+  };
+}
+
+function readStructured(message: IncomingMessage, context: CarrierContext, ownType: string): CarrierRead | undefined {
+  const bytes = valueBytes(message.value);
+  if (bytes === undefined) return undefined;
+  const report = (reason: string, code: 'invalid-envelope' | 'unsupported-envelope-version' | 'field-too-large' = 'invalid-envelope') =>
+    context.report(code, `value looks like a structured CloudEvent but cannot be read: ${reason}; handed over untouched`);
+  if (bytes.length > context.limits.maxEnvelopeBytes) return void report(`event of ${bytes.length} bytes exceeds limits.maxEnvelopeBytes`, 'field-too-large');
+  const contentType = readHeader(message.headers, CONTENT_TYPE_HEADER);
+  if (contentType !== undefined && !/^\s*application\/cloudevents\+json\s*(;|$)/i.test(contentType)) {
+    return void report(`event format "${contentType}" is not supported (only ${CLOUDEVENTS_CONTENT_TYPE})`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(bytes.toString('utf8'));
+  } catch (error) {
+    return void report(`not valid JSON (${(error as Error).message})`);
+  }
+  const version = (parsed as { specversion?: unknown } | null)?.specversion;
+  if (typeof version === 'string' && version !== CLOUDEVENTS_SPEC_VERSION) return void report(`specversion ${version} is not supported`, 'unsupported-envelope-version');
+  const result = cloudEventSchema.safeParse(parsed);
+  if (!result.success) return void report(result.error.issues.map((issue) => `${issue.path.join('.') || 'event'}: ${issue.message}`).join('; '));
+  const event = parsed as Record<string, unknown>;
+  const fields: Record<string, string> = Object.create(null);
+  const attributes: Record<string, string | number | boolean> = Object.create(null);
+  for (const name of Object.keys(event)) {
+    const attribute = event[name];
+    if (name === 'data' || name === 'data_base64') continue;
+    if (typeof attribute === 'string' || typeof attribute === 'number' || typeof attribute === 'boolean') attributes[name] = attribute;
+    if (!RESERVED_ATTRIBUTES.has(name) && typeof attribute === 'string') fields[name] = attribute;
+  }
+  const key = keyText(message.key);
+  if (attributes.partitionkey === undefined && key !== undefined) attributes.partitionkey = key;
+  // Broken base64 is reported for anyone's event: a CloudEvents SDK downstream would refuse it too.
+  if (result.data.data_base64 !== undefined && decodeBase64(result.data.data_base64) === undefined) return void report('data_base64 is not valid base64');
+  const ours = event[WRAPPED_ATTRIBUTE] === true || event.type === ownType;
+  delete attributes[WRAPPED_ATTRIBUTE];
+  if (!ours) return { fields, attributes };
+  const payload = dataOf(bytes, event, result.data.datacontenttype, result.data.data_base64);
+  if (payload === undefined) return void report('data_base64 is not valid base64');
+  return { fields, attributes, value: payload };
+}
+
+/** The event's data as the bytes the application sent: never re-serialised. */
+function dataOf(bytes: Buffer, event: Record<string, unknown>, contentType: string | undefined, base64: string | undefined): Buffer | undefined {
+  if (base64 !== undefined) return decodeBase64(base64);
+  if (!Object.hasOwn(event, 'data')) return Buffer.alloc(0);
+  if (typeof event.data === 'string' && contentType !== undefined && !DATA_JSON.test(contentType)) return Buffer.from(event.data, 'utf8');
+  if (Object.keys(event).at(-1) === 'data') {
+    // The whole event parsed and `data` is its last member: its raw bytes run to the closing brace.
+    const member = leadingMembers(bytes, DATA_KEYS, bytes.length)?.at(-1);
+    if (member?.key === 'data') return bytes.subarray(member.valueStart, lastNonWhitespace(bytes, lastNonWhitespace(bytes, bytes.length)) + 1);
+  }
+  return rawMember(bytes, 'data');
+}

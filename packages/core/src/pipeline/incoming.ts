@@ -1,0 +1,93 @@
+import { ROOT_CONTEXT, type Context, type TextMapPropagator } from '@opentelemetry/api';
+import type { Carrier, CarrierRead, IncomingMessage, MessageValue } from '../carriers/carrier.js';
+import type { DiagnosticSink } from '../diagnostics.js';
+import type { ReadLimits } from '../limits.js';
+import { applyBaggagePolicy, reportDroppedContext, type BaggagePolicy } from '../propagation/context-limits.js';
+import { hasValidSpanContext, reportMissingContext } from '../propagation/propagation.js';
+import { CarrierCall, extractFields, fieldNames, fieldOf } from './carrier-call.js';
+import { describe } from './outgoing.js';
+import { asBuffer } from '../carriers/payload.js';
+
+/** A consumer's carriers (in reading order) and what they need, resolved from options. */
+export interface IncomingCarrierConfig {
+  readonly carriers: readonly Carrier[];
+  readonly propagator: TextMapPropagator | undefined;
+  readonly limits: ReadLimits;
+  /** What to keep of incoming baggage. Default `keep`. */
+  readonly baggage?: BaggagePolicy;
+}
+
+/** What was read from one incoming message. */
+export interface IncomingRead<V> {
+  /** The extracted context (based on the root context): a remote span context and/or baggage. */
+  readonly context: Context;
+  /** True when `context` holds a valid span context from the producer. */
+  readonly hasRemoteParent: boolean;
+  /** The value to hand to the application: the unwrapped payload, or the original value. */
+  readonly value: V | Buffer;
+  /** The name of the carrier that gave the context, or `none`. */
+  readonly carrier: string;
+  /** True when a carrier unwrapped the value. */
+  readonly unwrapped: boolean;
+  /** What a carrier read beside the context (a CloudEvent's attributes), with that carrier's name. */
+  readonly attributes: CarriedAttributes | undefined;
+}
+
+/** The attributes a carrier read from a message, and which carrier read them. */
+export interface CarriedAttributes {
+  readonly carrier: string;
+  readonly attributes: Readonly<Record<string, string | number | boolean>>;
+}
+
+/**
+ * Reads one incoming message with the consumer's carriers, in order. The first carrier whose fields
+ * give a valid span context gives the context; the first that unwraps the value gives the value
+ * (whichever carrier gave the context). Total: malformed input and throwing carriers are reported
+ * through `sink`, and the message comes back untouched under a fresh (root) context.
+ */
+export function readIncoming<V extends MessageValue>(
+  message: IncomingMessage & { readonly value: V },
+  config: IncomingCarrierConfig,
+  sink: DiagnosticSink,
+): IncomingRead<V> {
+  let context: Context = ROOT_CONTEXT;
+  let carrier = 'none';
+  let value: V | Buffer = message.value;
+  let unwrapped = false;
+  let attributes: CarriedAttributes | undefined;
+  let call: CarrierCall | undefined;
+  for (const candidate of config.carriers) {
+    let read: CarrierRead | undefined;
+    const before = sink.count;
+    try {
+      if (!candidate.detect(message)) continue;
+      read = candidate.extract(message, (call ??= new CarrierCall(sink, config.limits, config.propagator)));
+    } catch (error) {
+      sink('carrier-error', `carrier "${candidate.name}" threw while reading the context: ${describe(error)}; handed over untouched`, { cause: error });
+      continue;
+    }
+    if (read === undefined || read === null) continue;
+    if (read.value !== undefined && !unwrapped) {
+      value = asBuffer(read.value);
+      unwrapped = true;
+    }
+    if (read.attributes !== undefined && attributes === undefined) attributes = { carrier: candidate.name, attributes: read.attributes };
+    if (carrier !== 'none' || read.fields === undefined) continue;
+    const fields = read.fields;
+    const extracted = extractFields(context, fields, config.propagator, sink);
+    if (hasValidSpanContext(extracted)) carrier = candidate.name;
+    // A field already reported (not UTF-8, conflicting, too large) is not reported again as invalid-context.
+    else if (before === undefined || sink.count === before) reportMissingContext(extracted, fieldNames(fields), config.propagator, sink);
+    reportDroppedContext((key) => fieldOf(fields, key), config.propagator, sink);
+    // Baggage found without a span context is kept, and a later carrier may still give the span context.
+    context = extracted;
+  }
+  return {
+    context: applyBaggagePolicy(context, config.baggage, sink),
+    hasRemoteParent: carrier !== 'none',
+    value,
+    carrier,
+    unwrapped,
+    attributes,
+  };
+}

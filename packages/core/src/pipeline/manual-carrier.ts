@@ -1,0 +1,40 @@
+import { context as otelContext, type Context } from '@opentelemetry/api';
+import type { IncomingMessage, MessageValue, OutgoingMessage } from '../carriers/carrier.js';
+import type { ConsumerOptions, ProducerOptions } from '../options.js';
+import type { IncomingRead } from './incoming.js';
+import { readIncoming } from './incoming.js';
+import { carryOutgoing, type OutgoingCarry } from './outgoing.js';
+import { resolveConsumerOptions, resolveProducerOptions, type InstrumentationScope } from './runtime.js';
+
+/** Options of a binding's `createMessageCarrier`: producer-side and consumer-side settings, hooks excluded. */
+export interface MessageCarrierOptions {
+  readonly producer?: Omit<ProducerOptions<never>, 'producerHook'>;
+  readonly consumer?: Omit<ConsumerOptions<never>, 'consumerHook' | 'relationship'>;
+}
+
+/** The client-agnostic half of the manual API; bindings translate their message shapes around it. */
+export interface ManualCarrier {
+  /** Carries `context` (default: the active one) in an outgoing message; no span is created. */
+  carry<V extends MessageValue>(message: OutgoingMessage & { readonly value: V }, context?: Context): { readonly carry: OutgoingCarry<V>; readonly owned: readonly string[] };
+  /** Reads a received message's context and value; never throws. */
+  read<V extends MessageValue>(message: IncomingMessage & { readonly value: V }): IncomingRead<V>;
+}
+
+/** Validates the options once and returns the manual carrier. */
+export function manualCarrier(options: MessageCarrierOptions, scope: InstrumentationScope): ManualCarrier {
+  const producer = resolveProducerOptions<never>(options.producer, scope, 'producer');
+  const consumer = resolveConsumerOptions<never>(options.consumer, scope, 'consumer');
+  return {
+    carry(message, context = otelContext.active()) {
+      return { carry: carryOutgoing(context, message, producer.carrier, producer.sink({ topic: message.topic })), owned: producer.ownedHeaders() };
+    },
+    read(message) {
+      const origin = {
+        topic: message.topic,
+        ...(message.partition === undefined ? {} : { partition: message.partition }),
+        ...(message.offset === undefined ? {} : { offset: message.offset }),
+      };
+      return readIncoming(message, consumer.carrier, consumer.sink(origin));
+    },
+  };
+}
