@@ -12,14 +12,32 @@ const require = createRequire(join(root, 'package.json'));
 let failed = false;
 for (const dir of readdirSync(join(root, 'packages'))) {
   const manifest = JSON.parse(readFileSync(join(root, 'packages', dir, 'package.json'), 'utf8'));
-  const cjsPath = require.resolve(manifest.name);
-  const cjs = require(manifest.name);
-  const esm = await import(pathToFileURL(join(root, 'packages', dir, manifest.exports['.'].import.default)).href);
-  const cjsNames = Object.keys(cjs).sort().join(',');
-  const esmNames = Object.keys(esm).filter((name) => name !== 'default').sort().join(',');
-  if (!cjsPath.includes(`${dir}/dist/`) || cjsNames !== esmNames || cjsNames === '') {
-    console.error(`${manifest.name}: CJS (${cjsPath}) and ESM exports differ or are empty\n  cjs: ${cjsNames}\n  esm: ${esmNames}`);
-    failed = true;
+  let cjsNames = '';
+  for (const [subpath, target] of Object.entries(manifest.exports)) {
+    if (typeof target === 'string') continue;
+    const name = subpath === '.' ? manifest.name : `${manifest.name}/${subpath.slice(2)}`;
+    const cjsPath = require.resolve(name);
+    const cjs = require(name);
+    const esm = await import(pathToFileURL(join(root, 'packages', dir, target.import.default)).href);
+    const names = Object.keys(cjs).sort().join(',');
+    const esmNames = Object.keys(esm).filter((key) => key !== 'default').sort().join(',');
+    if (!cjsPath.includes(`${dir}/dist/`) || names !== esmNames || names === '') {
+      console.error(`${name}: CJS (${cjsPath}) and ESM exports differ or are empty\n  cjs: ${names}\n  esm: ${esmNames}`);
+      failed = true;
+    }
+    if (subpath === '.') cjsNames = names;
+  }
+  if (manifest.name === '@tracecarrier/core') {
+    // The two entry points share module state in each format: what a binding records, the public accessor reads.
+    for (const [format, load] of [['cjs', (name) => require(name)], ['esm', (name) => import(name)]]) {
+      const [core, binding] = await Promise.all([load('@tracecarrier/core'), load('@tracecarrier/core/binding')]);
+      const message = { value: null };
+      binding.handOver(message, { value: null, attributes: { carrier: 'cloudevents-binary', attributes: { id: 'probe' } } });
+      if (core.cloudEventOf(message)?.id !== 'probe') {
+        console.error(`@tracecarrier/core (${format}): the binding entry and the public entry do not share module state`);
+        failed = true;
+      }
+    }
   }
   try {
     execFileSync('npx', ['publint', '--strict', join(root, 'packages', dir)], { stdio: 'pipe' });

@@ -36,4 +36,5 @@ export type { ActiveSpan, ClientIdentity, MessageFacts } from './spans/spans.js'
 export { runInSpan } from './spans/run-in-span.js';
 export { clientIdentity } from './spans/identity.js';
 export type { IdentitySource } from './spans/identity.js';
+/** The semantic-convention attribute names and values the spans use (our own constants, conventions v1.3x). */
 export * as semconv from './spans/semconv.js';

@@ -42,11 +42,13 @@ export interface TracedEachBatchPayload extends EachBatchPayload {
 
 /** `consumer.run` configuration of a traced consumer; `eachBatch` gets a {@link TracedEachBatchPayload}. */
 export interface TracedConsumerRunConfig extends Omit<ConsumerRunConfig, 'eachBatch'> {
+  /** kafkajs's `eachBatch`, run under a batch span, with {@link TracedEachBatchPayload.processMessage}. */
   eachBatch?: (payload: TracedEachBatchPayload) => Promise<void>;
 }
 
 /** A kafkajs `Consumer` whose `run` traces each message (or batch). */
 export interface TracedConsumer extends Omit<Consumer, 'run'> {
+  /** kafkajs's `run`, with each message (or batch) processed in its own span. */
   run(config?: TracedConsumerRunConfig): Promise<void>;
 }
 

@@ -107,9 +107,12 @@ export class TracedKafkaConsumer extends RdKafka.KafkaConsumer {
     return delivered;
   }
 
+  /** Non-flowing mode: up to `number` messages, `cb` under a batch span linked to each message's producer. */
   override consume(number: number, cb?: MessagesCallback): void;
   // node-rdkafka types this callback with an array; at run time flowing mode passes one message.
+  /** Flowing mode with a callback: `cb` runs under each message's `process` span. */
   override consume(cb: MessagesCallback): void;
+  /** Flowing mode: `'data'` listeners run under each message's `process` span. */
   override consume(): void;
   override consume(number?: number | MessagesCallback, cb?: MessagesCallback): void {
     if ((typeof number === 'number' && number > 0) || (number !== undefined && cb !== undefined)) {

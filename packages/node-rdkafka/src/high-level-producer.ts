@@ -61,7 +61,9 @@ export class TracedHighLevelProducer extends RdKafka.HighLevelProducer {
   }
 
   /* eslint-disable @typescript-eslint/no-explicit-any -- node-rdkafka's own signatures */
+  /** node-rdkafka's callback-style value serializer; refused when a carrier writes the value. */
   override setValueSerializer(serializer: (value: any, cb: (err: any, value: MessageValue) => void) => void): void;
+  /** node-rdkafka's value serializer (sync or promise); refused when a carrier writes the value. */
   override setValueSerializer(serializer: (value: any) => MessageValue | Promise<MessageValue>): void;
   override setValueSerializer(serializer: (...args: any[]) => unknown): void {
     const wrapper = this.#runtime.carrier.carriers.find((carrier) => carrier.placement !== 'headers');

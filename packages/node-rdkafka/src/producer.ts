@@ -75,6 +75,7 @@ export class TracedProducer extends RdKafka.Producer {
     return this.#outstanding.size;
   }
 
+  /** node-rdkafka's `produce`, in a `send` span whose context the carriers write into the message. */
   override produce(
     topic: string,
     partition: NumberNullUndefined,

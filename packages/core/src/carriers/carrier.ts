@@ -51,7 +51,12 @@ export interface IncomingMessage {
  */
 export type CarrierFields =
   | Readonly<Record<string, string>>
-  | { readonly get: (name: string) => string | undefined; readonly keys: () => string[] };
+  | {
+      /** The value of one field, or `undefined` when the message does not carry it. */
+      readonly get: (name: string) => string | undefined;
+      /** The names of the fields the message carries. */
+      readonly keys: () => string[];
+    };
 
 /** What a carrier found in a received message. Every member is optional. */
 export interface CarrierRead {

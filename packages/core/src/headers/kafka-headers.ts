@@ -30,7 +30,7 @@ function valuesOf(headers: KafkaHeaders, key: string): HeaderValue[] {
 
 /**
  * Reads one header as text from either shape: Buffers decode as UTF-8, null/undefined are skipped,
- * a repeated header resolves to its last non-null value (see {@link pickHeaderValue}).
+ * a repeated header resolves to its last non-null value.
  */
 export function readHeader(headers: KafkaHeaders | undefined, key: string, sink?: DiagnosticSink, maxBytes?: number): string | undefined {
   if (headers === undefined || headers === null) return undefined;

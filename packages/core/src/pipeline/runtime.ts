@@ -35,6 +35,7 @@ export interface ProducerRuntime<HookInfo> extends RuntimeBase {
   readonly carrier: OutgoingCarrierConfig;
   /** The header keys an injection owns (replaced, never duplicated, on re-send). */
   readonly ownedHeaders: () => string[];
+  /** The application's per-span hook (`producerHook` / `consumerHook`), if any. */
   readonly hook: ((span: Span, info: HookInfo) => void) | undefined;
 }
 
@@ -42,6 +43,7 @@ export interface ProducerRuntime<HookInfo> extends RuntimeBase {
 export interface ConsumerRuntime<HookInfo> extends RuntimeBase {
   readonly carrier: IncomingCarrierConfig;
   readonly relationship: Relationship;
+  /** The application's per-span hook (`producerHook` / `consumerHook`), if any. */
   readonly hook: ((span: Span, info: HookInfo) => void) | undefined;
 }
 
