@@ -21,6 +21,7 @@ declare const stream: import('node-rdkafka').ProducerStream;
 declare const readStream: import('node-rdkafka').ConsumerStream;
 declare const tracer: import('@opentelemetry/api').Tracer;
 declare const log: { warn(...args: unknown[]): void };
+declare const metaTrace: import('@tracecarrier/core').Carrier;
 declare function bill(value: unknown): Promise<void> | void;
 declare function handle(message: unknown): Promise<void> | void;
 `;

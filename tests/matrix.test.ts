@@ -4,17 +4,20 @@ import { CloudEvent, Kafka as CloudEventsKafka } from 'cloudevents';
 import { Kafka, type IHeaders, type KafkaMessage } from 'kafkajs';
 import type { Message } from 'node-rdkafka';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TracedKafka } from '@tracecarrier/kafkajs';
+import { TracedKafka, cloudEventsBinary, cloudEventsStructured, headersCarrier, jsonEnvelope } from '@tracecarrier/kafkajs';
 import { TracedKafkaConsumer, TracedProducer } from '@tracecarrier/node-rdkafka';
 import { validateEnvelope } from './helpers/envelope-schema.js';
+import { metaTrace } from './helpers/meta-trace-carrier.js';
 import { useKafkajsSuite } from './helpers/kafkajs-suite.js';
 import { createTopics, kafkaConfig, randomTopic, waitFor } from './helpers/kafka.js';
 import { parentSpanId } from './helpers/otel.js';
 import { CONSUMER_TOPIC_CONFIG, RdKafka, connectProducer, consumerConfig, disconnect, produceAndWait, producerConfig, startFlowing } from './helpers/rdkafka.js';
 
 /**
- * Every producer client × consumer client × carrier, through one real broker: 16 pairings, plus
- * consumers without the SDK reading envelopes and SDK consumers reading a producer without the SDK.
+ * Every producer client × consumer client × carrier, through one real broker: 28 pairings (the
+ * built-in carriers, CloudEvents binary, and the user-written `meta.trace` carrier of
+ * docs/carriers.md alone and beside headers), plus consumers without the SDK reading envelopes and
+ * events, and SDK consumers reading a producer without the SDK.
  */
 const suite = useKafkajsSuite();
 const { tracing } = suite;
@@ -25,8 +28,23 @@ const CARRIERS = {
   'envelope-json': { mode: 'envelope' },
   'envelope-cloudevents': { mode: 'envelope', envelope: { format: 'cloudevents' } },
   both: { mode: 'both' },
+  'cloudevents-binary': { carriers: [cloudEventsBinary()] },
+  custom: { carriers: [metaTrace] },
+  'custom+headers': { carriers: [headersCarrier(), metaTrace] },
 } as const;
 type CarrierName = keyof typeof CARRIERS;
+/** The carrier a consumer names on its process span for each producer setting. */
+const CARRIED_BY: Record<CarrierName, string> = {
+  headers: 'headers',
+  'envelope-json': 'json-envelope',
+  'envelope-cloudevents': 'cloudevents-structured',
+  both: 'headers',
+  'cloudevents-binary': 'cloudevents-binary',
+  custom: 'meta-trace',
+  'custom+headers': 'headers',
+};
+/** What the matrix consumers read: every built-in carrier and the custom one. */
+const READ_ALL = { carriers: [headersCarrier(), cloudEventsBinary(), jsonEnvelope(), cloudEventsStructured(), metaTrace] };
 const PRODUCERS = ['kafkajs', 'node-rdkafka'] as const;
 const CONSUMERS = ['kafkajs', 'node-rdkafka'] as const;
 type Client = (typeof PRODUCERS)[number];
@@ -44,9 +62,10 @@ const cases: Case[] = PRODUCERS.flatMap((producer) =>
   (Object.keys(CARRIERS) as CarrierName[]).map((carrier) => ({
     producer,
     carrier,
-    topic: randomTopic(`mx-${producer === 'kafkajs' ? 'kj' : 'rd'}-${carrier}`),
-    // Same length for both producers, so sizes compare equal across clients.
-    payload: Buffer.from(JSON.stringify({ producer: producer === 'kafkajs' ? 'kj' : 'rd', carrier, story: 'Ask HN: one trace across Kafka?' })),
+    topic: randomTopic(`mx-${producer === 'kafkajs' ? 'kj' : 'rd'}-${carrier.replace('+', '-')}`),
+    // Same length for both producers, so sizes compare equal across clients; a big integer and a
+    // trailing zero that any parse-and-serialise would change.
+    payload: Buffer.from(`{"orderId":9007199254740993,"price":1.50,"producer":"${producer === 'kafkajs' ? 'kj' : 'rd'}","carrier":"${carrier}"}`),
   })),
 );
 const noSdkTopic = randomTopic('mx-nosdk');
@@ -62,12 +81,12 @@ const finished: ReadableSpan[] = [];
 beforeAll(async () => {
   await createTopics(suite.admin(), allTopics);
   // SDK consumers, one per client, each in its own group over all topics.
-  const kjConsumer = new TracedKafka(kafkaConfig('mx-consumer')).consumer({ groupId: GROUP.kafkajs, maxWaitTimeInMs: 100 });
+  const kjConsumer = new TracedKafka(kafkaConfig('mx-consumer')).consumer({ groupId: GROUP.kafkajs, maxWaitTimeInMs: 100 }, READ_ALL);
   await kjConsumer.connect();
   closers.push(() => kjConsumer.disconnect());
   await kjConsumer.subscribe({ topics: allTopics, fromBeginning: true });
   await kjConsumer.run({ eachMessage: async ({ topic, message }) => void received.kafkajs.set(topic, message.value) });
-  const rdConsumer = new TracedKafkaConsumer(consumerConfig('mx-consumer', GROUP['node-rdkafka']), CONSUMER_TOPIC_CONFIG);
+  const rdConsumer = new TracedKafkaConsumer(consumerConfig('mx-consumer', GROUP['node-rdkafka']), CONSUMER_TOPIC_CONFIG, READ_ALL);
   closers.push(() => disconnect(rdConsumer));
   await startFlowing(rdConsumer, allTopics, (message) => received['node-rdkafka'].set(message.topic, message.value));
   // Consumers without the SDK.
@@ -152,7 +171,7 @@ describe('every producer × consumer × carrier pairing through the real broker'
       'messaging.consumer.group.name': GROUP[pairing.consumer],
       'messaging.client.id': 'mx-consumer',
       'messaging.message.body.size': c.payload.length,
-      'tracecarrier.carrier': c.carrier === 'headers' || c.carrier === 'both' ? 'headers' : c.carrier === 'envelope-json' ? 'json-envelope' : 'cloudevents-structured',
+      'tracecarrier.carrier': CARRIED_BY[c.carrier],
     });
     expect(send.attributes).toMatchObject({
       'messaging.system': 'kafka',
@@ -181,12 +200,41 @@ describe('every producer × consumer × carrier pairing through the real broker'
 describe('consumers without the SDK', () => {
   const envelopeCases = cases.filter((c) => c.carrier !== 'headers');
 
-  it.each(envelopeCases.filter((c) => c.carrier !== 'envelope-cloudevents'))('$producer ($carrier): a plain consumer sees a JSON envelope valid against the schema', (c) => {
+  it.each(envelopeCases.filter((c) => c.carrier === 'envelope-json' || c.carrier === 'both'))('$producer ($carrier): a plain consumer sees a JSON envelope valid against the schema', (c) => {
     for (const value of [plainKafkajs.get(c.topic)!.value!, plainRdkafka.get(c.topic)!.value!]) {
       const envelope = JSON.parse(value.toString());
       expect(validateEnvelope(envelope), JSON.stringify(validateEnvelope.errors)).toBe(true);
       expect(envelope.context.traceparent).toBe(`00-${c.send!.spanContext().traceId}-${c.send!.spanContext().spanId}-01`);
       expect(envelope.data).toEqual(JSON.parse(c.payload.toString()));
+      // datalength gives the payload's exact bytes, as the readers in docs/envelope-format.md take them.
+      const body = value.toString().trimEnd().slice(0, -1).trimEnd();
+      expect(body.slice(body.length - envelope.datalength)).toBe(c.payload.toString());
+    }
+  });
+
+  it.each(envelopeCases.filter((c) => c.carrier === 'cloudevents-binary'))('$producer: a plain consumer parses the binary-mode event with the cloudevents SDK, value untouched', (c) => {
+    const traceparent = `00-${c.send!.spanContext().traceId}-${c.send!.spanContext().spanId}-01`;
+    for (const message of [plainKafkajs.get(c.topic)!, plainRdkafka.get(c.topic)!]) {
+      const headers = Object.fromEntries(
+        (Array.isArray(message.headers) ? message.headers.flatMap((entry) => Object.entries(entry)) : Object.entries(message.headers as IHeaders)).map(([key, value]) => [key, String(value)]),
+      );
+      expect(message.value!.equals(c.payload)).toBe(true);
+      const event = CloudEventsKafka.toEvent({ headers, key: 'story-1', value: message.value, body: message.value } as unknown as Parameters<typeof CloudEventsKafka.toEvent>[0]) as CloudEvent;
+      expect(event.id).toBe(headers.ce_id);
+      expect(event.type).toBe('dev.tracecarrier.message');
+      expect(event.source).toBe(`/tracecarrier/kafka/${c.topic}`);
+      expect(event.datacontenttype).toBe('application/json');
+      expect(event.traceparent).toBe(traceparent);
+      expect(event.partitionkey).toBe('story-1');
+      expect(JSON.stringify(event.data)).toBe(JSON.stringify(JSON.parse(c.payload.toString())));
+    }
+  });
+
+  it.each(envelopeCases.filter((c) => c.carrier.startsWith('custom')))('$producer ($carrier): a legacy reader finds meta.trace and the exact payload', (c) => {
+    const traceparent = `00-${c.send!.spanContext().traceId}-${c.send!.spanContext().spanId}-01`;
+    for (const value of [plainKafkajs.get(c.topic)!.value!, plainRdkafka.get(c.topic)!.value!]) {
+      expect(JSON.parse(value.toString()).meta.trace).toBe(traceparent);
+      expect(value.toString()).toBe(`{"meta":{"trace":"${traceparent}"},"payload":${c.payload.toString()}}`);
     }
   });
 

@@ -1,7 +1,7 @@
 import { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
 import type { Message } from 'node-rdkafka';
 import { afterEach, describe, expect, it } from 'vitest';
-import { TracedHighLevelProducer, TracedKafkaConsumer, TracedProducer, createMessageCarrier, type Diagnostic } from '@tracecarrier/node-rdkafka';
+import { TracedHighLevelProducer, TracedKafkaConsumer, TracedProducer, createMessagePropagator, type Diagnostic } from '@tracecarrier/node-rdkafka';
 import { useKafkajsSuite } from './helpers/kafkajs-suite.js';
 import { brokers, createTopics, randomTopic, waitFor } from './helpers/kafka.js';
 import { parentSpanId } from './helpers/otel.js';
@@ -169,11 +169,11 @@ describe('@tracecarrier/node-rdkafka against a real broker', () => {
 
   it('carries context with the manual API around plain node-rdkafka clients', async () => {
     await newTopic();
-    const carrier = createMessageCarrier({ producer: { mode: 'envelope' } });
+    const propagator = createMessagePropagator({ producer: { mode: 'envelope' } });
     const plain = await connectProducer(new RdKafka.Producer(producerConfig('plain')));
     clients.push(plain);
     const root = tracer.startSpan('manual-root');
-    const { value, headers } = carrier.inject(topic, { value: PAYLOAD, headers: [{ 'x-app': 'stream' }] }, trace.setSpan(context.active(), root));
+    const { value, headers } = propagator.inject(topic, { value: PAYLOAD, headers: [{ 'x-app': 'stream' }] }, trace.setSpan(context.active(), root));
     root.end();
     await produceAndWait(plain, topic, value, null, headers);
     const consumer = new RdKafka.KafkaConsumer(consumerConfig('plain', `g-${topic}`), CONSUMER_TOPIC_CONFIG);
@@ -181,7 +181,7 @@ describe('@tracecarrier/node-rdkafka against a real broker', () => {
     const seen: Message[] = [];
     await startFlowing(consumer, [topic], (message) => seen.push(message));
     await waitFor(() => seen.length === 1, 'the message', 45_000);
-    const extracted = carrier.extract(seen[0]!);
+    const extracted = propagator.extract(seen[0]!);
     expect(extracted.carrier).toBe('json-envelope');
     expect(extracted.message.value!.equals(PAYLOAD)).toBe(true);
     expect(trace.getSpanContext(extracted.context)?.spanId).toBe(root.spanContext().spanId);

@@ -29,7 +29,7 @@ export type { PayloadEncoding } from './carriers/payload.js';
 export { carriedAttributes, cloudEventOf } from './pipeline/carried.js';
 export type { CarriedAttributes } from './pipeline/incoming.js';
 export type { ConsumerMode, EnvelopeFormat, ProducerMode } from './pipeline/modes.js';
-export type { MessageCarrierOptions } from './pipeline/manual-carrier.js';
+export type { MessagePropagatorOptions } from './pipeline/manual-propagation.js';
 export type { CommonOptions, ConsumerOptions, EnvelopeOptions, LimitOptions, ProducerOptions } from './options.js';
 export type { BaggagePolicy } from './propagation/context-limits.js';
 export type { Relationship } from './spans/spans.js';

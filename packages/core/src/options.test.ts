@@ -20,12 +20,12 @@ function errorOf(run: () => unknown): TracecarrierError {
 describe('option validation', () => {
   it('accepts no options and applies the documented defaults', () => {
     const producer = resolveProducerOptions(undefined, scope);
-    expect(producer.carrier.carriers.map((carrier) => carrier.name)).toEqual(['headers']);
+    expect(producer.outgoing.carriers.map((carrier) => carrier.name)).toEqual(['headers']);
     const consumer = resolveConsumerOptions({}, scope);
-    expect(consumer.carrier.carriers.map((carrier) => carrier.name)).toEqual(['headers', 'cloudevents-binary', 'json-envelope', 'cloudevents-structured']);
+    expect(consumer.incoming.carriers.map((carrier) => carrier.name)).toEqual(['headers', 'cloudevents-binary', 'json-envelope', 'cloudevents-structured']);
     expect(consumer.relationship).toBe('parent');
-    expect(consumer.carrier.limits).toEqual({ maxHeaderBytes: 16 * 1024, maxEnvelopeBytes: 16 * 1024 * 1024, maxContextBytes: 64 * 1024 });
-    expect(consumer.carrier.baggage).toBe('keep');
+    expect(consumer.incoming.limits).toEqual({ maxHeaderBytes: 16 * 1024, maxEnvelopeBytes: 16 * 1024 * 1024, maxContextBytes: 64 * 1024 });
+    expect(consumer.incoming.baggage).toBe('keep');
   });
 
   it('names the option, the value received and the allowed values', () => {
@@ -57,15 +57,15 @@ describe('option validation', () => {
   });
 
   it('turns modes into carriers', () => {
-    const names = (options: object) => resolveProducerOptions(options, scope).carrier.carriers.map((carrier) => carrier.name);
+    const names = (options: object) => resolveProducerOptions(options, scope).outgoing.carriers.map((carrier) => carrier.name);
     expect(names({ mode: 'envelope' })).toEqual(['json-envelope']);
     expect(names({ mode: 'both', envelope: { format: 'cloudevents' } })).toEqual(['headers', 'cloudevents-structured']);
-    expect(resolveConsumerOptions({ mode: 'envelope' }, scope).carrier.carriers.map((carrier) => carrier.name)).toEqual(['json-envelope', 'cloudevents-structured']);
+    expect(resolveConsumerOptions({ mode: 'envelope' }, scope).incoming.carriers.map((carrier) => carrier.name)).toEqual(['json-envelope', 'cloudevents-structured']);
   });
 
   it('takes user carriers, and refuses malformed ones, duplicates, two value writers and contradictions with mode', () => {
     const custom = { name: 'meta-trace', placement: 'value', inject: () => undefined, detect: () => false, extract: () => undefined } as const;
-    expect(resolveProducerOptions({ carriers: [headersCarrier(), custom] }, scope).carrier.carriers).toHaveLength(2);
+    expect(resolveProducerOptions({ carriers: [headersCarrier(), custom] }, scope).outgoing.carriers).toHaveLength(2);
     expect(errorOf(() => resolveProducerOptions({ carriers: [{ name: 'x' }] } as never, scope)).message).toMatch(/producer\.carriers\.0: a carrier must be an object/);
     expect(errorOf(() => resolveProducerOptions({ carriers: [] }, scope)).message).toContain('at least one carrier');
     expect(errorOf(() => resolveConsumerOptions({ carriers: [custom, custom] }, scope)).message).toContain('"meta-trace" appears twice');

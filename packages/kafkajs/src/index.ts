@@ -9,8 +9,8 @@ export { traceProducer } from './producer.js';
 export type { KafkajsProducerOptions, ProducerHookInfo } from './producer.js';
 export { traceConsumer } from './consumer.js';
 export type { ConsumerHookInfo, KafkajsConsumerOptions, TracedConsumer, TracedConsumerRunConfig, TracedEachBatchPayload } from './consumer.js';
-export { createMessageCarrier } from './manual.js';
-export type { ExtractedMessage, MessageCarrier, MessageOrigin } from './manual.js';
+export { createMessagePropagator } from './manual.js';
+export type { ExtractedMessage, MessagePropagator, MessageOrigin } from './manual.js';
 export type { ClientIdentityOptions } from './identity.js';
 export { INSTRUMENTATION_SCOPE } from './version.js';
 export {
@@ -33,7 +33,7 @@ export type {
   EnvelopeFormat,
   EnvelopeOptions,
   LimitOptions,
-  MessageCarrierOptions,
+  MessagePropagatorOptions,
   PayloadEncoding,
   ProducerMode,
   Relationship,

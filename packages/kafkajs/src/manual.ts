@@ -1,11 +1,11 @@
 import type { Context } from '@opentelemetry/api';
 import type { KafkaMessage, Message } from 'kafkajs';
-import type { MessageCarrierOptions } from '@tracecarrier/core';
-import { handOver, manualCarrier } from '@tracecarrier/core/binding';
+import type { MessagePropagatorOptions } from '@tracecarrier/core';
+import { handOver, manualPropagation } from '@tracecarrier/core/binding';
 import { carriedMessage } from './message.js';
 import { INSTRUMENTATION_SCOPE } from './version.js';
 
-/** The result of {@link MessageCarrier.extract}. */
+/** The result of {@link MessagePropagator.extract}. */
 export interface ExtractedMessage<M extends KafkaMessage | Message> {
   /** The extracted context (root-based): use it as parent or link of your own span. */
   readonly context: Context;
@@ -26,7 +26,7 @@ export interface MessageOrigin {
  * Every binding's manual API takes the same arguments in the same order: `inject(topic, message,
  * context?)` and `extract(message, origin?)`.
  */
-export interface MessageCarrier {
+export interface MessagePropagator {
   /**
    * Returns a copy of `message` carrying `context` (default: the active context) for `topic`, with
    * the configured producer carriers. No span is created; the caller's message is not modified.
@@ -37,17 +37,17 @@ export interface MessageCarrier {
 }
 
 /**
- * Creates a {@link MessageCarrier}. Options are validated once, here.
+ * Creates a {@link MessagePropagator}. Options are validated once, here.
  *
  * @example
  * ```ts
- * const carrier = createMessageCarrier({ producer: { mode: 'envelope' } });
- * await producer.send({ topic, messages: [carrier.inject(topic, { value: 'hi' })] });
- * const { context, message } = carrier.extract(received);
+ * const propagator = createMessagePropagator({ producer: { mode: 'envelope' } });
+ * await producer.send({ topic, messages: [propagator.inject(topic, { value: 'hi' })] });
+ * const { context, message } = propagator.extract(received);
  * ```
  */
-export function createMessageCarrier(options: MessageCarrierOptions = {}): MessageCarrier {
-  const manual = manualCarrier(options, INSTRUMENTATION_SCOPE);
+export function createMessagePropagator(options: MessagePropagatorOptions = {}): MessagePropagator {
+  const manual = manualPropagation(options, INSTRUMENTATION_SCOPE);
   return {
     inject(topic, message, context) {
       const { carry, owned } = manual.carry({ topic, key: message.key, value: message.value, headers: message.headers }, context);

@@ -54,7 +54,7 @@ function factsOf(message: Message): MessageFacts {
  *   callback runs under a batch `process` span linked to every message's producer, and
  *   {@link TracedKafkaConsumer.processMessage} runs per-message work under each message's own span.
  * Envelopes are unwrapped before anyone sees the message. Streams (`createReadStream`) are not
- * wrapped: use {@link createMessageCarrier} with them.
+ * wrapped: use {@link createMessagePropagator} with them.
  *
  * @example
  * ```ts

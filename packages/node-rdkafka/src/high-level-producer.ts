@@ -66,7 +66,7 @@ export class TracedHighLevelProducer extends RdKafka.HighLevelProducer {
   /** node-rdkafka's value serializer (sync or promise); refused when a carrier writes the value. */
   override setValueSerializer(serializer: (value: any) => MessageValue | Promise<MessageValue>): void;
   override setValueSerializer(serializer: (...args: any[]) => unknown): void {
-    const wrapper = this.#runtime.carrier.carriers.find((carrier) => carrier.placement !== 'headers');
+    const wrapper = this.#runtime.outgoing.carriers.find((carrier) => carrier.placement !== 'headers');
     if (wrapper !== undefined) {
       throw new TracecarrierError(
         'invalid-options',

@@ -9,8 +9,8 @@ export { TracedHighLevelProducer } from './high-level-producer.js';
 export { TracedKafkaConsumer } from './consumer.js';
 export type { ConsumerHookInfo, RdkafkaConsumerOptions } from './consumer.js';
 export type { ProducerHookInfo } from './message.js';
-export { createMessageCarrier } from './manual.js';
-export type { CarriedArguments, ExtractedMessage, MessageOrigin, OutgoingArguments, RdkafkaMessageCarrier } from './manual.js';
+export { createMessagePropagator } from './manual.js';
+export type { CarriedArguments, ExtractedMessage, MessageOrigin, OutgoingArguments, RdkafkaMessagePropagator } from './manual.js';
 export { INSTRUMENTATION_SCOPE } from './version.js';
 export {
   TracecarrierError,
@@ -32,7 +32,7 @@ export type {
   EnvelopeFormat,
   EnvelopeOptions,
   LimitOptions,
-  MessageCarrierOptions,
+  MessagePropagatorOptions,
   PayloadEncoding,
   ProducerMode,
   Relationship,

@@ -1,7 +1,7 @@
 import type { Context } from '@opentelemetry/api';
 import type { Message, MessageHeader, MessageKey, MessageValue } from 'node-rdkafka';
-import type { MessageCarrierOptions } from '@tracecarrier/core';
-import { handOver, manualCarrier, outgoingHeaderList } from '@tracecarrier/core/binding';
+import type { MessagePropagatorOptions } from '@tracecarrier/core';
+import { handOver, manualPropagation, outgoingHeaderList } from '@tracecarrier/core/binding';
 import { INSTRUMENTATION_SCOPE } from './version.js';
 
 /** An outgoing message as `produce` takes it: value, and optionally key and headers. */
@@ -17,7 +17,7 @@ export interface CarriedArguments {
   readonly headers: MessageHeader[] | undefined;
 }
 
-/** The result of {@link RdkafkaMessageCarrier.extract}. */
+/** The result of {@link RdkafkaMessagePropagator.extract}. */
 export interface ExtractedMessage {
   /** The extracted context (root-based): use it as parent or link of your own span. */
   readonly context: Context;
@@ -38,7 +38,7 @@ export interface MessageOrigin {
  * API takes the same arguments in the same order: `inject(topic, message, context?)` and
  * `extract(message, origin?)`.
  */
-export interface RdkafkaMessageCarrier {
+export interface RdkafkaMessagePropagator {
   /** The value and a new headers array carrying `context` (default: the active context). No span is created. */
   inject(topic: string, message: OutgoingArguments, context?: Context): CarriedArguments;
   /** Reads a received message's context and unwraps its envelope. Never throws. */
@@ -46,17 +46,17 @@ export interface RdkafkaMessageCarrier {
 }
 
 /**
- * Creates a {@link RdkafkaMessageCarrier}; options are validated once, here.
+ * Creates a {@link RdkafkaMessagePropagator}; options are validated once, here.
  *
  * @example
  * ```ts
- * const carrier = createMessageCarrier({ producer: { mode: 'envelope' } });
- * const { value, headers } = carrier.inject('orders', { value: Buffer.from('{"id":1}') });
+ * const propagator = createMessagePropagator({ producer: { mode: 'envelope' } });
+ * const { value, headers } = propagator.inject('orders', { value: Buffer.from('{"id":1}') });
  * producer.produce('orders', null, value, null, Date.now(), undefined, headers);
  * ```
  */
-export function createMessageCarrier(options: MessageCarrierOptions = {}): RdkafkaMessageCarrier {
-  const manual = manualCarrier(options, INSTRUMENTATION_SCOPE);
+export function createMessagePropagator(options: MessagePropagatorOptions = {}): RdkafkaMessagePropagator {
+  const manual = manualPropagation(options, INSTRUMENTATION_SCOPE);
   return {
     inject(topic, message, context) {
       const { carry, owned } = manual.carry({ topic, key: message.key, value: message.value, headers: message.headers }, context);

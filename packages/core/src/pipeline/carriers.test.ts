@@ -263,4 +263,27 @@ describe('carriers as the plug-in point', () => {
     expect(carry.headerFields).toEqual({});
     expect(codes()).toEqual(['propagator-error']);
   });
+
+  it('carries any propagator\'s fields, not only W3C, in every carrier (a single-header propagator standing in for B3 or Jaeger)', () => {
+    const singleHeader = {
+      inject: (ctx: Context, carrier: unknown, setter: { set(c: unknown, k: string, v: string): void }) => {
+        const sc = trace.getSpanContext(ctx);
+        if (sc) setter.set(carrier, 'xtrace', `${sc.traceId}:${sc.spanId}`);
+      },
+      extract: (ctx: Context, carrier: unknown, getter: { get(c: unknown, k: string): string | string[] | undefined }) => {
+        const value = getter.get(carrier, 'xtrace');
+        if (typeof value !== 'string') return ctx;
+        const [traceId = '', spanId = ''] = value.split(':');
+        return trace.setSpanContext(ctx, { traceId, spanId, traceFlags: 1, isRemote: true });
+      },
+      fields: () => ['xtrace'],
+    };
+    for (const [mode, format] of [['headers', 'json'], ['envelope', 'json'], ['envelope', 'cloudevents']] as const) {
+      const carry = carryOutgoing(producerContext, payload, { ...producer(mode, format), propagator: singleHeader });
+      const read = readIncoming(headersOf(carry.headerFields), carry.value, { ...consumer('auto'), propagator: singleHeader });
+      expect(trace.getSpanContext(read.context)?.spanId, `${mode} ${format}`).toBe(SPAN_ID);
+      expect((read.value as Buffer).equals(payload)).toBe(true);
+    }
+  });
 });
+

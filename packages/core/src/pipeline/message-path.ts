@@ -35,7 +35,7 @@ export function prepareSend<V extends MessageValue, HookInfo>(
   const sink = runtime.sink({ topic: facts.topic });
   const span = startProducerSpan(runtime.tracer, operation, facts, identity, parent);
   runHook(runtime.hook, span, hookInfo, sink);
-  const carry = carryOutgoing(trace.setSpan(parent, span), { topic: facts.topic, key: facts.key, value: facts.value, headers: facts.headers }, runtime.carrier, sink);
+  const carry = carryOutgoing(trace.setSpan(parent, span), { topic: facts.topic, key: facts.key, value: facts.value, headers: facts.headers }, runtime.outgoing, sink);
   if (carry.enveloped) span.setAttribute(ATTR_MESSAGING_MESSAGE_ENVELOPE_SIZE, (carry.value as Uint8Array).byteLength);
   return { span, carry };
 }
@@ -53,7 +53,7 @@ export function receiveMessage<V extends MessageValue, HookInfo>(
   origin: DiagnosticOrigin,
 ): ReceivedMessage<V> {
   const sink = runtime.sink(origin);
-  return { read: readIncoming(message, runtime.carrier, sink), sink };
+  return { read: readIncoming(message, runtime.incoming, sink), sink };
 }
 
 /** Starts the process span of a received message and runs the consumer hook on it. */

@@ -32,7 +32,8 @@ interface RuntimeBase {
 
 /** A producer wrapper's resolved settings. */
 export interface ProducerRuntime<HookInfo> extends RuntimeBase {
-  readonly carrier: OutgoingCarrierConfig;
+  /** The carriers that write each message's context, and what they need. */
+  readonly outgoing: OutgoingCarrierConfig;
   /** The header keys an injection owns (replaced, never duplicated, on re-send). */
   readonly ownedHeaders: () => string[];
   /** The application's per-span hook (`producerHook` / `consumerHook`), if any. */
@@ -41,7 +42,8 @@ export interface ProducerRuntime<HookInfo> extends RuntimeBase {
 
 /** A consumer wrapper's resolved settings. */
 export interface ConsumerRuntime<HookInfo> extends RuntimeBase {
-  readonly carrier: IncomingCarrierConfig;
+  /** The carriers that read each message's context, in order, and what they need. */
+  readonly incoming: IncomingCarrierConfig;
   readonly relationship: Relationship;
   /** The application's per-span hook (`producerHook` / `consumerHook`), if any. */
   readonly hook: ((span: Span, info: HookInfo) => void) | undefined;
@@ -76,7 +78,7 @@ export function resolveProducerOptions<HookInfo>(
   const carriers = opts.carriers ?? producerCarriers(opts.mode ?? 'headers', opts.envelope);
   return {
     ...base(opts, scope),
-    carrier: { carriers, propagator, limits: limitsOf(opts.limits) },
+    outgoing: { carriers, propagator, limits: limitsOf(opts.limits) },
     ownedHeaders: () => propagatorFields(propagator),
     hook: opts.producerHook,
   };
@@ -93,7 +95,7 @@ export function resolveConsumerOptions<HookInfo>(
   const carriers = opts.carriers ?? consumerCarriers(opts.mode ?? 'auto', opts.envelope);
   return {
     ...base(opts, scope),
-    carrier: { carriers, propagator: opts.propagator, limits: limitsOf(opts.limits), baggage: opts.baggage ?? 'keep' },
+    incoming: { carriers, propagator: opts.propagator, limits: limitsOf(opts.limits), baggage: opts.baggage ?? 'keep' },
     relationship: opts.relationship ?? 'parent',
     hook: opts.consumerHook,
   };

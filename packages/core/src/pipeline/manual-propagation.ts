@@ -6,14 +6,14 @@ import { readIncoming } from './incoming.js';
 import { carryOutgoing, type OutgoingCarry } from './outgoing.js';
 import { resolveConsumerOptions, resolveProducerOptions, type InstrumentationScope } from './runtime.js';
 
-/** Options of a binding's `createMessageCarrier`: producer-side and consumer-side settings, hooks excluded. */
-export interface MessageCarrierOptions {
+/** Options of a binding's `createMessagePropagator`: producer-side and consumer-side settings, hooks excluded. */
+export interface MessagePropagatorOptions {
   readonly producer?: Omit<ProducerOptions<never>, 'producerHook'>;
   readonly consumer?: Omit<ConsumerOptions<never>, 'consumerHook' | 'relationship'>;
 }
 
 /** The client-agnostic half of the manual API; bindings translate their message shapes around it. */
-export interface ManualCarrier {
+export interface ManualPropagation {
   /** Carries `context` (default: the active one) in an outgoing message; no span is created. */
   carry<V extends MessageValue>(message: OutgoingMessage & { readonly value: V }, context?: Context): { readonly carry: OutgoingCarry<V>; readonly owned: readonly string[] };
   /** Reads a received message's context and value; never throws. */
@@ -21,12 +21,12 @@ export interface ManualCarrier {
 }
 
 /** Validates the options once and returns the manual carrier. */
-export function manualCarrier(options: MessageCarrierOptions, scope: InstrumentationScope): ManualCarrier {
+export function manualPropagation(options: MessagePropagatorOptions, scope: InstrumentationScope): ManualPropagation {
   const producer = resolveProducerOptions<never>(options.producer, scope, 'producer');
   const consumer = resolveConsumerOptions<never>(options.consumer, scope, 'consumer');
   return {
     carry(message, context = otelContext.active()) {
-      return { carry: carryOutgoing(context, message, producer.carrier, producer.sink({ topic: message.topic })), owned: producer.ownedHeaders() };
+      return { carry: carryOutgoing(context, message, producer.outgoing, producer.sink({ topic: message.topic })), owned: producer.ownedHeaders() };
     },
     read(message) {
       const origin = {
@@ -34,7 +34,7 @@ export function manualCarrier(options: MessageCarrierOptions, scope: Instrumenta
         ...(message.partition === undefined ? {} : { partition: message.partition }),
         ...(message.offset === undefined ? {} : { offset: message.offset }),
       };
-      return readIncoming(message, consumer.carrier, consumer.sink(origin));
+      return readIncoming(message, consumer.incoming, consumer.sink(origin));
     },
   };
 }
