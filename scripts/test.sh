@@ -7,6 +7,8 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh || exit 1
+# The packaging tests load the built packages as users do.
+pnpm build >/dev/null || exit 1
 
 reports=$(mktemp -d)
 trap 'rm -rf "$reports"' EXIT

@@ -209,6 +209,8 @@ describe('@tracecarrier/kafkajs against a real broker', () => {
     expect(creates).toHaveLength(2);
     expect(creates.every((span) => span.kind === SpanKind.PRODUCER && span.attributes['messaging.operation.type'] === 'create')).toBe(true);
     expect(send!.attributes['messaging.batch.message_count']).toBe(2);
+    // Semantic conventions v1.44: the send span is not the messages' creation context, so it is CLIENT.
+    expect(send!.kind).toBe(SpanKind.CLIENT);
     expect(send!.links.map((link) => link.context.spanId).sort()).toEqual(creates.map((span) => span.spanContext().spanId).sort());
     const parents = processSpans(topic).map(parentSpanId).sort();
     expect(parents).toEqual(creates.map((span) => span.spanContext().spanId).sort());
@@ -222,6 +224,7 @@ describe('@tracecarrier/kafkajs against a real broker', () => {
     cleanup.push(() => producer.disconnect());
     await producer.sendBatch({ topicMessages: [{ topic: a, messages: [{ value: '1' }] }, { topic: b, messages: [{ value: '2' }] }] });
     const [batchSend] = tracing.named('send');
+    expect(batchSend!.kind).toBe(SpanKind.CLIENT);
     expect(batchSend!.links).toHaveLength(2);
     expect(batchSend!.attributes['messaging.destination.name']).toBeUndefined();
     const transaction = await producer.transaction();
@@ -247,8 +250,31 @@ describe('@tracecarrier/kafkajs against a real broker', () => {
     expect((error as KafkaJSProtocolError).type).toBe('MESSAGE_TOO_LARGE');
     const [send] = tracing.named(`send ${topic}`);
     expect(send!.status.code).toBe(SpanStatusCode.ERROR);
-    expect(send!.attributes['error.type']).toBe('KafkaJSProtocolError');
+    expect(send!.attributes['error.type']).toBe('MESSAGE_TOO_LARGE');
     expect(send!.events.map((event) => event.name)).toContain('exception');
+  });
+
+  it('a propagator whose inject throws: reported, every span ended, single and batch sends delivered', async () => {
+    const topic = randomTopic();
+    await createTopics(admin, [topic]);
+    const diagnostics: Diagnostic[] = [];
+    const throwing = {
+      inject: () => {
+        throw new Error('propagator bug');
+      },
+      extract: (ctx: ReturnType<typeof context.active>) => ctx,
+      fields: () => ['traceparent'],
+    };
+    const producer = await tracedProducer({ propagator: throwing, onDiagnostic: (d) => diagnostics.push(d) });
+    const { received } = await consume(topic);
+    await producer.send({ topic, messages: [{ value: 'one' }] });
+    await producer.send({ topic, messages: [{ value: 'two' }, { value: 'three' }] });
+    await waitFor(() => received.length === 3, 'all three messages');
+    expect(received.map((r) => r.message.value!.toString()).sort()).toEqual(['one', 'three', 'two']);
+    expect(diagnostics.map((d) => d.code)).toEqual(['propagator-error', 'propagator-error', 'propagator-error']);
+    expect(tracing.named(`send ${topic}`).every((span) => span.status.code === SpanStatusCode.UNSET)).toBe(true);
+    await waitFor(() => processSpans(topic).length === 3, 'the process spans');
+    expect(tracing.openSpans()).toBe(0);
   });
 
   it('records a throwing handler, lets kafkajs retry, and gives the redelivery a new span with the same parent', async () => {

@@ -202,4 +202,105 @@ describe('@tracecarrier/node-rdkafka against a real broker', () => {
     expect(seen[0]!.value!.toString()).toBe('{"tracecarrier":1,"context":');
     expect(diagnostics.map((d) => d.code).sort()).toEqual(['invalid-envelope', 'non-utf8-header']);
   });
+
+  describe('regressions (issue 10)', () => {
+    it('consume(n, cb) with an async callback: every per-message span after an await still has its producer parent', async () => {
+      await newTopic();
+      const producer = await connectProducer(new TracedProducer(producerConfig('rd-producer'), {}, { mode: 'envelope' }));
+      clients.push(producer);
+      for (let i = 0; i < 4; i++) await produceAndWait(producer, topic, Buffer.from(`{"n":${i}}`), null);
+      const sends = tracing.named(`send ${topic}`);
+      const consumer = new TracedKafkaConsumer(consumerConfig('rd-consumer', `g-${topic}`), CONSUMER_TOPIC_CONFIG);
+      clients.push(consumer);
+      await new Promise<void>((resolve, reject) =>
+        consumer.connect({}, (err) => {
+          if (err) return reject(err);
+          consumer.subscribe([topic]);
+          resolve();
+        }),
+      );
+      const values: string[] = [];
+      const deadline = Date.now() + 45_000;
+      while (values.length < 4 && Date.now() < deadline) {
+        await new Promise<void>((resolve, reject) => {
+          consumer.consume(10, async (err, messages) => {
+            if (err) return reject(err);
+            await new Promise((tick) => setTimeout(tick, 5)); // the callback's first await: node-rdkafka has moved on
+            for (const message of messages) {
+              await consumer.processMessage(message, async () => {
+                await new Promise((tick) => setTimeout(tick, 1));
+                values.push(message.value!.toString());
+              });
+            }
+            resolve();
+          });
+        });
+      }
+      expect(values).toEqual(['{"n":0}', '{"n":1}', '{"n":2}', '{"n":3}']);
+      const perMessage = tracing.named(`process ${topic}`).filter((span) => span.attributes['messaging.batch.message_count'] === undefined);
+      expect(perMessage.map(parentSpanId)).toEqual(sends.map((send) => send.spanContext().spanId));
+      expect(perMessage.every((span) => span.attributes['tracecarrier.carrier'] === 'json-envelope')).toBe(true);
+    });
+
+    it('TracedHighLevelProducer in headers mode hands the value serializer the caller\'s value, as the plain one does', async () => {
+      await newTopic();
+      const producer = await connectProducer(new TracedHighLevelProducer(producerConfig('rd-hl'), {}, { mode: 'headers' }));
+      clients.push(producer);
+      const given: unknown[] = [];
+      producer.setValueSerializer((value: unknown) => {
+        given.push(value);
+        return Buffer.from(typeof value === 'string' ? value : JSON.stringify(value));
+      });
+      for (const value of ['hello', { id: 7 }]) {
+        await new Promise<void>((resolve, reject) => producer.produce(topic, null, value, null, Date.now(), (err: unknown) => (err ? reject(err) : resolve())));
+      }
+      expect(given).toEqual(['hello', { id: 7 }]);
+      const consumer = new TracedKafkaConsumer(consumerConfig('rd-consumer', `g-${topic}`), CONSUMER_TOPIC_CONFIG);
+      clients.push(consumer);
+      const seen: Message[] = [];
+      await startFlowing(consumer, [topic], (message) => seen.push(message));
+      await waitFor(() => seen.length === 2, 'both messages', 45_000);
+      expect(seen.map((message) => message.value!.toString())).toEqual(['hello', '{"id":7}']);
+      const sends = tracing.named(`send ${topic}`);
+      expect(sends).toHaveLength(2);
+      expect(sends[0]!.attributes['messaging.message.body.size']).toBe(5);
+      expect(sends[1]!.attributes['messaging.message.body.size']).toBeUndefined(); // not bytes until the serializer runs
+      expect(tracing.openSpans()).toBe(0);
+    });
+
+    it('TracedProducer with delivery.report.only.error: spans end OK at produce and nothing waits for a report', async () => {
+      await newTopic();
+      const producer = await connectProducer(new TracedProducer({ ...producerConfig('rd-only-error'), 'delivery.report.only.error': true }, {}, { mode: 'headers' }));
+      clients.push(producer);
+      for (let i = 0; i < 200; i++) producer.produce(topic, null, Buffer.from(`m${i}`), null, Date.now());
+      expect(producer.pendingDeliveries).toBe(0);
+      await new Promise<void>((resolve, reject) => producer.flush(10_000, (err) => (err ? reject(err) : resolve())));
+      await disconnect(producer);
+      const sends = tracing.named(`send ${topic}`);
+      expect(sends).toHaveLength(200);
+      expect(sends.filter((span) => span.status.code !== SpanStatusCode.UNSET)).toEqual([]);
+      expect(tracing.openSpans()).toBe(0);
+    });
+
+    it('a propagator whose inject throws: reported, the span ended, the message sent', async () => {
+      await newTopic();
+      const diagnostics: Diagnostic[] = [];
+      const throwing = { inject: () => { throw new Error('propagator bug'); }, extract: (ctx: ReturnType<typeof context.active>) => ctx, fields: () => ['traceparent'] };
+      const producer = await connectProducer(new TracedProducer(producerConfig('rd-producer'), {}, { propagator: throwing, onDiagnostic: (d) => diagnostics.push(d) }));
+      clients.push(producer);
+      await produceAndWait(producer, topic, PAYLOAD, 'k');
+      expect(diagnostics.map((d) => d.code)).toEqual(['propagator-error']);
+      const [send] = tracing.named(`send ${topic}`);
+      expect(send!.status.code).toBe(SpanStatusCode.UNSET);
+      expect(tracing.openSpans()).toBe(0);
+      const consumer = new RdKafka.KafkaConsumer(consumerConfig('plain', `g-${topic}`), CONSUMER_TOPIC_CONFIG);
+      clients.push(consumer);
+      const seen: Message[] = [];
+      await startFlowing(consumer, [topic], (message) => seen.push(message));
+      await waitFor(() => seen.length === 1, 'the message', 45_000);
+      expect(seen[0]!.value!.equals(PAYLOAD)).toBe(true);
+    });
+
+  });
 });
+

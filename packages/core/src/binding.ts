@@ -16,7 +16,7 @@ export { consumerCarriers, producerCarriers } from './pipeline/modes.js';
 export { handOver } from './pipeline/carried.js';
 export { manualPropagation } from './pipeline/manual-propagation.js';
 export type { ManualPropagation } from './pipeline/manual-propagation.js';
-export { consumerOptionsSchema, producerOptionsSchema, validateOptions } from './options.js';
+export { checkConsumerCombination, checkProducerCombination, consumerOptionsSchema, producerOptionsSchema, sideOptionsSchema, validateOptions } from './options.js';
 export { diagnosticSink } from './diagnostics.js';
 export type { DiagnosticOrigin, DiagnosticSink } from './diagnostics.js';
 export { outgoingHeaderList, outgoingHeaderRecord } from './headers/outgoing-headers.js';

@@ -88,22 +88,29 @@ const objectWith = (name: string, methods: readonly string[]) =>
     `${name} must be an object with ${methods.join(', ')} methods`,
   );
 
-const positiveInt = z.number().int().positive();
+const positiveInt = z.number({ error: 'expected a positive integer (bytes)' }).int({ error: 'expected a positive integer (bytes)' }).positive({ error: 'expected a positive integer (bytes)' });
+const nonEmpty = z.string({ error: 'expected a non-empty string' }).min(1, { error: 'expected a non-empty string' });
 
 /** Schema of {@link EnvelopeOptions}; unknown keys are rejected so typos fail loudly. */
-export const envelopeOptionsSchema: z.ZodType = z.strictObject({
-  format: z.enum(['json', 'cloudevents']).optional(),
-  payloadEncoding: z.enum(['auto', 'json', 'binary']).optional(),
-  cloudEventsSource: z.string().min(1).optional(),
-  cloudEventsType: z.string().min(1).optional(),
-});
+export const envelopeOptionsSchema: z.ZodType = z.strictObject(
+  {
+    format: z.enum(['json', 'cloudevents']).optional(),
+    payloadEncoding: z.enum(['auto', 'json', 'binary']).optional(),
+    cloudEventsSource: nonEmpty.optional(),
+    cloudEventsType: nonEmpty.optional(),
+  },
+  { error: 'expected an object { format?, payloadEncoding?, cloudEventsSource?, cloudEventsType? }' },
+);
 
 /** Schema of {@link LimitOptions}. */
-export const limitOptionsSchema: z.ZodType = z.strictObject({
-  maxHeaderBytes: positiveInt.optional(),
-  maxEnvelopeBytes: positiveInt.optional(),
-  maxContextBytes: positiveInt.optional(),
-});
+export const limitOptionsSchema: z.ZodType = z.strictObject(
+  {
+    maxHeaderBytes: positiveInt.optional(),
+    maxEnvelopeBytes: positiveInt.optional(),
+    maxContextBytes: positiveInt.optional(),
+  },
+  { error: 'expected an object { maxHeaderBytes?, maxEnvelopeBytes?, maxContextBytes? } of byte counts' },
+);
 
 const commonShape = {
   propagator: objectWith('propagator', ['inject', 'extract', 'fields']).optional(),
@@ -125,7 +132,7 @@ const carrierSchema = z.custom<Carrier>(
 );
 
 const carriersSchema = z
-  .array(carrierSchema, 'carriers must be an array of carriers')
+  .array(carrierSchema, { error: 'expected an array of carriers, e.g. [headersCarrier(), jsonEnvelope()]' })
   .min(1, 'carriers must name at least one carrier')
   .superRefine((carriers, ctx) => {
     const names = carriers.map((carrier) => carrier.name);
@@ -133,38 +140,69 @@ const carriersSchema = z
     if (repeated !== undefined) ctx.addIssue({ code: 'custom', message: `carrier names must be unique; "${repeated}" appears twice` });
   });
 
-/** `carriers` replaces `mode` and the envelope settings; giving both is a contradiction, not a merge. */
-function carriersExclusive(value: { carriers?: unknown; mode?: unknown; envelope?: unknown }, ctx: z.RefinementCtx): void {
-  if (value.carriers === undefined) return;
-  if (value.mode !== undefined) ctx.addIssue({ code: 'custom', path: ['mode'], message: 'give either mode or carriers, not both (carriers replaces mode)' });
-  if (value.envelope !== undefined) {
-    ctx.addIssue({ code: 'custom', path: ['envelope'], message: 'envelope settings configure the envelopes that mode chooses; with carriers, configure each carrier instead (e.g. jsonEnvelope({ payloadEncoding }))' });
-  }
-}
-
-/** Schema of {@link ProducerOptions}. */
-export const producerOptionsSchema: z.ZodType = z
-  .strictObject({
+/** Schema of {@link ProducerOptions} (each option alone; how they combine is checked by {@link checkProducerCombination}). */
+export const producerOptionsSchema: z.ZodType = z.strictObject(
+  {
     ...commonShape,
     mode: z.enum(['headers', 'envelope', 'both']).optional(),
     carriers: carriersSchema
       .refine((carriers) => carriers.filter((carrier) => carrier.placement !== 'headers').length <= 1, 'at most one carrier may write the value (two would nest envelopes)')
       .optional(),
     producerHook: fn('producerHook').optional(),
-  })
-  .superRefine(carriersExclusive);
+  },
+  { error: 'expected an object of producer options' },
+);
 
-/** Schema of {@link ConsumerOptions}. */
-export const consumerOptionsSchema: z.ZodType = z
-  .strictObject({
+/** Schema of {@link ConsumerOptions} (each option alone; how they combine is checked by {@link checkConsumerCombination}). */
+export const consumerOptionsSchema: z.ZodType = z.strictObject(
+  {
     ...commonShape,
     mode: z.enum(['auto', 'headers', 'envelope']).optional(),
     carriers: carriersSchema.optional(),
     relationship: z.enum(['parent', 'link', 'ignore']).optional(),
-    baggage: z.union([z.enum(['keep', 'drop']), z.strictObject({ allow: z.array(z.string()) })]).optional(),
+    baggage: z.union([z.enum(['keep', 'drop']), z.strictObject({ allow: z.array(z.string()) })], { error: 'expected "keep", "drop" or { allow: string[] }' }).optional(),
     consumerHook: fn('consumerHook').optional(),
-  })
-  .superRefine(carriersExclusive);
+  },
+  { error: 'expected an object of consumer options' },
+);
+
+/** Schema of options split by side, as `TracedKafka` and `createMessagePropagator` take them. */
+export const sideOptionsSchema: z.ZodType = z.strictObject(
+  { producer: producerOptionsSchema.optional(), consumer: consumerOptionsSchema.optional() },
+  { error: 'expected an object { producer?, consumer? }' },
+);
+
+function contradiction(scope: string, path: string, message: string): never {
+  throw new TracecarrierError('invalid-options', `Invalid tracecarrier options: ${scope}.${path}: ${message}`, { path: `${scope}.${path}` });
+}
+
+/**
+ * Checks that a producer's options agree with each other (after defaults and overrides are merged):
+ * `carriers` replaces `mode` and `envelope`; `envelope` settings need an envelope-writing `mode`.
+ */
+export function checkProducerCombination(options: { carriers?: unknown; mode?: unknown; envelope?: unknown }, scope: string): void {
+  if (options.carriers !== undefined) {
+    if (options.mode !== undefined) contradiction(scope, 'mode', 'give either mode or carriers, not both (carriers replaces mode)');
+    if (options.envelope !== undefined) contradiction(scope, 'envelope', 'envelope settings configure the envelope that mode chooses; with carriers, configure each carrier instead (e.g. jsonEnvelope({ payloadEncoding }))');
+  } else if (options.envelope !== undefined && (options.mode === undefined || options.mode === 'headers')) {
+    contradiction(scope, 'envelope', `envelope settings apply only to a producer that writes an envelope, and mode is ${options.mode === undefined ? "'headers' (the default)" : "'headers'"}: set mode: 'envelope' (or 'both'), or remove envelope`);
+  }
+}
+
+/**
+ * The consumer twin of {@link checkProducerCombination}: `carriers` replaces `mode` and `envelope`,
+ * and of the envelope settings only `cloudEventsType` means something to a consumer (consumers read
+ * every envelope format, whatever producers chose).
+ */
+export function checkConsumerCombination(options: { carriers?: unknown; mode?: unknown; envelope?: Record<string, unknown> }, scope: string): void {
+  if (options.carriers !== undefined) {
+    if (options.mode !== undefined) contradiction(scope, 'mode', 'give either mode or carriers, not both (carriers replaces mode)');
+    if (options.envelope !== undefined) contradiction(scope, 'envelope', 'envelope settings configure the envelopes that mode chooses; with carriers, configure each carrier instead (e.g. cloudEventsStructured({ type }))');
+  }
+  for (const key of ['format', 'payloadEncoding', 'cloudEventsSource']) {
+    if (options.envelope?.[key] !== undefined) contradiction(scope, `envelope.${key}`, `consumers read every envelope format whatever producers write; envelope.${key} applies to producers only (only cloudEventsType means something to a consumer)`);
+  }
+}
 
 /**
  * Validates `options` against `schema`, or throws a {@link TracecarrierError} (`invalid-options`)
@@ -176,14 +214,40 @@ export function validateOptions(schema: z.ZodType, options: unknown, scope: stri
   const first = result.error.issues[0];
   const describe = (issue: z.core.$ZodIssue): string => {
     const path = [scope, ...issue.path.map(String)].join('.');
-    if (issue.code === 'unrecognized_keys') return `${scope}${issue.path.length ? `.${issue.path.join('.')}` : ''}: unknown option(s) ${issue.keys.map((key) => `"${key}"`).join(', ')}`;
-    return `${path}: ${issue.message}${issue.code === 'invalid_value' ? `, received ${JSON.stringify(valueAt(options, issue.path))}` : ''}`;
+    if (issue.code === 'unrecognized_keys') {
+      const known = knownKeys(schema, issue.path);
+      return `${path}: unknown option(s) ${issue.keys.map((key) => `"${key}"`).join(', ')}${known.length > 0 ? ` (known: ${known.join(', ')})` : ''}`;
+    }
+    return `${path}: ${issue.message}, received ${received(valueAt(options, issue.path))}`;
   };
   const path = first === undefined ? scope : [scope, ...first.path.map(String)].join('.');
   throw new TracecarrierError('invalid-options', `Invalid tracecarrier options: ${result.error.issues.map(describe).join('; ')}`, {
     path,
     cause: result.error,
   });
+}
+
+function received(value: unknown): string {
+  if (typeof value === 'function') return 'a function';
+  if (value === undefined) return 'undefined';
+  try {
+    const text = JSON.stringify(value);
+    return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+  } catch {
+    return typeof value;
+  }
+}
+
+/** The option names an object schema accepts at `path`, to list beside an unknown one. */
+function knownKeys(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
+  let current: unknown = schema;
+  for (const key of [...path, undefined]) {
+    while (current instanceof z.ZodOptional) current = current.unwrap();
+    if (!(current instanceof z.ZodObject)) return [];
+    if (key === undefined) return Object.keys(current.shape);
+    current = (current.shape as Record<string, unknown>)[String(key)];
+  }
+  return [];
 }
 
 function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {

@@ -1,6 +1,6 @@
 import { context as otelContext, type Link } from '@opentelemetry/api';
 import type { Consumer, ConsumerRunConfig, EachBatchPayload, EachMessagePayload, KafkaMessage } from 'kafkajs';
-import type { ConsumerOptions } from '@tracecarrier/core';
+import { TracecarrierError, type ConsumerOptions } from '@tracecarrier/core';
 import {
   beginProcess,
   handOver,
@@ -15,6 +15,7 @@ import {
   type ReceivedMessage,
 } from '@tracecarrier/core/binding';
 import { identityOf, splitIdentity, type ClientIdentityOptions } from './identity.js';
+import { TRACED, checkClient } from './traced.js';
 import { INSTRUMENTATION_SCOPE } from './version.js';
 
 /** What a `consumerHook` receives: where the message came from and the message as the handler sees it. */
@@ -46,8 +47,14 @@ export interface TracedConsumerRunConfig extends Omit<ConsumerRunConfig, 'eachBa
   eachBatch?: (payload: TracedEachBatchPayload) => Promise<void>;
 }
 
-/** A kafkajs `Consumer` whose `run` traces each message (or batch). */
+/**
+ * A kafkajs `Consumer` whose `run` traces each message (or batch). A plain kafkajs `Consumer` is not
+ * one: the brand keeps code typed for a traced consumer (whose `eachBatch` relies on
+ * `processMessage`) from being handed a plain one.
+ */
 export interface TracedConsumer extends Omit<Consumer, 'run'> {
+  /** Brands consumers that tracecarrier wrapped. */
+  readonly [TRACED]: true;
   /** kafkajs's `run`, with each message (or batch) processed in its own span. */
   run(config?: TracedConsumerRunConfig): Promise<void>;
 }
@@ -65,19 +72,42 @@ export interface TracedConsumer extends Omit<Consumer, 'run'> {
  * ```
  */
 export function traceConsumer(consumer: Consumer, options?: KafkajsConsumerOptions): TracedConsumer {
+  checkClient(consumer, 'traceConsumer', ['run', 'subscribe', 'connect']);
   const { identity: identityOptions, rest } = splitIdentity(options);
   const { groupId, ...coreOptions } = rest ?? {};
   const runtime = resolveConsumerOptions<ConsumerHookInfo>(coreOptions, INSTRUMENTATION_SCOPE);
   const identity = identityOf(identityOptions, groupId);
+  // kafkajs ignores a second run() with a warning, so the second handler would silently never run.
+  let running = false;
   return {
     ...consumer,
+    [TRACED]: true,
+    async stop(): Promise<void> {
+      await consumer.stop();
+      running = false;
+    },
+    async disconnect(): Promise<void> {
+      await consumer.disconnect();
+      running = false;
+    },
     run(config?: TracedConsumerRunConfig): Promise<void> {
-      if (config === undefined) return consumer.run();
-      const { eachMessage, eachBatch, ...rest } = config;
-      const wrapped: ConsumerRunConfig = { ...rest };
-      if (eachMessage !== undefined) wrapped.eachMessage = (payload) => processEachMessage(runtime, identity, eachMessage, payload);
-      if (eachBatch !== undefined) wrapped.eachBatch = (payload) => processEachBatch(runtime, identity, eachBatch, payload);
-      return consumer.run(wrapped);
+      if (running) {
+        return Promise.reject(new TracecarrierError('invalid-state', 'run() was already called on this consumer: kafkajs runs one loop per consumer and would ignore the new handler. Call stop() first, or use another consumer.'));
+      }
+      running = true;
+      let started: Promise<void>;
+      if (config === undefined) started = consumer.run();
+      else {
+        const { eachMessage, eachBatch, ...rest } = config;
+        const wrapped: ConsumerRunConfig = { ...rest };
+        if (eachMessage !== undefined) wrapped.eachMessage = (payload) => processEachMessage(runtime, identity, eachMessage, payload);
+        if (eachBatch !== undefined) wrapped.eachBatch = (payload) => processEachBatch(runtime, identity, eachBatch, payload);
+        started = consumer.run(wrapped);
+      }
+      return started.catch((error: unknown) => {
+        running = false;
+        throw error;
+      });
     },
   };
 }

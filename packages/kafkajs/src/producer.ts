@@ -12,6 +12,7 @@ import {
 } from '@tracecarrier/core/binding';
 import { identityOf, splitIdentity, type ClientIdentityOptions } from './identity.js';
 import { carriedMessage, outgoingFacts } from './message.js';
+import { TRACED, checkClient } from './traced.js';
 import { INSTRUMENTATION_SCOPE } from './version.js';
 
 /** What a `producerHook` receives: the topic and the caller's message, as given to `send`. */
@@ -39,13 +40,15 @@ type SendBatchFn = (batch: ProducerBatch) => Promise<RecordMetadata[]>;
  * ```
  */
 export function traceProducer(producer: Producer, options?: KafkajsProducerOptions): Producer {
+  checkClient(producer, 'traceProducer', ['send', 'sendBatch', 'transaction', 'connect']);
   const { identity: identityOptions, rest } = splitIdentity(options);
   const runtime = resolveProducerOptions<ProducerHookInfo>(rest, INSTRUMENTATION_SCOPE);
   const identity = identityOf(identityOptions);
   const send = (inner: SendFn): SendFn => (record) => tracedSend(runtime, identity, inner, record);
   const sendBatch = (inner: SendBatchFn): SendBatchFn => (batch) => tracedSendBatch(runtime, identity, inner, batch);
-  return {
+  const traced: Producer & { [TRACED]: true } = {
     ...producer,
+    [TRACED]: true,
     send: send((record) => producer.send(record)),
     sendBatch: sendBatch((batch) => producer.sendBatch(batch)),
     async transaction(): Promise<Transaction> {
@@ -57,6 +60,7 @@ export function traceProducer(producer: Producer, options?: KafkajsProducerOptio
       };
     },
   };
+  return traced;
 }
 
 async function tracedSend(runtime: ProducerRuntime<ProducerHookInfo>, identity: ClientIdentity, inner: SendFn, record: ProducerRecord): Promise<RecordMetadata[]> {
@@ -68,7 +72,15 @@ async function tracedSend(runtime: ProducerRuntime<ProducerHookInfo>, identity: 
     return finishBatch(send, () => inner({ ...record, messages: batch[0] ?? [] }));
   }
   const message = messages[0] as Message;
-  const { span, carry } = prepareSend(runtime, 'send', outgoingFacts(record.topic, message), identity, parent, { topic: record.topic, message });
+  let prepared;
+  try {
+    prepared = prepareSend(runtime, 'send', outgoingFacts(record.topic, message), identity, parent, { topic: record.topic, message });
+  } catch (error) {
+    // A bug of ours must not stop the application's message: send it untraced.
+    runtime.sink({ topic: record.topic })('internal-error', 'tracing this send failed; the message is sent untraced', { cause: error });
+    return inner(record);
+  }
+  const { span, carry } = prepared;
   try {
     const sent = carriedMessage(message, carry, runtime.ownedHeaders());
     const result = await otelContext.with(trace.setSpan(parent, span), () => inner({ ...record, messages: [sent] }));

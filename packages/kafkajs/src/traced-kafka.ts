@@ -1,5 +1,5 @@
 import { Kafka, type Admin, type AdminConfig, type ConsumerConfig, type KafkaConfig, type Producer, type ProducerConfig } from 'kafkajs';
-import { consumerOptionsSchema, producerOptionsSchema, validateOptions } from '@tracecarrier/core/binding';
+import { sideOptionsSchema, validateOptions } from '@tracecarrier/core/binding';
 import { traceConsumer, type KafkajsConsumerOptions, type TracedConsumer } from './consumer.js';
 import { traceProducer, type KafkajsProducerOptions } from './producer.js';
 
@@ -34,23 +34,34 @@ export class TracedKafka {
       ...(config.clientId === undefined ? {} : { clientId: config.clientId }),
       ...(Array.isArray(config.brokers) ? { brokers: config.brokers } : {}),
     };
-    // Fail fast on bad defaults, before any client is asked for.
-    validateOptions(producerOptionsSchema, options.producer, 'options.producer');
-    validateOptions(consumerOptionsSchema, options.consumer, 'options.consumer');
+    // Fail fast on bad defaults (and on options that are not { producer, consumer }), before any client is asked for.
+    validateOptions(sideOptionsSchema, options, 'options');
   }
 
   /** A traced kafkajs producer; `options` override the defaults given to the constructor. */
   producer(config?: ProducerConfig, options?: Omit<KafkajsProducerOptions, 'clientId' | 'brokers'>): Producer {
-    return traceProducer(this.kafka.producer(config), { ...this.options.producer, ...options, ...this.identity });
+    return traceProducer(this.kafka.producer(config), { ...overridden(this.options.producer, options), ...options, ...this.identity });
   }
 
   /** A traced kafkajs consumer; `options` override the defaults given to the constructor. */
   consumer(config: ConsumerConfig, options?: Omit<KafkajsConsumerOptions, 'clientId' | 'brokers' | 'groupId'>): TracedConsumer {
-    return traceConsumer(this.kafka.consumer(config), { ...this.options.consumer, ...options, ...this.identity, groupId: config.groupId });
+    return traceConsumer(this.kafka.consumer(config), { ...overridden(this.options.consumer, options), ...options, ...this.identity, groupId: config.groupId });
   }
 
   /** The kafkajs admin client (not traced). */
   admin(config?: AdminConfig): Admin {
     return this.kafka.admin(config);
   }
+}
+
+/**
+ * The constructor's defaults that a client's own options leave in force: carriers given for one
+ * client replace the default mode and envelope settings, and a mode replaces default carriers.
+ */
+function overridden<T extends { carriers?: unknown; mode?: unknown; envelope?: unknown }>(defaults: T | undefined, own: T | undefined): Partial<T> {
+  if (defaults === undefined) return {};
+  const { carriers, mode, envelope, ...rest } = defaults;
+  if (own?.carriers !== undefined) return rest as Partial<T>;
+  if (own?.mode !== undefined || own?.envelope !== undefined) return { ...rest, ...(mode === undefined || own.mode !== undefined ? {} : { mode }), ...(envelope === undefined ? {} : { envelope }) } as Partial<T>;
+  return { ...rest, ...(carriers === undefined ? {} : { carriers }), ...(mode === undefined ? {} : { mode }), ...(envelope === undefined ? {} : { envelope }) } as Partial<T>;
 }

@@ -18,6 +18,7 @@ import {
   type ReceivedMessage,
 } from '@tracecarrier/core/binding';
 import { identityFromConfig } from './identity.js';
+import { refuseOptionsInTopicConfig } from './topic-config.js';
 import { INSTRUMENTATION_SCOPE } from './version.js';
 
 /** What a `consumerHook` receives: the message as listeners see it (envelope unwrapped). */
@@ -67,14 +68,16 @@ function factsOf(message: Message): MessageFacts {
 export class TracedKafkaConsumer extends RdKafka.KafkaConsumer {
   readonly #runtime: ConsumerRuntime<ConsumerHookInfo>;
   readonly #identity: ClientIdentity;
-  // Keyed by node-rdkafka's own message objects, so a message is read (and reported) once whoever
-  // sees it. Only filled while a callback will see the messages again (batch or flowing callback):
-  // plain 'data' listeners need no lookup, and a weak map entry per message costs the GC dearly.
+  // Keyed by node-rdkafka's own message objects and the copies handed out, so a message is read (and
+  // reported) once whoever sees it, however late (an async batch callback calls processMessage after
+  // its first await). Only filled while a callback will see the messages again (batch or flowing
+  // callback): plain 'data' listeners need no entry, and one per message costs the GC dearly.
   readonly #reads = new WeakMap<Message, Read>();
   #flowingCallback = false;
   #batchesInFlight = 0;
 
   constructor(conf: ConsumerGlobalConfig, topicConf?: ConsumerTopicConfig, options?: RdkafkaConsumerOptions) {
+    refuseOptionsInTopicConfig(topicConf, 'TracedKafkaConsumer');
     const runtime = resolveConsumerOptions<ConsumerHookInfo>(options, INSTRUMENTATION_SCOPE);
     super(conf, topicConf ?? {});
     this.#runtime = runtime;
@@ -159,9 +162,9 @@ export class TracedKafkaConsumer extends RdKafka.KafkaConsumer {
   }
 
   #read(message: Message): Read {
-    const remember = this.#flowingCallback || this.#batchesInFlight > 0;
-    const known = remember ? this.#reads.get(message) : undefined;
+    const known = this.#reads.get(message);
     if (known !== undefined) return known;
+    const remember = this.#flowingCallback || this.#batchesInFlight > 0;
     // The handed copy is what listeners and callbacks see; it maps back to the same read.
     const { topic, partition, key, value, headers } = message;
     const offset = String(message.offset);

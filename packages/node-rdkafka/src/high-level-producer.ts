@@ -2,7 +2,9 @@ import RdKafka from 'node-rdkafka';
 import type { MessageHeader, MessageValue, NumberNullUndefined, ProducerGlobalConfig, ProducerTopicConfig } from 'node-rdkafka';
 import { TracecarrierError } from '@tracecarrier/core';
 import { endSpanWithError, resolveProducerOptions, semconv, type ClientIdentity, type ProducerRuntime } from '@tracecarrier/core/binding';
+import { rdkafkaErrorType } from './errors.js';
 import { identityFromConfig } from './identity.js';
+import { refuseOptionsInTopicConfig } from './topic-config.js';
 import { carryProduce, type ProducerHookInfo } from './message.js';
 import type { RdkafkaProducerOptions } from './producer.js';
 import { INSTRUMENTATION_SCOPE } from './version.js';
@@ -29,6 +31,7 @@ export class TracedHighLevelProducer extends RdKafka.HighLevelProducer {
   readonly #identity: ClientIdentity;
 
   constructor(conf: ProducerGlobalConfig, topicConf?: ProducerTopicConfig, options?: RdkafkaProducerOptions) {
+    refuseOptionsInTopicConfig(topicConf, 'TracedHighLevelProducer');
     const runtime = resolveProducerOptions<ProducerHookInfo>(options, INSTRUMENTATION_SCOPE);
     super(conf, topicConf);
     this.#runtime = runtime;
@@ -48,7 +51,7 @@ export class TracedHighLevelProducer extends RdKafka.HighLevelProducer {
         headers,
       });
       const done: DeliveryCallback = (err, offset) => {
-        if (err !== null && err !== undefined) endSpanWithError(carried.span, err);
+        if (err !== null && err !== undefined) endSpanWithError(carried.span, err, rdkafkaErrorType(err));
         else {
           if (typeof offset === 'number' && offset >= 0) carried.span.setAttribute(semconv.ATTR_MESSAGING_KAFKA_OFFSET, offset);
           carried.span.end();

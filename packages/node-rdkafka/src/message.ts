@@ -30,8 +30,9 @@ export function carryProduce(
 ): CarriedProduce {
   const facts = { topic: info.topic, partition: info.partition ?? undefined, key: info.key, value: info.value, headers: info.headers };
   const { span, carry } = prepareSend(runtime, 'send', facts, identity, parent, info);
-  // The envelope is always bytes; a string value sent in headers mode stays what the caller gave.
-  const value = (typeof carry.value === 'string' ? Buffer.from(carry.value) : carry.value) ?? null;
+  // The value goes out as the caller gave it (a HighLevelProducer's serializer must see the
+  // caller's value, not bytes) unless a carrier wrote a new one.
+  const value = (carry.enveloped ? carry.value : info.value) as MessageValue;
   const headers = outgoingHeaderList(info.headers, carry, runtime.ownedHeaders()) as MessageHeader[] | undefined;
   return { span, value, headers };
 }

@@ -12,7 +12,9 @@ import type {
 } from 'node-rdkafka';
 import type { ProducerOptions } from '@tracecarrier/core';
 import { endSpanWithError, resolveProducerOptions, semconv, type ClientIdentity, type ProducerRuntime } from '@tracecarrier/core/binding';
+import { rdkafkaErrorType } from './errors.js';
 import { identityFromConfig } from './identity.js';
+import { refuseOptionsInTopicConfig } from './topic-config.js';
 import { carryProduce, type ProducerHookInfo } from './message.js';
 import { INSTRUMENTATION_SCOPE } from './version.js';
 
@@ -36,7 +38,7 @@ function isToken(value: unknown): value is DeliveryToken {
 export function settleSendSpan(span: Span, error: unknown, report: Partial<DeliveryReport> | undefined): void {
   if (report?.partition !== undefined && report.partition >= 0) span.setAttribute(semconv.ATTR_MESSAGING_DESTINATION_PARTITION_ID, String(report.partition));
   if (report?.offset !== undefined && report.offset !== null && report.offset >= 0) span.setAttribute(semconv.ATTR_MESSAGING_KAFKA_OFFSET, Number(report.offset));
-  if (error !== null && error !== undefined) endSpanWithError(span, error);
+  if (error !== null && error !== undefined) endSpanWithError(span, error, rdkafkaErrorType(error));
   else span.end();
 }
 
@@ -44,7 +46,9 @@ export function settleSendSpan(span: Span, error: unknown, report: Partial<Deliv
  * A node-rdkafka `Producer` whose `produce` traces each message: a PRODUCER `send <topic>` span whose
  * context is carried in the headers argument (or an envelope). With delivery reports on (`dr_cb` or
  * `dr_msg_cb`), the span ends at the report with partition and offset, or with the delivery error;
- * otherwise when `produce` returns. Your `delivery-report` listeners still see your own `opaque`.
+ * otherwise when `produce` returns. With `delivery.report.only.error`, successful sends get no report,
+ * so spans end when `produce` returns and nothing is held per message (a later delivery failure
+ * reaches your `delivery-report` listeners, not the ended span). Your `delivery-report` listeners still see your own `opaque`.
  * Spans still waiting for a report when the producer disconnects are ended with an error.
  *
  * @example
@@ -61,8 +65,10 @@ export class TracedProducer extends RdKafka.Producer {
   readonly #outstanding = new Set<DeliveryToken>();
 
   constructor(conf: ProducerGlobalConfig, topicConf?: ProducerTopicConfig, options?: RdkafkaProducerOptions) {
+    refuseOptionsInTopicConfig(topicConf, 'TracedProducer');
     const runtime = resolveProducerOptions<ProducerHookInfo>(options, INSTRUMENTATION_SCOPE);
-    const reports = Boolean(conf.dr_cb) || Boolean(conf.dr_msg_cb);
+    // A report for every message, or none to wait for: with only.error, successes are never reported.
+    const reports = (Boolean(conf.dr_cb) || Boolean(conf.dr_msg_cb)) && !isTrue((conf as Record<string, unknown>)['delivery.report.only.error']);
     super(conf, topicConf);
     this.#runtime = runtime;
     this.#reports = reports;
@@ -93,7 +99,7 @@ export class TracedProducer extends RdKafka.Producer {
       else this.#outstanding.add(token);
       return result;
     } catch (error) {
-      endSpanWithError(carried.span, error);
+      endSpanWithError(carried.span, error, rdkafkaErrorType(error));
       throw error;
     }
   }
@@ -119,4 +125,8 @@ export class TracedProducer extends RdKafka.Producer {
     }
     this.#outstanding.clear();
   }
+}
+
+function isTrue(value: unknown): boolean {
+  return value === true || value === 'true';
 }

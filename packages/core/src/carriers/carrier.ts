@@ -72,6 +72,12 @@ export interface CarrierRead {
    * example); reachable with `carriedAttributes(message)` in the handler.
    */
   readonly attributes?: Readonly<Record<string, string | number | boolean>>;
+  /**
+   * When the message carries several contexts that disagree (two different `traceparent` headers),
+   * the carrier leaves them out of `fields` and lists each here: tracecarrier does not guess between
+   * them, it starts a new trace linked to every candidate that holds a valid span context.
+   */
+  readonly candidates?: readonly CarrierFields[];
 }
 
 /** What tracecarrier gives a carrier with each call. */

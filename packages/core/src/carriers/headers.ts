@@ -1,27 +1,80 @@
-import { headerKeys, readHeader, type KafkaHeaders } from '../headers/kafka-headers.js';
-import type { Carrier, CarrierContext, CarrierRead } from './carrier.js';
+import { decodeHeaderValue } from '../headers/header-value.js';
+import { hasRepeatedKeys, headerKeys, readHeader, valuesOf, type KafkaHeaders } from '../headers/kafka-headers.js';
+import type { Carrier, CarrierContext, CarrierFields, CarrierRead } from './carrier.js';
+
+/**
+ * W3C fields whose values are lists: several headers of one of these names are one list, combined
+ * in order (the W3C and HTTP field-combination rule), and the limits apply to the combination.
+ * @see https://www.w3.org/TR/trace-context/#tracestate-header-field-values
+ * @see https://www.w3.org/TR/baggage/#header-content
+ */
+const LIST_FIELDS: ReadonlySet<string> = new Set(['tracestate', 'baggage']);
+
+/** Surrounding optional whitespace (spaces and tabs, any amount), which W3C parsers may reject. */
+function trimOws(text: string): string {
+  let start = 0;
+  let end = text.length;
+  while (start < end && (text.charCodeAt(start) === 0x20 || text.charCodeAt(start) === 0x09)) start++;
+  while (end > start && (text.charCodeAt(end - 1) === 0x20 || text.charCodeAt(end - 1) === 0x09)) end--;
+  return start === 0 && end === text.length ? text : text.slice(start, end);
+}
 
 /** Header getter over one message's headers, reporting bad values to the message's sink. */
 class HeaderFields {
   readonly #headers: KafkaHeaders;
   readonly #context: CarrierContext;
-  constructor(headers: KafkaHeaders, context: CarrierContext) {
+  readonly #repeated: boolean;
+  #withheld: Set<string> | undefined;
+  constructor(headers: KafkaHeaders, context: CarrierContext, repeated: boolean) {
     this.#headers = headers;
     this.#context = context;
+    this.#repeated = repeated;
   }
   get(name: string): string | undefined {
-    return readHeader(this.#headers, name, this.#context.report, this.#context.limits.maxHeaderBytes);
+    if (this.#withheld?.has(name) === true) return undefined;
+    if (this.#repeated && LIST_FIELDS.has(name)) return this.#combined(name);
+    const value = readHeader(this.#headers, name, this.#context.report, this.#context.limits.maxHeaderBytes);
+    if (value === undefined) return undefined;
+    const trimmed = trimOws(value);
+    return trimmed === '' ? undefined : trimmed;
   }
   keys(): string[] {
     return headerKeys(this.#headers);
+  }
+  /** The distinct non-empty values of a field, in order. */
+  distinct(name: string): string[] {
+    const values: string[] = [];
+    for (const raw of valuesOf(this.#headers, name)) {
+      const text = decodeHeaderValue(raw, name, this.#context.report, this.#context.limits.maxHeaderBytes);
+      const trimmed = text === undefined ? '' : trimOws(text);
+      if (trimmed !== '' && !values.includes(trimmed)) values.push(trimmed);
+    }
+    return values;
+  }
+  /** Keeps a field from the propagator (its values disagree). */
+  withhold(name: string): void {
+    (this.#withheld ??= new Set()).add(name);
+  }
+  #combined(name: string): string | undefined {
+    const members: string[] = [];
+    for (const raw of valuesOf(this.#headers, name)) {
+      const text = decodeHeaderValue(raw, name, this.#context.report, this.#context.limits.maxHeaderBytes);
+      const trimmed = text === undefined ? '' : trimOws(text);
+      if (trimmed !== '') members.push(trimmed);
+    }
+    return members.length === 0 ? undefined : members.join(',');
   }
 }
 
 /**
  * The headers carrier (`headers`, the default): the propagator's fields (`traceparent`,
  * `tracestate`, `baggage`, or B3's, Jaeger's…) as Kafka record headers; the value is never touched.
- * Values are read as UTF-8 text from strings or Buffers; a repeated header resolves to its last
- * non-null value; non-UTF-8, oversized and null values are ignored and reported.
+ * Values are read as UTF-8 text from strings or Buffers, surrounding spaces and tabs trimmed;
+ * non-UTF-8, oversized, null and empty values are ignored (and reported). Kafka allows several
+ * headers of one name, and the W3C rules apply: several `tracestate` (or `baggage`) headers are
+ * one list, combined in order; several `traceparent` headers that disagree are not guessed between —
+ * the message starts a new trace linked to each candidate, with one `conflicting-header-values`
+ * diagnostic.
  *
  * @example
  * ```ts
@@ -34,6 +87,21 @@ export function headersCarrier(): Carrier {
     placement: 'headers',
     inject: (_message, fields) => ({ headers: fields }),
     detect: (message) => message.headers !== undefined && message.headers !== null,
-    extract: (message, context): CarrierRead => ({ fields: new HeaderFields(message.headers as KafkaHeaders, context) }),
+    extract(message, context): CarrierRead {
+      const headers = message.headers as KafkaHeaders;
+      const repeated = hasRepeatedKeys(headers);
+      const fields = new HeaderFields(headers, context, repeated);
+      if (!repeated) return { fields };
+      const candidates: CarrierFields[] = [];
+      for (const name of context.propagationFields) {
+        if (LIST_FIELDS.has(name)) continue;
+        const values = fields.distinct(name);
+        if (values.length < 2) continue;
+        fields.withhold(name);
+        candidates.push(...values.map((value) => ({ [name]: value })));
+        context.report('conflicting-header-values', `header "${name}" occurs ${values.length} times with different values; a new trace is started, linked to each`, { field: name });
+      }
+      return candidates.length === 0 ? { fields } : { fields, candidates };
+    },
   };
 }

@@ -15,7 +15,7 @@ function isHeaderList(headers: KafkaHeaders): headers is HeaderList {
 }
 
 /** All values of `key`, in order, from either shape. */
-function valuesOf(headers: KafkaHeaders, key: string): HeaderValue[] {
+export function valuesOf(headers: KafkaHeaders, key: string): HeaderValue[] {
   if (isHeaderList(headers)) {
     const values: HeaderValue[] = [];
     for (const entry of headers) {
@@ -43,6 +43,24 @@ export function readHeader(headers: KafkaHeaders | undefined, key: string, sink?
   const values = valuesOf(headers, key);
   if (values.length === 0) return undefined;
   return values.length === 1 ? decodeHeaderValue(values[0], key, sink, maxBytes) : pickHeaderValue(values, key, sink, maxBytes);
+}
+
+/** True when some key occurs more than once (an array value, or a repeated entry of the list shape). */
+export function hasRepeatedKeys(headers: KafkaHeaders): boolean {
+  if (!isHeaderList(headers)) {
+    for (const key in headers) if (Array.isArray(headers[key])) return true;
+    return false;
+  }
+  if (headers.length < 2) return false;
+  const seen = new Set<string>();
+  for (const entry of headers) {
+    if (entry === null || typeof entry !== 'object') continue;
+    for (const key of Object.keys(entry)) {
+      if (seen.has(key)) return true;
+      seen.add(key);
+    }
+  }
+  return false;
 }
 
 /** The distinct header keys of either shape, in first-seen order. */

@@ -1,4 +1,4 @@
-import { ROOT_CONTEXT, propagation, trace, type Context } from '@opentelemetry/api';
+import { ROOT_CONTEXT, createTraceState, propagation, trace, type Context } from '@opentelemetry/api';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { describe, expect, it } from 'vitest';
 import type { Carrier, MessageValue } from '../carriers/carrier.js';
@@ -286,4 +286,43 @@ describe('carriers as the plug-in point', () => {
     }
   });
 });
+
+describe('W3C rules for several headers of one name (Kafka allows them)', () => {
+  const TP = `00-${TRACE_ID}-${SPAN_ID}-01`;
+  const OTHER = '00-11111111111111111111111111111111-2222222222222222-01';
+  type Case = [string, KafkaHeaders, { parent: string | undefined; links: string[]; codes: string[]; tracestate?: string; baggage?: string[] }];
+  const cases: Case[] = [
+    ['two identical traceparent headers', { traceparent: [TP, TP] }, { parent: SPAN_ID, links: [], codes: [] }],
+    ['two disagreeing traceparent headers (record shape)', { traceparent: [TP, OTHER] }, { parent: undefined, links: [SPAN_ID, '2222222222222222'], codes: ['conflicting-header-values'] }],
+    ['two disagreeing traceparent headers (list shape)', [{ traceparent: TP }, { traceparent: Buffer.from(OTHER) }], { parent: undefined, links: [SPAN_ID, '2222222222222222'], codes: ['conflicting-header-values'] }],
+    ['a disagreeing traceparent that is garbage', { traceparent: [TP, 'garbage'] }, { parent: undefined, links: [SPAN_ID], codes: ['conflicting-header-values'] }],
+    ['tracestate in two headers, combined in order', { traceparent: TP, tracestate: ['a=1', 'b=2'] }, { parent: SPAN_ID, links: [], codes: [], tracestate: 'a=1,b=2' }],
+    ['tracestate in two list entries, an empty one skipped', [{ traceparent: TP }, { tracestate: 'a=1' }, { tracestate: '' }, { tracestate: ' b=2\t' }], { parent: SPAN_ID, links: [], codes: [], tracestate: 'a=1,b=2' }],
+    ['tracestate over 32 members only once combined', { traceparent: TP, tracestate: [Array.from({ length: 20 }, (_, i) => `a${i}=1`).join(','), Array.from({ length: 20 }, (_, i) => `b${i}=1`).join(',')] }, { parent: SPAN_ID, links: [], codes: ['context-dropped'] }],
+    ['baggage in two headers, combined', { traceparent: TP, baggage: ['tenant=acme', 'user=ada'] }, { parent: SPAN_ID, links: [], codes: [], baggage: ['tenant', 'user'] }],
+    ['a traceparent padded with tabs and spaces', { traceparent: ` \t ${TP}\t  ` }, { parent: SPAN_ID, links: [], codes: [] }],
+    ['an empty tracestate header', { traceparent: TP, tracestate: '' }, { parent: SPAN_ID, links: [], codes: [], tracestate: '' }],
+  ];
+
+  it.each(cases)('%s', (_name, headers, expected) => {
+    const { sink, codes } = collect();
+    const read = readIncoming(headers, payload(), consumer('auto'), sink);
+    const spanContext = trace.getSpanContext(read.context);
+    expect(read.hasRemoteParent ? spanContext?.spanId : undefined).toBe(expected.parent);
+    expect((read.candidates ?? []).map((candidate) => candidate.spanId)).toEqual(expected.links);
+    expect(codes()).toEqual(expected.codes);
+    if (expected.tracestate !== undefined) expect(spanContext?.traceState?.serialize() ?? '').toBe(expected.tracestate);
+    if (expected.baggage !== undefined) expect(propagation.getBaggage(read.context)?.getAllEntries().map(([key]) => key).sort()).toEqual(expected.baggage);
+  });
+
+  it('never writes an empty tracestate, even when the context it injects came with one', () => {
+    const withEmpty = trace.setSpanContext(ROOT_CONTEXT, { traceId: TRACE_ID, spanId: SPAN_ID, traceFlags: 1, traceState: createTraceState('') });
+    const carry = carryOutgoing(withEmpty, payload(), producer('headers'));
+    expect(carry.headerFields).toEqual({ traceparent: TP });
+  });
+});
+
+function payload(): Buffer {
+  return Buffer.from('{"id":1}');
+}
 

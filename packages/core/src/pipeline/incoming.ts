@@ -1,4 +1,4 @@
-import { ROOT_CONTEXT, type Context, type TextMapPropagator } from '@opentelemetry/api';
+import { ROOT_CONTEXT, trace, type Context, type SpanContext, type TextMapPropagator } from '@opentelemetry/api';
 import type { Carrier, CarrierRead, IncomingMessage, MessageValue } from '../carriers/carrier.js';
 import type { DiagnosticSink } from '../diagnostics.js';
 import type { ReadLimits } from '../limits.js';
@@ -31,6 +31,8 @@ export interface IncomingRead<V> {
   readonly unwrapped: boolean;
   /** What a carrier read beside the context (a CloudEvent's attributes), with that carrier's name. */
   readonly attributes: CarriedAttributes | undefined;
+  /** Span contexts a carrier offered without choosing (disagreeing `traceparent` headers): linked, never parents. */
+  readonly candidates: readonly SpanContext[] | undefined;
 }
 
 /** The attributes a carrier read from a message, and which carrier read them. */
@@ -56,6 +58,7 @@ export function readIncoming<V extends MessageValue>(
   let unwrapped = false;
   let attributes: CarriedAttributes | undefined;
   let call: CarrierCall | undefined;
+  let candidates: SpanContext[] | undefined;
   for (const candidate of config.carriers) {
     let read: CarrierRead | undefined;
     const before = sink.count;
@@ -72,6 +75,12 @@ export function readIncoming<V extends MessageValue>(
       unwrapped = true;
     }
     if (read.attributes !== undefined && attributes === undefined) attributes = { carrier: candidate.name, attributes: read.attributes };
+    if (read.candidates !== undefined && carrier === 'none') {
+      for (const fields of read.candidates) {
+        const extracted = extractFields(ROOT_CONTEXT, fields, config.propagator, sink);
+        if (hasValidSpanContext(extracted)) (candidates ??= []).push(trace.getSpanContext(extracted) as SpanContext);
+      }
+    }
     if (carrier !== 'none' || read.fields === undefined) continue;
     const fields = read.fields;
     const extracted = extractFields(context, fields, config.propagator, sink);
@@ -89,5 +98,7 @@ export function readIncoming<V extends MessageValue>(
     carrier,
     unwrapped,
     attributes,
+    // A carrier that gave a context wins; candidates are kept only when nothing did.
+    candidates: carrier === 'none' ? candidates : undefined,
   };
 }

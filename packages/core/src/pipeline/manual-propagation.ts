@@ -1,6 +1,6 @@
 import { context as otelContext, type Context } from '@opentelemetry/api';
 import type { IncomingMessage, MessageValue, OutgoingMessage } from '../carriers/carrier.js';
-import type { ConsumerOptions, ProducerOptions } from '../options.js';
+import { sideOptionsSchema, validateOptions, type ConsumerOptions, type ProducerOptions } from '../options.js';
 import type { IncomingRead } from './incoming.js';
 import { readIncoming } from './incoming.js';
 import { carryOutgoing, type OutgoingCarry } from './outgoing.js';
@@ -22,8 +22,9 @@ export interface ManualPropagation {
 
 /** Validates the options once and returns the manual carrier. */
 export function manualPropagation(options: MessagePropagatorOptions, scope: InstrumentationScope): ManualPropagation {
-  const producer = resolveProducerOptions<never>(options.producer, scope, 'producer');
-  const consumer = resolveConsumerOptions<never>(options.consumer, scope, 'consumer');
+  validateOptions(sideOptionsSchema, options, 'options');
+  const producer = resolveProducerOptions<never>(options.producer, scope, 'options.producer');
+  const consumer = resolveConsumerOptions<never>(options.consumer, scope, 'options.consumer');
   return {
     carry(message, context = otelContext.active()) {
       return { carry: carryOutgoing(context, message, producer.outgoing, producer.sink({ topic: message.topic })), owned: producer.ownedHeaders() };

@@ -3,6 +3,8 @@ import type { DiagnosticHook, DiagnosticOrigin, DiagnosticSink } from '../diagno
 import { diagnosticSink } from '../diagnostics.js';
 import { DEFAULT_LIMITS, type ReadLimits } from '../limits.js';
 import {
+  checkConsumerCombination,
+  checkProducerCombination,
   consumerOptionsSchema,
   producerOptionsSchema,
   validateOptions,
@@ -74,6 +76,7 @@ export function resolveProducerOptions<HookInfo>(
 ): ProducerRuntime<HookInfo> {
   validateOptions(producerOptionsSchema, options, optionScope);
   const opts = options ?? {};
+  checkProducerCombination(opts, optionScope);
   const propagator = opts.propagator;
   const carriers = opts.carriers ?? producerCarriers(opts.mode ?? 'headers', opts.envelope);
   return {
@@ -92,6 +95,7 @@ export function resolveConsumerOptions<HookInfo>(
 ): ConsumerRuntime<HookInfo> {
   validateOptions(consumerOptionsSchema, options, optionScope);
   const opts = options ?? {};
+  checkConsumerCombination(opts as { envelope?: Record<string, unknown> }, optionScope);
   const carriers = opts.carriers ?? consumerCarriers(opts.mode ?? 'auto', opts.envelope);
   return {
     ...base(opts, scope),

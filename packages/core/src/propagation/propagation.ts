@@ -34,6 +34,8 @@ export function contextToFields(context: Context, propagator: TextMapPropagator 
   try {
     if (effective === undefined) propagation.inject(context, fields, recordSetter);
     else effective.inject(context, fields, recordSetter);
+    // An empty field says nothing and some readers reject it (an empty tracestate from a consumed message, re-injected).
+    for (const key in fields) if (fields[key] === '') delete fields[key];
     return fields;
   } catch (error) {
     sink?.('propagator-error', `the propagator threw while injecting: ${error instanceof Error ? error.message : String(error)}; the message is sent without context`, { cause: error });

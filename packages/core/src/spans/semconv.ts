@@ -1,25 +1,53 @@
 /**
- * The OpenTelemetry messaging semantic-convention names the SDK emits, taken from
- * `@opentelemetry/semantic-conventions` (incubating entry point; conventions v1.3x+ messaging spans).
+ * The OpenTelemetry semantic-convention names the SDK emits, as our own constants: messaging
+ * attributes are still incubating, and the semantic-conventions package asks users to copy
+ * incubating names rather than import them (they may change between its minor versions).
+ * `semconv.test.ts` checks every one against `@opentelemetry/semantic-conventions`.
+ * Conventions version followed: {@link SEMCONV_VERSION}.
  * @see https://opentelemetry.io/docs/specs/semconv/messaging/kafka/
  */
-export {
-  ATTR_MESSAGING_BATCH_MESSAGE_COUNT,
-  ATTR_MESSAGING_CLIENT_ID,
-  ATTR_MESSAGING_CONSUMER_GROUP_NAME,
-  ATTR_MESSAGING_DESTINATION_NAME,
-  ATTR_MESSAGING_DESTINATION_PARTITION_ID,
-  ATTR_MESSAGING_KAFKA_MESSAGE_KEY,
-  ATTR_MESSAGING_KAFKA_MESSAGE_TOMBSTONE,
-  ATTR_MESSAGING_KAFKA_OFFSET,
-  ATTR_MESSAGING_MESSAGE_BODY_SIZE,
-  ATTR_MESSAGING_MESSAGE_ENVELOPE_SIZE,
-  ATTR_MESSAGING_OPERATION_NAME,
-  ATTR_MESSAGING_OPERATION_TYPE,
-  ATTR_MESSAGING_SYSTEM,
-  MESSAGING_OPERATION_TYPE_VALUE_CREATE,
-  MESSAGING_OPERATION_TYPE_VALUE_PROCESS,
-  MESSAGING_OPERATION_TYPE_VALUE_SEND,
-  MESSAGING_SYSTEM_VALUE_KAFKA,
-} from '@opentelemetry/semantic-conventions/incubating';
-export { ATTR_ERROR_TYPE, ATTR_SERVER_ADDRESS, ATTR_SERVER_PORT } from '@opentelemetry/semantic-conventions';
+
+/** The semantic-conventions version these names and the span shapes follow. */
+export const SEMCONV_VERSION = '1.44.0';
+
+/** Attribute `messaging.batch.message_count`. */
+export const ATTR_MESSAGING_BATCH_MESSAGE_COUNT = 'messaging.batch.message_count' as const;
+/** Attribute `messaging.client.id`. */
+export const ATTR_MESSAGING_CLIENT_ID = 'messaging.client.id' as const;
+/** Attribute `messaging.consumer.group.name`. */
+export const ATTR_MESSAGING_CONSUMER_GROUP_NAME = 'messaging.consumer.group.name' as const;
+/** Attribute `messaging.destination.name`. */
+export const ATTR_MESSAGING_DESTINATION_NAME = 'messaging.destination.name' as const;
+/** Attribute `messaging.destination.partition.id`. */
+export const ATTR_MESSAGING_DESTINATION_PARTITION_ID = 'messaging.destination.partition.id' as const;
+/** Attribute `messaging.kafka.message.key`. */
+export const ATTR_MESSAGING_KAFKA_MESSAGE_KEY = 'messaging.kafka.message.key' as const;
+/** Attribute `messaging.kafka.message.tombstone`. */
+export const ATTR_MESSAGING_KAFKA_MESSAGE_TOMBSTONE = 'messaging.kafka.message.tombstone' as const;
+/** Attribute `messaging.kafka.offset`. */
+export const ATTR_MESSAGING_KAFKA_OFFSET = 'messaging.kafka.offset' as const;
+/** Attribute `messaging.message.body.size`. */
+export const ATTR_MESSAGING_MESSAGE_BODY_SIZE = 'messaging.message.body.size' as const;
+/** Attribute `messaging.message.envelope.size`. */
+export const ATTR_MESSAGING_MESSAGE_ENVELOPE_SIZE = 'messaging.message.envelope.size' as const;
+/** Attribute `messaging.operation.name`. */
+export const ATTR_MESSAGING_OPERATION_NAME = 'messaging.operation.name' as const;
+/** Attribute `messaging.operation.type`. */
+export const ATTR_MESSAGING_OPERATION_TYPE = 'messaging.operation.type' as const;
+/** Attribute `messaging.system`. */
+export const ATTR_MESSAGING_SYSTEM = 'messaging.system' as const;
+/** Value `create`. */
+export const MESSAGING_OPERATION_TYPE_VALUE_CREATE = 'create' as const;
+/** Value `process`. */
+export const MESSAGING_OPERATION_TYPE_VALUE_PROCESS = 'process' as const;
+/** Value `send`. */
+export const MESSAGING_OPERATION_TYPE_VALUE_SEND = 'send' as const;
+/** Value `kafka`. */
+export const MESSAGING_SYSTEM_VALUE_KAFKA = 'kafka' as const;
+// Stable attributes.
+/** Attribute `error.type`. */
+export const ATTR_ERROR_TYPE = 'error.type' as const;
+/** Attribute `server.address`. */
+export const ATTR_SERVER_ADDRESS = 'server.address' as const;
+/** Attribute `server.port`. */
+export const ATTR_SERVER_PORT = 'server.port' as const;

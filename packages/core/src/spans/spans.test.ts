@@ -9,7 +9,7 @@ const tracer = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcesso
 const producer = { traceId: 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', spanId: 'bbbbbbbbbbbbbbbb', traceFlags: 1, isRemote: true };
 const ambient = { traceId: 'cccccccccccccccccccccccccccccccc', spanId: 'dddddddddddddddd', traceFlags: 1 };
 const extracted = propagation.setBaggage(trace.setSpanContext(ROOT_CONTEXT, producer), propagation.createBaggage({ k: { value: 'v' } }));
-const read: IncomingRead<Buffer> = { context: extracted, hasRemoteParent: true, value: Buffer.from('x'), carrier: 'headers', unwrapped: false, attributes: undefined };
+const read: IncomingRead<Buffer> = { context: extracted, hasRemoteParent: true, value: Buffer.from('x'), carrier: 'headers', unwrapped: false, attributes: undefined, candidates: undefined };
 const facts = { topic: 'orders', partition: 3, offset: '42', key: Buffer.from('k'), value: Buffer.from('x') };
 
 function process(relationship: Relationship, active = ROOT_CONTEXT) {
@@ -74,6 +74,18 @@ describe('endSpanWithError', () => {
     expect(span.attributes['error.type']).toBe('BrokerDown');
     expect(span.events[0]?.name).toBe('exception');
     expect(errorType('not an error')).toBe('_OTHER');
+  });
+
+  it('names the broker error code through retry wrappers, as semantic conventions v1.44 ask', () => {
+    const protocol = Object.assign(new Error('This server does not host this topic-partition'), { name: 'KafkaJSProtocolError', type: 'UNKNOWN_TOPIC_OR_PARTITION' });
+    const retries = new Error('retries exceeded', { cause: protocol });
+    retries.name = 'KafkaJSNumberOfRetriesExceeded';
+    expect(errorType(protocol)).toBe('UNKNOWN_TOPIC_OR_PARTITION');
+    expect(errorType(retries)).toBe('UNKNOWN_TOPIC_OR_PARTITION');
+    const connection = new Error('closed');
+    connection.name = 'KafkaJSConnectionError';
+    expect(errorType(new Error('wrapped', { cause: connection }))).toBe('Error');
+    expect(errorType(connection)).toBe('KafkaJSConnectionError');
   });
 });
 

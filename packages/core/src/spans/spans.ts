@@ -70,13 +70,18 @@ export interface MessageFacts {
 export const TRACECARRIER_ATTRIBUTES = {
   /** The name of the carrier that carried the context of a processed message (`headers`, `json-envelope`, …), or `none`. */
   carrier: 'tracecarrier.carrier',
-  /** On a link: why it is there (`producer` or `ambient`). */
+  /**
+   * On a link: why it is there — `producer` (the message's producer span), `candidate` (one of
+   * several disagreeing contexts the message carried) or `ambient` (a span active in the consumer).
+   */
   linkReason: 'tracecarrier.link.reason',
 } as const;
 
-function byteLength(value: MessageValue): number {
+// Undefined for a value that is not bytes yet (a HighLevelProducer's value before its serializer).
+function byteLength(value: MessageValue): number | undefined {
   if (value === null || value === undefined) return 0;
-  return typeof value === 'string' ? Buffer.byteLength(value) : value.byteLength;
+  if (typeof value === 'string') return Buffer.byteLength(value);
+  return typeof value.byteLength === 'number' ? value.byteLength : undefined;
 }
 
 function identityAttributes(attributes: Attributes, identity: ClientIdentity): void {
@@ -92,8 +97,9 @@ export function messageAttributes(operation: 'send' | 'create' | 'process', fact
     [ATTR_MESSAGING_OPERATION_NAME]: operation,
     [ATTR_MESSAGING_OPERATION_TYPE]: operationType(operation),
     [ATTR_MESSAGING_DESTINATION_NAME]: facts.topic,
-    [ATTR_MESSAGING_MESSAGE_BODY_SIZE]: byteLength(facts.value),
   };
+  const size = byteLength(facts.value);
+  if (size !== undefined) attributes[ATTR_MESSAGING_MESSAGE_BODY_SIZE] = size;
   if (facts.partition !== undefined && facts.partition !== null) attributes[ATTR_MESSAGING_DESTINATION_PARTITION_ID] = String(facts.partition);
   if (facts.offset !== undefined && facts.offset !== null) attributes[ATTR_MESSAGING_KAFKA_OFFSET] = Number(facts.offset);
   const key = keyText(facts.key);
@@ -124,8 +130,10 @@ export function startProducerSpan(tracer: Tracer, operation: 'send' | 'create', 
 }
 
 /**
- * Starts the PRODUCER `send` span of a batch send, linked to every message's `create` span. The name
- * carries the topic when all messages go to one topic.
+ * Starts the `send` span of a batch send, linked to every message's `create` span. It is a CLIENT
+ * span: the messages' creation contexts are the `create` spans, and semantic conventions v1.44 make
+ * a send span PRODUCER only when its own context is the one injected. The name carries the topic
+ * when all messages go to one topic.
  */
 export function startBatchSendSpan(tracer: Tracer, topics: readonly string[], links: Link[], identity: ClientIdentity, parent: Context): Span {
   const distinct = [...new Set(topics)];
@@ -138,7 +146,7 @@ export function startBatchSendSpan(tracer: Tracer, topics: readonly string[], li
   if (distinct.length === 1) attributes[ATTR_MESSAGING_DESTINATION_NAME] = distinct[0] as string;
   identityAttributes(attributes, identity);
   const name = distinct.length === 1 ? `send ${distinct[0]}` : 'send';
-  return tracer.startSpan(name, { kind: SpanKind.PRODUCER, attributes, links }, parent);
+  return tracer.startSpan(name, { kind: SpanKind.CLIENT, attributes, links }, parent);
 }
 
 function validSpanContext(context: Context): SpanContext | undefined {
@@ -173,6 +181,9 @@ export function startProcessSpan(
     const producer = read.hasRemoteParent ? validSpanContext(read.context) : undefined;
     if (producer !== undefined) links.push({ context: producer, attributes: { [TRACECARRIER_ATTRIBUTES.linkReason]: 'producer' } });
     parent = relationship === 'parent' ? read.context : trace.deleteSpan(read.context);
+  }
+  if (relationship !== 'ignore' && read.candidates !== undefined) {
+    for (const candidate of read.candidates) links.push({ context: candidate, attributes: { [TRACECARRIER_ATTRIBUTES.linkReason]: 'candidate' } });
   }
   const ambient = validSpanContext(active);
   if (ambient !== undefined) links.push({ context: ambient, attributes: { [TRACECARRIER_ATTRIBUTES.linkReason]: 'ambient' } });
@@ -216,16 +227,28 @@ export function startBatchProcessSpan(
   return { span, context: trace.setSpan(ROOT_CONTEXT, span) };
 }
 
-/** The `error.type` of an error: its class name (e.g. `KafkaJSNumberOfRetriesExceeded`), else `_OTHER`. */
+const ERROR_CODE_NAME = /^[A-Z][A-Z0-9_]*$/;
+
+/**
+ * The `error.type` of an error: the broker's error code name when the client exposes it (kafkajs's
+ * `type`, e.g. `UNKNOWN_TOPIC_OR_PARTITION`, found through retry wrappers' `cause`), else the class
+ * name of the error (e.g. `KafkaJSConnectionError`), else `_OTHER`.
+ */
 export function errorType(error: unknown): string {
+  let current: unknown = error;
+  for (let depth = 0; depth < 8 && typeof current === 'object' && current !== null; depth++) {
+    const type = (current as { type?: unknown }).type;
+    if (typeof type === 'string' && ERROR_CODE_NAME.test(type)) return type;
+    current = (current as { cause?: unknown }).cause;
+  }
   if (error instanceof Error) return error.name !== 'Error' ? error.name : error.constructor.name;
   return '_OTHER';
 }
 
 /** Records `error` on `span` (exception event, ERROR status, `error.type`) and ends it. */
-export function endSpanWithError(span: Span, error: unknown): void {
+export function endSpanWithError(span: Span, error: unknown, type: string = errorType(error)): void {
   span.recordException(error instanceof Error ? error : String(error));
   span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
-  span.setAttribute(ATTR_ERROR_TYPE, errorType(error));
+  span.setAttribute(ATTR_ERROR_TYPE, type);
   span.end();
 }

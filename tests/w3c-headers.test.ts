@@ -1,0 +1,126 @@
+import { propagation } from '@opentelemetry/api';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { Kafka, type IHeaders, type KafkaMessage } from 'kafkajs';
+import type { Message } from 'node-rdkafka';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TracedKafka, type DiagnosticCode } from '@tracecarrier/kafkajs';
+import { TracedKafkaConsumer } from '@tracecarrier/node-rdkafka';
+import { useKafkajsSuite } from './helpers/kafkajs-suite.js';
+import { createTopics, kafkaConfig, randomTopic, waitFor } from './helpers/kafka.js';
+import { parentSpanId } from './helpers/otel.js';
+import { CONSUMER_TOPIC_CONFIG, consumerConfig, disconnect, startFlowing } from './helpers/rdkafka.js';
+
+/**
+ * W3C Trace Context and Baggage with several headers of one name, as Kafka allows, through both
+ * consumers on the real broker (table-driven): tracestate and baggage headers combine in order,
+ * disagreeing traceparents are not guessed between, whitespace is trimmed, empty tracestate is
+ * neither used nor forwarded.
+ */
+const suite = useKafkajsSuite();
+const topic = randomTopic('w3c');
+const forwarded = randomTopic('w3c-fwd');
+const TP = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+const OTHER = '00-11111111111111111111111111111111-2222222222222222-01';
+
+interface Expect {
+  readonly parent: string | null;
+  readonly links: string[];
+  readonly diagnostics: DiagnosticCode[];
+  readonly tracestate?: string;
+  readonly baggage?: string[];
+}
+const CASES: Array<{ name: string; headers: IHeaders; expect: Expect }> = [
+  { name: 'two identical traceparent headers', headers: { traceparent: [TP, TP] }, expect: { parent: '00f067aa0ba902b7', links: [], diagnostics: [] } },
+  { name: 'two disagreeing traceparent headers', headers: { traceparent: [TP, OTHER] }, expect: { parent: null, links: ['00f067aa0ba902b7', '2222222222222222'], diagnostics: ['conflicting-header-values'] } },
+  { name: 'tracestate in two headers, combined in order', headers: { traceparent: TP, tracestate: ['a=1', 'b=2'] }, expect: { parent: '00f067aa0ba902b7', links: [], diagnostics: [], tracestate: 'a=1,b=2' } },
+  {
+    name: 'tracestate within the limit per header, over it combined',
+    headers: { traceparent: TP, tracestate: [Array.from({ length: 20 }, (_, i) => `a${i}=1`).join(','), Array.from({ length: 20 }, (_, i) => `b${i}=1`).join(',')] },
+    expect: { parent: '00f067aa0ba902b7', links: [], diagnostics: ['context-dropped'] },
+  },
+  { name: 'baggage in two headers, combined', headers: { traceparent: TP, baggage: ['tenant=acme', 'user=ada'] }, expect: { parent: '00f067aa0ba902b7', links: [], diagnostics: [], baggage: ['tenant', 'user'] } },
+  { name: 'a traceparent padded with tabs and spaces', headers: { traceparent: ` \t  ${TP}\t ` }, expect: { parent: '00f067aa0ba902b7', links: [], diagnostics: [] } },
+  { name: 'an empty tracestate header', headers: { traceparent: TP, tracestate: '' }, expect: { parent: '00f067aa0ba902b7', links: [], diagnostics: [], tracestate: '' } },
+];
+
+const BINDINGS = ['kafkajs', 'node-rdkafka'] as const;
+type Binding = (typeof BINDINGS)[number];
+const SCOPE: Record<Binding, string> = { kafkajs: '@tracecarrier/kafkajs', 'node-rdkafka': '@tracecarrier/node-rdkafka' };
+const seen: Record<Binding, Map<number, { baggage: string[]; diagnostics: DiagnosticCode[] }>> = { kafkajs: new Map(), 'node-rdkafka': new Map() };
+const forwardedHeaders = new Map<string, IHeaders>();
+const closers: Array<() => Promise<unknown>> = [];
+const spans: ReadableSpan[] = [];
+
+beforeAll(async () => {
+  await createTopics(suite.admin(), [topic, forwarded]);
+  const plain = await suite.plainProducer();
+  await plain.send({ topic, messages: CASES.map((c, i) => ({ key: String(i), value: c.name, headers: c.headers })) });
+
+  // Diagnostics are reported while a message is read, before its handler runs.
+  const pending: Record<Binding, Map<number, DiagnosticCode[]>> = { kafkajs: new Map(), 'node-rdkafka': new Map() };
+  const record = (binding: Binding, offset: number) => {
+    const baggage = propagation.getActiveBaggage()?.getAllEntries().map(([key]) => key).sort() ?? [];
+    seen[binding].set(offset, { baggage, diagnostics: pending[binding].get(offset) ?? [] });
+  };
+
+  // The kafkajs consumer also forwards each message through a traced producer: what it writes must follow the rules too.
+  const kafka = new TracedKafka(kafkaConfig('w3c'), {
+    consumer: { onDiagnostic: (d) => pending.kafkajs.set(Number(d.offset), [...(pending.kafkajs.get(Number(d.offset)) ?? []), d.code]) },
+  });
+  const forwarder = kafka.producer();
+  await forwarder.connect();
+  closers.push(() => forwarder.disconnect());
+  const kj = kafka.consumer({ groupId: `w3c-kj-${topic}`, maxWaitTimeInMs: 100 });
+  await kj.connect();
+  closers.push(() => kj.disconnect());
+  await kj.subscribe({ topic, fromBeginning: true });
+  await kj.run({
+    eachMessage: async ({ message }: { message: KafkaMessage }) => {
+      record('kafkajs', Number(message.offset));
+      await forwarder.send({ topic: forwarded, messages: [{ key: message.key, value: message.value }] });
+    },
+  });
+  const rd = new TracedKafkaConsumer(consumerConfig('w3c', `w3c-rd-${topic}`), CONSUMER_TOPIC_CONFIG, {
+    onDiagnostic: (d) => pending['node-rdkafka'].set(Number(d.offset), [...(pending['node-rdkafka'].get(Number(d.offset)) ?? []), d.code]),
+  });
+  closers.push(() => disconnect(rd));
+  await startFlowing(rd, [topic], (message: Message) => record('node-rdkafka', message.offset));
+  const reader = new Kafka(kafkaConfig('w3c-reader')).consumer({ groupId: `w3c-read-${forwarded}`, maxWaitTimeInMs: 100 });
+  await reader.connect();
+  closers.push(() => reader.disconnect());
+  await reader.subscribe({ topic: forwarded, fromBeginning: true });
+  await reader.run({ eachMessage: async ({ message }) => void forwardedHeaders.set(message.value!.toString(), message.headers ?? {}) });
+
+  await waitFor(() => BINDINGS.every((binding) => seen[binding].size === CASES.length) && forwardedHeaders.size === CASES.length, 'every case through both consumers', 90_000);
+  await waitFor(() => suite.tracing.named(`process ${topic}`).length === 2 * CASES.length, 'every process span', 10_000);
+  spans.push(...suite.tracing.spans());
+}, 180_000);
+
+afterAll(async () => {
+  for (const close of closers.reverse()) await close();
+});
+
+describe('several headers of one name, through both consumers', () => {
+  const rows = CASES.flatMap((c, offset) => BINDINGS.map((binding) => ({ ...c, offset, binding, title: `${c.name} (${binding})` })));
+
+  it.each(rows)('$title', ({ offset, binding, expect: expected }) => {
+    const process = spans.find((span) => span.name === `process ${topic}` && span.instrumentationScope.name === SCOPE[binding] && span.attributes['messaging.kafka.offset'] === offset)!;
+    expect(process).toBeDefined();
+    expect(parentSpanId(process) ?? null).toBe(expected.parent);
+    const candidates = process.links.filter((link) => link.attributes?.['tracecarrier.link.reason'] === 'candidate').map((link) => link.context.spanId);
+    expect(candidates).toEqual(expected.links);
+    if (expected.parent === null) expect(process.spanContext().traceId).not.toBe(TP.slice(3, 35));
+    expect(seen[binding].get(offset)!.diagnostics).toEqual(expected.diagnostics);
+    if (expected.tracestate !== undefined) expect(process.spanContext().traceState?.serialize() ?? '').toBe(expected.tracestate);
+    if (expected.baggage !== undefined) expect(seen[binding].get(offset)!.baggage).toEqual(expected.baggage);
+  });
+
+  it.each(CASES)('what a traced producer forwards after "$name" follows the rules: no empty tracestate, one traceparent', (c) => {
+    const headers = forwardedHeaders.get(c.name)!;
+    expect(Array.isArray(headers.traceparent)).toBe(false);
+    expect(String(headers.traceparent)).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+    if (headers.tracestate !== undefined) expect(String(headers.tracestate)).not.toBe('');
+    if (c.expect.tracestate) expect(String(headers.tracestate)).toBe(c.expect.tracestate);
+    if (c.expect.tracestate === '') expect(headers.tracestate).toBeUndefined();
+  });
+});
