@@ -112,7 +112,7 @@ async function runKafkajs(name: CaseName, brokers: string[], topic: string, valu
   await admin.connect();
   await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
   await admin.disconnect();
-  const producer = sdk ? sdk.traceProducer(kafka.producer(), { mode, envelope: { payloadEncoding: 'json' } }) : kafka.producer();
+  const producer = sdk ? sdk.traceProducer(kafka.producer(), { mode, ...(mode === 'envelope' ? { envelope: { payloadEncoding: 'json' as const } } : {}) }) : kafka.producer();
   await producer.connect();
   // The "with header" baseline sends a constant traceparent: what carrying any header costs the client itself.
   const batch = Array.from({ length: BATCH }, () => (name === 'kafkajs-bare-with-header' ? { value, headers: { traceparent: CONSTANT_TRACEPARENT } } : { value }));
