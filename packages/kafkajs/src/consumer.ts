@@ -72,7 +72,7 @@ export interface TracedConsumer extends Omit<Consumer, 'run'> {
  * ```
  */
 export function traceConsumer(consumer: Consumer, options?: KafkajsConsumerOptions): TracedConsumer {
-  checkClient(consumer, 'traceConsumer', ['run', 'subscribe', 'connect']);
+  checkClient(consumer, 'traceConsumer', ['run']);
   const { identity: identityOptions, rest } = splitIdentity(options);
   const { groupId, ...coreOptions } = rest ?? {};
   const runtime = resolveConsumerOptions<ConsumerHookInfo>(coreOptions, INSTRUMENTATION_SCOPE);

@@ -40,7 +40,7 @@ type SendBatchFn = (batch: ProducerBatch) => Promise<RecordMetadata[]>;
  * ```
  */
 export function traceProducer(producer: Producer, options?: KafkajsProducerOptions): Producer {
-  checkClient(producer, 'traceProducer', ['send', 'sendBatch', 'transaction', 'connect']);
+  checkClient(producer, 'traceProducer', ['send']);
   const { identity: identityOptions, rest } = splitIdentity(options);
   const runtime = resolveProducerOptions<ProducerHookInfo>(rest, INSTRUMENTATION_SCOPE);
   const identity = identityOf(identityOptions);
