@@ -4,7 +4,8 @@
  * Usage: broker-case.ts <case> <messages> ; prints one JSON line.
  */
 import { createRequire } from 'node:module';
-import { context, propagation, trace } from '@opentelemetry/api';
+import { context, metrics, propagation, trace } from '@opentelemetry/api';
+import { AggregationTemporality, InMemoryMetricExporter, MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator, type ExportResult } from '@opentelemetry/core';
 import type * as InstrumentationKafkaJs from '@opentelemetry/instrumentation-kafkajs';
@@ -22,6 +23,8 @@ export const CASES = [
   'rdkafka-bare-with-header',
   'rdkafka-headers',
   'rdkafka-headers-sampled-out',
+  'kafkajs-headers-metrics',
+  'rdkafka-headers-metrics',
 ] as const;
 export type CaseName = (typeof CASES)[number];
 
@@ -62,12 +65,19 @@ async function main(): Promise<void> {
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   propagation.setGlobalPropagator(new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }));
   trace.setGlobalTracerProvider(provider);
+  // The -metrics cases register a meter provider (aggregating, exporting every second to nowhere)
+  // before the clients exist; every other case has none, the default: metrics off.
+  const meterProvider = name.endsWith('-metrics')
+    ? new MeterProvider({ readers: [new PeriodicExportingMetricReader({ exporter: new InMemoryMetricExporter(AggregationTemporality.DELTA), exportIntervalMillis: 1000 })] })
+    : undefined;
+  if (meterProvider !== undefined) metrics.setGlobalMeterProvider(meterProvider);
   const topic = `bench-${name}-${process.pid}`;
   const value = Buffer.from(JSON.stringify({ pad: 'x'.repeat(1000) }).slice(0, 1024));
   const run = name.startsWith('rdkafka') ? runRdkafka : runKafkajs;
   const { produceMs, consumeMs } = await run(name, brokers, topic, value, messages);
   await provider.forceFlush();
   await provider.shutdown();
+  await meterProvider?.shutdown();
   const result: CaseResult = { name, messages, produceRate: messages / (produceMs / 1000), consumeRate: messages / (consumeMs / 1000), spans: exporter.count };
   console.log(JSON.stringify(result));
 }
@@ -104,7 +114,7 @@ async function runKafkajs(name: CaseName, brokers: string[], topic: string, valu
   }
   const kafkajs = require('kafkajs') as typeof KafkaJs;
   const config = { clientId: 'bench', brokers, logLevel: kafkajs.logLevel.NOTHING };
-  const traced = name === 'kafkajs-headers' || name === 'kafkajs-envelope' || name === 'kafkajs-headers-sampled-out';
+  const traced = name === 'kafkajs-headers' || name === 'kafkajs-envelope' || name === 'kafkajs-headers-sampled-out' || name === 'kafkajs-headers-metrics';
   const sdk = traced ? await import('@tracecarrier/kafkajs') : undefined;
   const mode = name === 'kafkajs-envelope' ? 'envelope' : 'headers';
   const kafka = new kafkajs.Kafka(config);

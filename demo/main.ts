@@ -61,6 +61,7 @@ async function main(): Promise<number> {
   }
 
   const rows = telemetry.spans().map(toRow);
+  const measured = await telemetry.metrics();
   await telemetry.shutdown();
   const summary = summarise(rows, [TOPIC, ENVELOPE_TOPIC]);
   for (const traceId of traceIds(rows).slice(0, DRAWN_TRACES)) {
@@ -72,7 +73,11 @@ async function main(): Promise<number> {
     `\nmessages sent: ${sent}, received: ${received} (hn-indexer ${counts.indexer}, hn-archiver ${counts.archiver}, legacy-reader ${counts.legacy}), ` +
       `traces connected: ${summary.connected}/${stories.length}, orphan spans: ${summary.orphans.length}`,
   );
-  const ok = summary.connected === stories.length && summary.orphans.length === 0 && done();
+  console.log(
+    `metrics (semantic conventions): messaging.client.sent.messages ${measured.sent}, messaging.client.consumed.messages ${measured.consumed}, ` +
+      `messaging.process.duration p50 ≤ ${measured.processP50Ms} ms, p99 ≤ ${measured.processP99Ms} ms`,
+  );
+  const ok = summary.connected === stories.length && summary.orphans.length === 0 && done() && measured.sent === sent && measured.consumed === counts.indexer + counts.archiver;
   if (!ok) console.error('demo FAILED: not every message was received under a connected trace');
   return ok ? 0 : 1;
 }

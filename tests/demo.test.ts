@@ -25,6 +25,7 @@ describe('the demo, end to end', () => {
     expect(stdout).toContain("EMBEDDED Kafka: librdkafka's in-process mock cluster");
     expect(stdout).toContain('"tracecarrier":1');
     expect(stdout).toMatch(/messages sent: 200, received: 300 .*traces connected: 100\/100, orphan spans: 0/);
+    expect(stdout).toMatch(/metrics \(semantic conventions\): messaging.client.sent.messages 200, messaging.client.consumed.messages 200, messaging.process.duration p50 ≤ [\d.]+ ms, p99 ≤ [\d.]+ ms/);
     expect(stdout).toMatch(/↔ link to send hnstories/);
     expect(code).toBe(0);
   }, 180_000);
@@ -50,6 +51,8 @@ describe('the demo, end to end', () => {
       const traces = posts.filter((post) => post.url === '/v1/traces');
       expect(traces.length).toBeGreaterThan(0);
       expect(traces.reduce((sum, post) => sum + post.bytes, 0)).toBeGreaterThan(10_000);
+      // The metrics go out over OTLP like the spans.
+      expect(posts.filter((post) => post.url === '/v1/metrics').length).toBeGreaterThan(0);
     } finally {
       collector.close();
     }

@@ -6,7 +6,7 @@
  */
 export { resolveConsumerOptions, resolveProducerOptions, runHook } from './pipeline/runtime.js';
 export type { ConsumerRuntime, InstrumentationScope, ProducerRuntime } from './pipeline/runtime.js';
-export { beginProcess, prepareSend, receiveMessage } from './pipeline/message-path.js';
+export { beginProcess, prepareSend, receiveMessage, recordSend } from './pipeline/message-path.js';
 export type { OutgoingFacts, PreparedSend, ReceivedMessage } from './pipeline/message-path.js';
 export { carryOutgoing } from './pipeline/outgoing.js';
 export type { OutgoingCarrierConfig, OutgoingCarry } from './pipeline/outgoing.js';
@@ -34,6 +34,8 @@ export {
 } from './spans/spans.js';
 export type { ActiveSpan, ClientIdentity, MessageFacts } from './spans/spans.js';
 export { runInSpan } from './spans/run-in-span.js';
+export { DURATION_BUCKETS_SECONDS, MessagingMetrics, messagingMetrics, secondsSince } from './metrics/messaging-metrics.js';
+export type { MetricTarget } from './metrics/messaging-metrics.js';
 export { clientIdentity } from './spans/identity.js';
 export type { IdentitySource } from './spans/identity.js';
 /** The semantic-convention attribute names and values the spans use (our own constants, conventions v1.3x). */

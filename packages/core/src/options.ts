@@ -1,4 +1,4 @@
-import type { Span, TextMapPropagator, TracerProvider } from '@opentelemetry/api';
+import type { MeterProvider, Span, TextMapPropagator, TracerProvider } from '@opentelemetry/api';
 import { z } from 'zod';
 import type { Carrier } from './carriers/carrier.js';
 import type { PayloadEncoding } from './carriers/payload.js';
@@ -41,6 +41,13 @@ export interface CommonOptions {
   readonly propagator?: TextMapPropagator;
   /** Tracer provider for the SDK's spans. Default: the global one. */
   readonly tracerProvider?: TracerProvider;
+  /**
+   * Meter provider for the messaging metrics (`messaging.client.operation.duration`,
+   * `messaging.client.sent.messages`, `messaging.client.consumed.messages`,
+   * `messaging.process.duration`). Default: the global one, read when the client is created; with
+   * none registered, no metric is measured and nothing is spent on them.
+   */
+  readonly meterProvider?: MeterProvider;
   /** Receives every diagnostic (malformed context, broken envelope, throwing hook). Default: none (still logged via `diag`). */
   readonly onDiagnostic?: DiagnosticHook;
   /** Envelope settings. */
@@ -115,6 +122,7 @@ export const limitOptionsSchema: z.ZodType = z.strictObject(
 const commonShape = {
   propagator: objectWith('propagator', ['inject', 'extract', 'fields']).optional(),
   tracerProvider: objectWith('tracerProvider', ['getTracer']).optional(),
+  meterProvider: objectWith('meterProvider', ['getMeter']).optional(),
   onDiagnostic: fn('onDiagnostic').optional(),
   envelope: envelopeOptionsSchema.optional(),
   limits: limitOptionsSchema.optional(),

@@ -16,6 +16,7 @@ import {
 } from '@tracecarrier/core/binding';
 import { identityOf, splitIdentity, type ClientIdentityOptions } from './identity.js';
 import { TRACED, checkClient } from './traced.js';
+import { unpatched } from './unpatched.js';
 import { INSTRUMENTATION_SCOPE } from './version.js';
 
 /** What a `consumerHook` receives: where the message came from and the message as the handler sees it. */
@@ -79,6 +80,8 @@ export function traceConsumer(consumer: Consumer, options?: KafkajsConsumerOptio
   const identity = identityOf(identityOptions, groupId);
   // kafkajs ignores a second run() with a warning, so the second handler would silently never run.
   let running = false;
+  // kafkajs's own run, underneath @opentelemetry/instrumentation-kafkajs if it patched this client (see unpatched.ts).
+  const ownRun = unpatched(consumer.run);
   return {
     ...consumer,
     [TRACED]: true,
@@ -96,13 +99,13 @@ export function traceConsumer(consumer: Consumer, options?: KafkajsConsumerOptio
       }
       running = true;
       let started: Promise<void>;
-      if (config === undefined) started = consumer.run();
+      if (config === undefined) started = ownRun.call(consumer);
       else {
         const { eachMessage, eachBatch, ...rest } = config;
         const wrapped: ConsumerRunConfig = { ...rest };
         if (eachMessage !== undefined) wrapped.eachMessage = (payload) => processEachMessage(runtime, identity, eachMessage, payload);
         if (eachBatch !== undefined) wrapped.eachBatch = (payload) => processEachBatch(runtime, identity, eachBatch, payload);
-        started = consumer.run(wrapped);
+        started = ownRun.call(consumer, wrapped);
       }
       return started.catch((error: unknown) => {
         running = false;
@@ -121,9 +124,9 @@ function handedMessage(message: KafkaMessage, received: ReceivedMessage<Buffer |
   return handOver(message, received.read);
 }
 
-function receive(runtime: ConsumerRuntime<ConsumerHookInfo>, topic: string, partition: number, message: KafkaMessage): ReceivedMessage<Buffer | null> {
+function receive(runtime: ConsumerRuntime<ConsumerHookInfo>, identity: ClientIdentity, topic: string, partition: number, message: KafkaMessage): ReceivedMessage<Buffer | null> {
   const { offset, key, value, headers } = message;
-  return receiveMessage(runtime, { topic, partition, offset, key, value, headers }, { topic, partition, offset });
+  return receiveMessage(runtime, { topic, partition, offset, key, value, headers }, { topic, partition, offset }, identity);
 }
 
 async function processEachMessage(
@@ -136,7 +139,7 @@ async function processEachMessage(
   let started;
   let handed = payload;
   try {
-    const received = receive(runtime, topic, partition, message);
+    const received = receive(runtime, identity, topic, partition, message);
     const handedMsg = handedMessage(message, received);
     if (handedMsg !== message) handed = { ...payload, message: handedMsg };
     started = beginProcess(runtime, received, factsOf(topic, partition, message), identity, otelContext.active(), { topic, partition, message: handedMsg });
@@ -160,7 +163,7 @@ async function processEachBatch(
   const links: Link[] = [];
   let changed = false;
   const messages = batch.messages.map((message) => {
-    const received = receive(runtime, topic, partition, message);
+    const received = receive(runtime, identity, topic, partition, message);
     const handed = handedMessage(message, received);
     if (handed !== message) changed = true;
     entries.set(handed, { original: message, received });
@@ -173,7 +176,7 @@ async function processEachBatch(
   const batchSpan = startBatchProcessSpan(runtime.tracer, { topic, partition, count: messages.length }, links, identity, otelContext.active());
   const processMessage = async <T>(message: KafkaMessage, fn: () => T | Promise<T>): Promise<T> => {
     const entry = entries.get(message);
-    const received = entry?.received ?? receive(runtime, topic, partition, message);
+    const received = entry?.received ?? receive(runtime, identity, topic, partition, message);
     const original = entry?.original ?? message;
     const started = beginProcess(runtime, received, factsOf(topic, partition, original), identity, otelContext.active(), { topic, partition, message });
     return runInSpan(started, async () => fn());

@@ -3,7 +3,9 @@ import type { Message, Producer, ProducerBatch, ProducerRecord, RecordMetadata, 
 import type { ProducerOptions } from '@tracecarrier/core';
 import {
   endSpanWithError,
+  errorType,
   prepareSend,
+  recordSend,
   resolveProducerOptions,
   semconv,
   startBatchSendSpan,
@@ -13,6 +15,7 @@ import {
 import { identityOf, splitIdentity, type ClientIdentityOptions } from './identity.js';
 import { carriedMessage, outgoingFacts } from './message.js';
 import { TRACED, checkClient } from './traced.js';
+import { unpatched } from './unpatched.js';
 import { INSTRUMENTATION_SCOPE } from './version.js';
 
 /** What a `producerHook` receives: the topic and the caller's message, as given to `send`. */
@@ -46,13 +49,17 @@ export function traceProducer(producer: Producer, options?: KafkajsProducerOptio
   const identity = identityOf(identityOptions);
   const send = (inner: SendFn): SendFn => (record) => tracedSend(runtime, identity, inner, record);
   const sendBatch = (inner: SendBatchFn): SendBatchFn => (batch) => tracedSendBatch(runtime, identity, inner, batch);
+  // kafkajs's own functions, underneath @opentelemetry/instrumentation-kafkajs if it patched this client (see unpatched.ts).
+  const ownSend = unpatched(producer.send);
+  const ownSendBatch = unpatched(producer.sendBatch);
+  const ownTransaction = unpatched(producer.transaction);
   const traced: Producer & { [TRACED]: true } = {
     ...producer,
     [TRACED]: true,
-    send: send((record) => producer.send(record)),
-    sendBatch: sendBatch((batch) => producer.sendBatch(batch)),
+    send: send((record) => ownSend.call(producer, record)),
+    sendBatch: sendBatch((batch) => ownSendBatch.call(producer, batch)),
     async transaction(): Promise<Transaction> {
-      const transaction = await producer.transaction();
+      const transaction = await ownTransaction.call(producer);
       return {
         ...transaction,
         send: send((record) => transaction.send(record)),
@@ -69,7 +76,7 @@ async function tracedSend(runtime: ProducerRuntime<ProducerHookInfo>, identity: 
   const parent = otelContext.active();
   if (messages.length > 1) {
     const { batch, send } = carryBatch(runtime, identity, [{ topic: record.topic, messages }], parent);
-    return finishBatch(send, () => inner({ ...record, messages: batch[0] ?? [] }));
+    return finishBatch(runtime, identity, send, [{ topic: record.topic, messages }], () => inner({ ...record, messages: batch[0] ?? [] }));
   }
   const message = messages[0] as Message;
   let prepared;
@@ -81,6 +88,7 @@ async function tracedSend(runtime: ProducerRuntime<ProducerHookInfo>, identity: 
     return inner(record);
   }
   const { span, carry } = prepared;
+  const start = performance.now();
   try {
     const sent = carriedMessage(message, carry, runtime.ownedHeaders());
     const result = await otelContext.with(trace.setSpan(parent, span), () => inner({ ...record, messages: [sent] }));
@@ -91,9 +99,11 @@ async function tracedSend(runtime: ProducerRuntime<ProducerHookInfo>, identity: 
       if (offset !== undefined) span.setAttribute(semconv.ATTR_MESSAGING_KAFKA_OFFSET, Number(offset));
     }
     span.end();
+    recordSend(runtime, { topic: record.topic, partition: metadata?.partition ?? message.partition }, identity, 1, start);
     return result;
   } catch (error) {
     endSpanWithError(span, error);
+    recordSend(runtime, { topic: record.topic, partition: message.partition }, identity, 1, start, errorType(error));
     throw error;
   }
 }
@@ -103,7 +113,7 @@ async function tracedSendBatch(runtime: ProducerRuntime<ProducerHookInfo>, ident
   if (!Array.isArray(topicMessages) || topicMessages.every((entry) => (entry?.messages?.length ?? 0) === 0)) return inner(batch);
   const parent = otelContext.active();
   const carried = carryBatch(runtime, identity, topicMessages, parent);
-  return finishBatch(carried.send, () =>
+  return finishBatch(runtime, identity, carried.send, topicMessages, () =>
     inner({ ...batch, topicMessages: topicMessages.map((entry, i) => ({ ...entry, messages: carried.batch[i] ?? [] })) }),
   );
 }
@@ -133,13 +143,26 @@ function carryBatch(
   return { batch, send: startBatchSendSpan(runtime.tracer, topics, links, identity, parent) };
 }
 
-async function finishBatch(span: Span, run: () => Promise<RecordMetadata[]>): Promise<RecordMetadata[]> {
+async function finishBatch(
+  runtime: ProducerRuntime<ProducerHookInfo>,
+  identity: ClientIdentity,
+  span: Span,
+  topicMessages: ReadonlyArray<{ topic: string; messages: Message[] }>,
+  run: () => Promise<RecordMetadata[]>,
+): Promise<RecordMetadata[]> {
+  const start = performance.now();
+  // One send operation: its duration is recorded once per topic, with that topic's message count.
+  const record = (type?: string) => {
+    for (const { topic, messages } of topicMessages) if (messages.length > 0) recordSend(runtime, { topic }, identity, messages.length, start, type);
+  };
   try {
     const result = await run();
     span.end();
+    record();
     return result;
   } catch (error) {
     endSpanWithError(span, error);
+    record(errorType(error));
     throw error;
   }
 }

@@ -102,11 +102,15 @@ export class TracedKafkaConsumer extends RdKafka.KafkaConsumer {
       delivered = otelContext.with(started.context, () => super.emit('data', read.handed));
     } catch (error) {
       endSpanWithError(started.span, error);
+      started.onEnd?.(error);
       throw error;
     }
     // In flowing mode with a callback, the callback comes right after and runs under the same span.
     if (this.#flowingCallback) read.pending = started;
-    else started.span.end();
+    else {
+      started.span.end();
+      started.onEnd?.(undefined);
+    }
     return delivered;
   }
 
@@ -168,7 +172,7 @@ export class TracedKafkaConsumer extends RdKafka.KafkaConsumer {
     // The handed copy is what listeners and callbacks see; it maps back to the same read.
     const { topic, partition, key, value, headers } = message;
     const offset = String(message.offset);
-    const received = receiveMessage(this.#runtime, { topic, partition, offset, key, value, headers }, { topic, partition, offset });
+    const received = receiveMessage(this.#runtime, { topic, partition, offset, key, value, headers }, { topic, partition, offset }, this.#identity);
     const handed = handOver(message, received.read);
     const read: Read = { raw: message, received, handed };
     if (remember) {

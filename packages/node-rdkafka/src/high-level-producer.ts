@@ -1,7 +1,7 @@
 import RdKafka from 'node-rdkafka';
 import type { MessageHeader, MessageValue, NumberNullUndefined, ProducerGlobalConfig, ProducerTopicConfig } from 'node-rdkafka';
 import { TracecarrierError } from '@tracecarrier/core';
-import { endSpanWithError, resolveProducerOptions, semconv, type ClientIdentity, type ProducerRuntime } from '@tracecarrier/core/binding';
+import { endSpanWithError, recordSend, resolveProducerOptions, semconv, type ClientIdentity, type ProducerRuntime } from '@tracecarrier/core/binding';
 import { rdkafkaErrorType } from './errors.js';
 import { identityFromConfig } from './identity.js';
 import { refuseOptionsInTopicConfig } from './topic-config.js';
@@ -50,12 +50,16 @@ export class TracedHighLevelProducer extends RdKafka.HighLevelProducer {
         key: key as Buffer | string | null,
         headers,
       });
+      const start = performance.now();
       const done: DeliveryCallback = (err, offset) => {
-        if (err !== null && err !== undefined) endSpanWithError(carried.span, err, rdkafkaErrorType(err));
+        const failed = err !== null && err !== undefined;
+        const type = failed ? rdkafkaErrorType(err) : undefined;
+        if (failed) endSpanWithError(carried.span, err, type);
         else {
           if (typeof offset === 'number' && offset >= 0) carried.span.setAttribute(semconv.ATTR_MESSAGING_KAFKA_OFFSET, offset);
           carried.span.end();
         }
+        recordSend(this.#runtime, { topic, partition: partition ?? undefined }, this.#identity, 1, start, type);
         callback(err, offset);
       };
       return highLevel.call(this, topic, partition, carried.value, key, timestamp, carried.headers, done);

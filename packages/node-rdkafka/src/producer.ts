@@ -11,7 +11,7 @@ import type {
   ProducerTopicConfig,
 } from 'node-rdkafka';
 import type { ProducerOptions } from '@tracecarrier/core';
-import { endSpanWithError, resolveProducerOptions, semconv, type ClientIdentity, type ProducerRuntime } from '@tracecarrier/core/binding';
+import { endSpanWithError, recordSend, resolveProducerOptions, semconv, type ClientIdentity, type ProducerRuntime } from '@tracecarrier/core/binding';
 import { rdkafkaErrorType } from './errors.js';
 import { identityFromConfig } from './identity.js';
 import { refuseOptionsInTopicConfig } from './topic-config.js';
@@ -28,6 +28,9 @@ interface DeliveryToken {
   readonly [TOKEN]: true;
   readonly span: Span;
   readonly opaque: unknown;
+  readonly topic: string;
+  /** When `produce` was called (`performance.now()`), for `messaging.client.operation.duration`. */
+  readonly start: number;
 }
 
 function isToken(value: unknown): value is DeliveryToken {
@@ -92,14 +95,19 @@ export class TracedProducer extends RdKafka.Producer {
     headers?: MessageHeader[],
   ): unknown {
     const carried = carryProduce(this.#runtime, this.#identity, { topic, partition, value: message, key, headers });
-    const token: DeliveryToken | undefined = this.#reports ? { [TOKEN]: true, span: carried.span, opaque } : undefined;
+    const start = performance.now();
+    const token: DeliveryToken | undefined = this.#reports ? { [TOKEN]: true, span: carried.span, opaque, topic, start } : undefined;
     try {
       const result: unknown = super.produce(topic, partition, carried.value, key, timestamp, token ?? opaque, carried.headers);
-      if (token === undefined) carried.span.end();
-      else this.#outstanding.add(token);
+      if (token === undefined) {
+        carried.span.end();
+        recordSend(this.#runtime, { topic, partition: partition ?? undefined }, this.#identity, 1, start);
+      } else this.#outstanding.add(token);
       return result;
     } catch (error) {
-      endSpanWithError(carried.span, error, rdkafkaErrorType(error));
+      const type = rdkafkaErrorType(error);
+      endSpanWithError(carried.span, error, type);
+      recordSend(this.#runtime, { topic, partition: partition ?? undefined }, this.#identity, 1, start, type);
       throw error;
     }
   }
@@ -111,7 +119,12 @@ export class TracedProducer extends RdKafka.Producer {
       if (isToken(token)) {
         // Listeners see the caller's opaque, as without tracing.
         report!.opaque = token.opaque;
-        if (this.#outstanding.delete(token)) settleSendSpan(token.span, args[0] as LibrdKafkaError | null, report);
+        if (this.#outstanding.delete(token)) {
+          const error = args[0] as LibrdKafkaError | null;
+          settleSendSpan(token.span, error, report);
+          const type = error === null || error === undefined ? undefined : rdkafkaErrorType(error);
+          recordSend(this.#runtime, { topic: token.topic, partition: report?.partition }, this.#identity, 1, token.start, type);
+        }
       }
     }
     return super.emit(event, ...args);

@@ -3,7 +3,8 @@ import type { IncomingMessage, MessageValue } from '../carriers/carrier.js';
 import type { DiagnosticOrigin, DiagnosticSink } from '../diagnostics.js';
 import type { KafkaHeaders } from '../headers/kafka-headers.js';
 import { ATTR_MESSAGING_MESSAGE_ENVELOPE_SIZE } from '../spans/semconv.js';
-import { startProcessSpan, startProducerSpan, type ActiveSpan, type ClientIdentity, type MessageFacts } from '../spans/spans.js';
+import { errorType, startProcessSpan, startProducerSpan, type ActiveSpan, type ClientIdentity, type MessageFacts } from '../spans/spans.js';
+import { secondsSince } from '../metrics/messaging-metrics.js';
 import { readIncoming, type IncomingRead } from './incoming.js';
 import { carryOutgoing, type OutgoingCarry } from './outgoing.js';
 import { runHook, type ConsumerRuntime, type ProducerRuntime } from './runtime.js';
@@ -46,14 +47,35 @@ export interface ReceivedMessage<V> {
   readonly sink: DiagnosticSink;
 }
 
-/** Reads one incoming message's context and value (total: never throws). */
+/**
+ * Reads one incoming message's context and value (total: never throws), and counts it in
+ * `messaging.client.consumed.messages`: read once per message, whoever then sees it.
+ */
 export function receiveMessage<V extends MessageValue, HookInfo>(
   runtime: ConsumerRuntime<HookInfo>,
   message: IncomingMessage & { readonly value: V },
   origin: DiagnosticOrigin,
+  identity: ClientIdentity,
 ): ReceivedMessage<V> {
   const sink = runtime.sink(origin);
+  runtime.metrics?.consumed({ topic: message.topic, partition: message.partition, identity }, 1);
   return { read: readIncoming(message, runtime.incoming, sink), sink };
+}
+
+/**
+ * Records a send in `messaging.client.operation.duration` and `messaging.client.sent.messages`:
+ * `count` messages to `topic`, started at `start` (`performance.now()`), failed with `errorType`.
+ * Nothing is done when no meter provider is registered.
+ */
+export function recordSend(
+  runtime: { readonly metrics: ProducerRuntime<never>['metrics'] },
+  target: { readonly topic: string; readonly partition?: number | undefined },
+  identity: ClientIdentity,
+  count: number,
+  start: number,
+  errorType?: string,
+): void {
+  runtime.metrics?.send({ topic: target.topic, partition: target.partition, identity }, count, secondsSince(start), errorType);
 }
 
 /** Starts the process span of a received message and runs the consumer hook on it. */
@@ -76,7 +98,11 @@ export function beginProcess<V extends MessageValue, HookInfo>(
   };
   const started = startProcessSpan(runtime.tracer, read, processFacts, identity, runtime.relationship, active);
   runHook(runtime.hook, started.span, hookInfo, sink);
-  return started;
+  const metrics = runtime.metrics;
+  if (metrics === undefined) return started;
+  const start = performance.now();
+  const target = { topic: facts.topic, partition: facts.partition, identity };
+  return { ...started, onEnd: (error) => metrics.processed(target, secondsSince(start), error === undefined ? undefined : errorType(error)) };
 }
 
 function originalSize(facts: MessageFacts): number | undefined {

@@ -1,4 +1,5 @@
-import { trace, type Span, type Tracer } from '@opentelemetry/api';
+import { metrics as otelMetrics, trace, type Span, type Tracer } from '@opentelemetry/api';
+import { messagingMetrics, type MessagingMetrics } from '../metrics/messaging-metrics.js';
 import type { DiagnosticHook, DiagnosticOrigin, DiagnosticSink } from '../diagnostics.js';
 import { diagnosticSink } from '../diagnostics.js';
 import { DEFAULT_LIMITS, type ReadLimits } from '../limits.js';
@@ -27,6 +28,8 @@ export interface InstrumentationScope {
 
 interface RuntimeBase {
   readonly tracer: Tracer;
+  /** The messaging metrics, or `undefined` when no meter provider is registered (nothing to record). */
+  readonly metrics: MessagingMetrics | undefined;
   readonly onDiagnostic: DiagnosticHook | undefined;
   /** A fresh per-message diagnostic sink. */
   sink(origin: DiagnosticOrigin): DiagnosticSink;
@@ -61,8 +64,9 @@ function limitsOf(limits: LimitOptions | undefined): ReadLimits {
 
 function base(options: CommonOptions, scope: InstrumentationScope): RuntimeBase {
   const tracer = (options.tracerProvider ?? trace.getTracerProvider()).getTracer(scope.name, scope.version);
+  const metrics = messagingMetrics((options.meterProvider ?? otelMetrics.getMeterProvider()).getMeter(scope.name, scope.version));
   const onDiagnostic = options.onDiagnostic;
-  return { tracer, onDiagnostic, sink: (origin) => diagnosticSink(onDiagnostic, origin) };
+  return { tracer, metrics, onDiagnostic, sink: (origin) => diagnosticSink(onDiagnostic, origin) };
 }
 
 /**

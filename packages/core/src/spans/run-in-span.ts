@@ -12,20 +12,24 @@ export function runInSpan<T>(started: ActiveSpan, fn: () => T): T {
     result = otelContext.with(started.context, fn);
   } catch (error) {
     endSpanWithError(started.span, error);
+    started.onEnd?.(error);
     throw error;
   }
   if (result instanceof Promise) {
     return result.then(
       (value: unknown) => {
         started.span.end();
+        started.onEnd?.(undefined);
         return value;
       },
       (error: unknown) => {
         endSpanWithError(started.span, error);
+        started.onEnd?.(error);
         throw error;
       },
     ) as T;
   }
   started.span.end();
+  started.onEnd?.(undefined);
   return result;
 }

@@ -51,3 +51,12 @@ export const ATTR_ERROR_TYPE = 'error.type' as const;
 export const ATTR_SERVER_ADDRESS = 'server.address' as const;
 /** Attribute `server.port`. */
 export const ATTR_SERVER_PORT = 'server.port' as const;
+
+/** Metric `messaging.client.operation.duration` (histogram, s). */
+export const METRIC_MESSAGING_CLIENT_OPERATION_DURATION = 'messaging.client.operation.duration' as const;
+/** Metric `messaging.client.sent.messages` (counter, {message}). */
+export const METRIC_MESSAGING_CLIENT_SENT_MESSAGES = 'messaging.client.sent.messages' as const;
+/** Metric `messaging.client.consumed.messages` (counter, {message}). */
+export const METRIC_MESSAGING_CLIENT_CONSUMED_MESSAGES = 'messaging.client.consumed.messages' as const;
+/** Metric `messaging.process.duration` (histogram, s). */
+export const METRIC_MESSAGING_PROCESS_DURATION = 'messaging.process.duration' as const;

@@ -157,6 +157,8 @@ function validSpanContext(context: Context): SpanContext | undefined {
 export interface ActiveSpan {
   readonly span: Span;
   readonly context: Context;
+  /** Called once the span has ended, with the error when the work failed (process metrics hook here). */
+  readonly onEnd?: ((error: unknown) => void) | undefined;
 }
 
 /**
