@@ -11,13 +11,14 @@ import { join } from 'node:path';
 import { CASES, type CaseName, type CaseResult } from './broker-case.js';
 import { barChart, type Bar } from './chart.js';
 import { benchCodec } from './codec.js';
+import type { HandWrittenResult } from './hand-written.js';
 import type { MemoryResult } from './memory.js';
 import { benchPropagation } from './propagation.js';
 
 const smoke = process.argv.includes('--smoke');
 const outIndex = process.argv.indexOf('--out');
 const out = outIndex > 0 ? process.argv[outIndex + 1]! : 'docs';
-const sizes = { propagation: smoke ? 2_000 : 100_000, codecBudget: smoke ? 2 * 1024 * 1024 : 256 * 1024 * 1024, broker: smoke ? 2_000 : 100_000, memory: smoke ? 20_000 : 1_000_000 };
+const sizes = { propagation: smoke ? 2_000 : 100_000, codecBudget: smoke ? 2 * 1024 * 1024 : 256 * 1024 * 1024, broker: smoke ? 2_000 : 100_000, memory: smoke ? 20_000 : 1_000_000, handWritten: smoke ? 2_000 : 100_000 };
 const tsx = ['--import', 'tsx'];
 
 const bars: Bar[] = [];
@@ -84,7 +85,15 @@ for (const [label, bytes] of [['kafkajs', memory.kafkajsGrowthBytes], ['node-rdk
   say(`   ${label.padEnd(14)} heap growth ${mib.toFixed(2)} MiB (target < 5 MiB: ${mib < 5 ? 'met' : 'MISSED'})`);
 }
 
+say(`\n6. Against the same tracing written by hand (stock OpenTelemetry API, the article's way), in process, ${sizes.handWritten} messages per round`);
+const handOutput = execFileSync(process.execPath, [...tsx, 'bench/hand-written.ts', String(sizes.handWritten)], { encoding: 'utf8', timeout: 900_000 });
+const handWritten = JSON.parse(handOutput.trim().split('\n').at(-1)!) as HandWrittenResult;
+for (const c of handWritten.cases) {
+  const label = `${c.name}, sampling ${c.sampled ? 'on' : 'off'}`;
+  say(`   ${label.padEnd(52)} ${(c.tracecarrierNs / 1000).toFixed(2).padStart(6)} µs vs ${(c.handNs / 1000).toFixed(2).padStart(6)} µs: ${target(`${label} vs hand-written`, c.tracecarrierNs / c.handNs, 1.1, 'max')}`);
+}
+
 mkdirSync(out, { recursive: true });
 writeFileSync(join(out, 'benchmarks.svg'), barChart(`tracecarrier overhead ratios${smoke ? ' (smoke run)' : ''}`, bars));
-writeFileSync(join(out, 'benchmarks.json'), JSON.stringify({ smoke, sizes, propagation, codec, broker: [...results.values()], memory, report: lines }, null, 2));
+writeFileSync(join(out, 'benchmarks.json'), JSON.stringify({ smoke, sizes, propagation, codec, broker: [...results.values()], memory, handWritten, report: lines }, null, 2));
 say(`\nwrote ${join(out, 'benchmarks.svg')} and ${join(out, 'benchmarks.json')}`);

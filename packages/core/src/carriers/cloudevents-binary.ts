@@ -8,6 +8,7 @@ import {
   CONTENT_TYPE_HEADER,
   DEFAULT_CLOUDEVENT_TYPE,
   contentModeOf,
+  messageContentMode,
 } from './cloudevents.js';
 import type { CloudEventsOptions } from './cloudevents-structured.js';
 import { embedsAsJson, keyText, valueBytes } from './payload.js';
@@ -55,7 +56,7 @@ export function cloudEventsBinary(options: CloudEventsOptions = {}): Carrier {
       }
       return { headers };
     },
-    detect: (message) => contentModeOf(message.headers, message.value) === 'binary',
+    detect: (message) => messageContentMode(message) === 'binary',
     extract: readBinary,
   };
 }

@@ -11,6 +11,7 @@ import {
   RESERVED_ATTRIBUTES,
   WRAPPED_ATTRIBUTE,
   contentModeOf,
+  messageContentMode,
 } from './cloudevents.js';
 import { isJsonEnvelope, rawMember, readJsonEnvelope } from './json-envelope.js';
 import { lastNonWhitespace, leadingMembers } from './json-members.js';
@@ -90,7 +91,7 @@ export function cloudEventsStructured(options: CloudEventsOptions = {}): Carrier
         : Buffer.from(`${head},"datacontenttype":"application/octet-stream","data_base64":"${asBuffer(payload).toString('base64')}"}`);
       return { value, headers: { [CONTENT_TYPE_HEADER]: CLOUDEVENTS_CONTENT_TYPE } };
     },
-    detect: (message) => contentModeOf(message.headers, message.value) === 'structured',
+    detect: (message) => messageContentMode(message) === 'structured',
     extract: (message, context) => readStructured(message, context, type),
   };
 }

@@ -107,9 +107,23 @@ export function looksStructured(value: Uint8Array | string): boolean {
   return leading !== undefined && (leadingMembers(bytes, NO_STOP, SNIFF_BYTES)?.some((member) => member.key === 'specversion') ?? false);
 }
 
+// The last message asked about: both CloudEvents carriers (and the envelope writers) ask about the
+// same message in a row, and the answer takes up to three header scans and a value sniff.
+let lastMessage: object | undefined;
+let lastMode: ContentMode | undefined;
+
+/** {@link contentModeOf} of a message, computed once however many carriers ask in a row. */
+export function messageContentMode(message: Pick<IncomingMessage, 'headers' | 'value'>): ContentMode | undefined {
+  if (message === lastMessage) return lastMode;
+  const mode = contentModeOf(message.headers, message.value);
+  lastMessage = message;
+  lastMode = mode;
+  return mode;
+}
+
 /** Whether the message is an event in any mode; carriers never wrap or re-stamp one. */
 export function isCloudEvent(message: Pick<IncomingMessage, 'headers' | 'value'>): boolean {
-  return contentModeOf(message.headers, message.value) !== undefined;
+  return messageContentMode(message) !== undefined;
 }
 
 /**
