@@ -5,8 +5,10 @@ import { diag } from '@opentelemetry/api';
  * message and never interrupts the message path.
  * - `invalid-context`: propagation headers (or envelope context) were present but gave no valid span
  *   context (malformed `traceparent`, all-zero ids, …). The message is processed under a fresh trace.
- * - `conflicting-header-values`: a propagation header occurs several times with different values; the
- *   last non-null value is used (the rule of Kafka's own `Headers.lastHeader`).
+ * - `conflicting-header-values`: a propagation header occurs several times with values that disagree
+ *   (two different `traceparent`s): none is guessed, the message starts a new trace linked to each
+ *   candidate. (Several `tracestate` or `baggage` headers are not a conflict: they combine, as W3C
+ *   says.) For other headers read by a carrier, the last non-null value is used.
  * - `non-utf8-header`: a propagation header's bytes are not valid UTF-8; the value is ignored.
  * - `invalid-envelope`: the value looks like an envelope but cannot be read (broken JSON, wrong field
  *   types, bad base64); the value is handed to the handler untouched.

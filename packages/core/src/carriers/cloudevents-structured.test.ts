@@ -104,8 +104,12 @@ describe('cloudEventsStructured', () => {
     expect(report).toHaveBeenCalledWith(code, expect.any(String));
   });
 
-  it('does not detect ordinary JSON as an event', () => {
+  it('does not detect ordinary JSON as an event, not even with a specversion field of its own', () => {
     expect(carrier.detect(message(Buffer.from('{"id":"1","source":"s"}')))).toBe(false);
+    const payload = Buffer.from('{"name":"my-api","specversion":"2.3","data":{"a":1}}');
+    expect(carrier.detect(message(payload))).toBe(false);
+    // Such a payload is wrapped like any other (it is not someone else's event).
+    expect(carrier.inject(message(payload), FIELDS, contextWith())?.value).toBeDefined();
     expect(carrier.detect(message(Buffer.from('not json')))).toBe(false);
     expect(carrier.detect(message(null))).toBe(false);
   });

@@ -77,7 +77,7 @@ const SPECVERSION = Buffer.from('"specversion"');
 /**
  * Tells whether a message holds a CloudEvent and in which mode. A `content-type` header decides
  * when present, as the Kafka binding says; without one, `ce_` headers mean binary mode, and a value
- * that is a JSON object with a top-level `specversion` is taken for a structured event whose
+ * that is a JSON object opening with `specversion` (see {@link looksStructured}) is taken for a structured event whose
  * header was dropped on the way (the very case envelopes exist for).
  */
 export function contentModeOf(headers: KafkaHeaders | undefined, value: MessageValue): ContentMode | undefined {
@@ -96,15 +96,27 @@ function hasBinaryAttributes(headers: KafkaHeaders): boolean {
   return readHeader(headers, 'ce_specversion') !== undefined || readHeader(headers, 'ce_id') !== undefined;
 }
 
-/** True when `value` is a JSON object with a top-level `specversion` member (a structured event). */
+// The attributes every event has: a payload that merely has a `specversion` field is not taken for one.
+const REQUIRED = ['specversion', 'id', 'source', 'type'] as const;
+
+function hasRequired(members: ReadonlyArray<{ readonly key: string }> | undefined): boolean {
+  return members !== undefined && REQUIRED.every((name) => members.some((member) => member.key === name));
+}
+
+/**
+ * True when `value` is a JSON object that opens with `specversion` (as CloudEvents writers put it),
+ * or has all the required attributes (`specversion`, `id`, `source`, `type`) at its top level: a
+ * structured event whose `content-type` header was dropped. A payload with a `specversion` field of
+ * its own somewhere among others is not taken for an event.
+ */
 export function looksStructured(value: Uint8Array | string): boolean {
   const bytes = typeof value === 'string' ? Buffer.from(value.slice(0, SNIFF_BYTES)) : asBuffer(value);
   // A native search rejects ordinary payloads without walking them; the walk confirms a hit is a top-level attribute.
   if (bytes.subarray(0, SNIFF_BYTES).indexOf(SPECVERSION) < 0) return false;
   const leading = leadingMembers(bytes, DATA_KEYS, SNIFF_BYTES);
-  if (leading?.some((member) => member.key === 'specversion') === true) return true;
-  // `data` before the attributes (another writer's order): walk past it, within the same budget.
-  return leading !== undefined && (leadingMembers(bytes, NO_STOP, SNIFF_BYTES)?.some((member) => member.key === 'specversion') ?? false);
+  if (leading?.[0]?.key === 'specversion' || hasRequired(leading)) return true;
+  // `data` before some attributes (another writer's order): walk past it, within the same budget.
+  return leading !== undefined && hasRequired(leadingMembers(bytes, NO_STOP, SNIFF_BYTES));
 }
 
 // The last message asked about: both CloudEvents carriers (and the envelope writers) ask about the
