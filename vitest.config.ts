@@ -17,11 +17,16 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['tests/**/*.test.ts'],
-          exclude: ['tests/docs-examples.test.ts', 'tests/envelope-readers.test.ts', 'tests/packaging.test.ts'],
+          exclude: ['tests/docs-examples.test.ts', 'tests/envelope-readers.test.ts', 'tests/packaging.test.ts', 'tests/cluster/**'],
           environment: 'node',
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },
+      },
+      {
+        extends: true,
+        // Fault tests on a 3-node cluster (scripts/cluster.sh run -- …).
+        test: { name: 'cluster', include: ['tests/cluster/**/*.test.ts'], environment: 'node', testTimeout: 600_000, hookTimeout: 120_000 },
       },
     ],
   },

@@ -6,11 +6,16 @@
 #   scripts/kafka.sh start            format storage, start, wait until it serves
 #   scripts/kafka.sh stop             stop it (idempotent)
 #   scripts/kafka.sh restart          stop and start again, keeping its data (fault tests)
+#   scripts/kafka.sh kill             SIGKILL the broker (fault tests; `restart` brings it back)
+#   scripts/kafka.sh wait             wait until a broker started with --no-wait serves
+#   scripts/kafka.sh start --brokers 3   a 3-node cluster instead (scripts/cluster.sh)
 #   scripts/kafka.sh run -- CMD...    start, run CMD with KAFKA_BROKERS (and KAFKA_LIBS, the broker's jars)
 #                                     set, always stop; exits with CMD's code
 #
 # Environment: KAFKA_VERSION (default 3.9.1; 4.x works too: logging switches to log4j2), KAFKA_PORT (39092), KAFKA_CONTROLLER_PORT (39093),
 # TRACECARRIER_CACHE (default ~/.cache/tracecarrier), KAFKA_STATE (default .kafka in the repo).
+# For one node of a cluster (scripts/cluster.sh sets them): KAFKA_NODE_ID, KAFKA_QUORUM (the
+# controller.quorum.voters), KAFKA_CLUSTER_ID (shared by the nodes), KAFKA_REPLICATION (3).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -24,11 +29,15 @@ pidfile=$state/kafka.pid
 case "$version" in
   3.*) console_producer=kafka.tools.ConsoleProducer
        logging_dep='<groupId>org.slf4j</groupId><artifactId>slf4j-reload4j</artifactId><version>1.7.36</version>'
-       jvm=(-Xms256m -Xmx1g -XX:+UseG1GC -Djava.awt.headless=true "-Dlog4j.configuration=file:$state/log4j.properties") ;;
+       jvm=(-Xms256m "-Xmx${KAFKA_HEAP:-1g}" -XX:+UseG1GC -Djava.awt.headless=true "-Dlog4j.configuration=file:$state/log4j.properties") ;;
   *)   console_producer=org.apache.kafka.tools.ConsoleProducer
        logging_dep='<groupId>org.apache.logging.log4j</groupId><artifactId>log4j-slf4j-impl</artifactId><version>2.24.3</version>'
-       jvm=(-Xms256m -Xmx1g -XX:+UseG1GC -Djava.awt.headless=true "-Dlog4j2.configurationFile=$state/log4j2.properties") ;;
+       jvm=(-Xms256m "-Xmx${KAFKA_HEAP:-1g}" -XX:+UseG1GC -Djava.awt.headless=true "-Dlog4j2.configurationFile=$state/log4j2.properties") ;;
 esac
+
+replication=${KAFKA_REPLICATION:-1}
+min_isr=1
+[ "$replication" -ge 3 ] && min_isr=2
 
 log() { echo "[kafka] $*" >&2; }
 
@@ -71,8 +80,8 @@ start() {
 configure() {
   cat >"$state/server.properties" <<PROPS
 process.roles=broker,controller
-node.id=1
-controller.quorum.voters=1@127.0.0.1:$cport
+node.id=${KAFKA_NODE_ID:-1}
+controller.quorum.voters=${KAFKA_QUORUM:-1@127.0.0.1:$cport}
 listeners=PLAINTEXT://127.0.0.1:$port,CONTROLLER://127.0.0.1:$cport
 advertised.listeners=PLAINTEXT://127.0.0.1:$port
 controller.listener.names=CONTROLLER
@@ -81,10 +90,13 @@ listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
 log.dirs=$state/data
 num.partitions=1
 auto.create.topics.enable=true
-offsets.topic.replication.factor=1
+default.replication.factor=$replication
+min.insync.replicas=$min_isr
+unclean.leader.election.enable=false
+offsets.topic.replication.factor=$replication
 offsets.topic.num.partitions=3
-transaction.state.log.replication.factor=1
-transaction.state.log.min.isr=1
+transaction.state.log.replication.factor=$replication
+transaction.state.log.min.isr=$min_isr
 transaction.state.log.num.partitions=3
 group.initial.rebalance.delay.ms=0
 # Room for the hostile-input corpus (a 10 MiB envelope, a 1 MiB header).
@@ -112,8 +124,8 @@ appender.file.layout.pattern=[%d] %p %m (%c)%n
 logger.raft.name=kafka.server.KafkaRaftServer
 logger.raft.level=INFO
 L4J2
-  local cluster
-  cluster=$(java -cp "$cache/libs/*" "${jvm[@]}" kafka.tools.StorageTool random-uuid)
+  local cluster=${KAFKA_CLUSTER_ID:-}
+  [ -n "$cluster" ] || cluster=$(java -cp "$cache/libs/*" "${jvm[@]}" kafka.tools.StorageTool random-uuid)
   java -cp "$cache/libs/*" "${jvm[@]}" kafka.tools.StorageTool format -t "$cluster" -c "$state/server.properties" >"$state/format.log" 2>&1 \
     || { cat "$state/format.log" >&2; exit 1; }
 }
@@ -123,8 +135,15 @@ launch() {
   # A restart appends to the same log: only lines written after this point count.
   local mark=0
   [ -f "$state/server.log" ] && mark=$(wc -l <"$state/server.log")
+  echo "$mark" >"$state/log.mark"
   nohup java -cp "$cache/libs/*" "${jvm[@]}" kafka.Kafka "$state/server.properties" >>"$state/stdout.log" 2>&1 &
   echo $! >"$pidfile"
+  # The nodes of a cluster start together: none serves before the controller quorum forms.
+  [ "$no_wait" = 1 ] || await_serving
+}
+
+await_serving() {
+  local mark; mark=$(cat "$state/log.mark" 2>/dev/null || echo 0)
   local deadline=$((SECONDS + ${KAFKA_START_TIMEOUT:-120}))
   until serving && tail -n +"$((mark + 1))" "$state/server.log" 2>/dev/null | grep -q "Kafka Server started"; do
     if ! running; then log "broker exited during start-up"; tail -50 "$state/stdout.log" "$state/server.log" >&2 || true; exit 1; fi
@@ -151,9 +170,28 @@ restart() {
   launch
 }
 
-case "${1:-}" in
+# A crash, not a shutdown: no controlled leadership hand-over, no flush.
+kill_broker() {
+  if running; then
+    local pid; pid=$(cat "$pidfile")
+    log "SIGKILL (pid $pid)"
+    kill -9 "$pid" 2>/dev/null || true
+    for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+  fi
+  rm -f "$pidfile"
+}
+
+no_wait=0
+command=${1:-}
+if [ "$command" = start ] && [ "${2:-}" = --brokers ] && [ "${3:-1}" != 1 ]; then
+  exec bash "$here/scripts/cluster.sh" start
+fi
+[ "${2:-}" = --no-wait ] && no_wait=1
+case "$command" in
   fetch) fetch ;;
   start) start ;;
+  wait) await_serving ;;
+  kill) kill_broker ;;
   stop) stop ;;
   restart) restart ;;
   run)
@@ -165,5 +203,5 @@ case "${1:-}" in
     code=$?
     exit $code
     ;;
-  *) echo "usage: $0 fetch|start|stop|run -- CMD..." >&2; exit 2 ;;
+  *) echo "usage: $0 fetch|start [--brokers 3]|stop|restart|kill|wait|run -- CMD..." >&2; exit 2 ;;
 esac
