@@ -25,8 +25,8 @@ brokers=${brokers%,}
 
 log() { echo "[cluster] $*" >&2; }
 
-# Runs scripts/kafka.sh as node $1.
-node() {
+# Runs scripts/kafka.sh as node $1 (not named `node`: it would shadow Node.js in `run -- node …`).
+on_node() {
   local i=$1; shift
   KAFKA_PORT=$((base + i)) KAFKA_CONTROLLER_PORT=$((base + 10 + i)) KAFKA_STATE="$root/node-$i" \
     KAFKA_NODE_ID=$i KAFKA_QUORUM=$quorum KAFKA_REPLICATION=3 KAFKA_HEAP=${KAFKA_HEAP:-512m} \
@@ -40,13 +40,13 @@ start() {
   # One cluster id for every node's storage.
   local version=${KAFKA_VERSION:-3.9.1}
   java -cp "${TRACECARRIER_CACHE:-$HOME/.cache/tracecarrier}/kafka-$version/libs/*" kafka.tools.StorageTool random-uuid >"$root/cluster.id"
-  for i in "${NODES[@]}"; do node "$i" start --no-wait; done
-  for i in "${NODES[@]}"; do node "$i" wait; done
+  for i in "${NODES[@]}"; do on_node "$i" start --no-wait; done
+  for i in "${NODES[@]}"; do on_node "$i" wait; done
   log "3 nodes serving on $brokers"
 }
 
 stop() {
-  for i in "${NODES[@]}"; do [ -d "$root/node-$i" ] && node "$i" stop; done
+  for i in "${NODES[@]}"; do [ -d "$root/node-$i" ] && on_node "$i" stop; done
   return 0
 }
 
@@ -55,8 +55,8 @@ check_node() { case "${1:-}" in 1|2|3) ;; *) echo "usage: $0 kill|restart N (N =
 case "${1:-}" in
   start) start ;;
   stop) stop ;;
-  kill) check_node "${2:-}"; node "$2" kill ;;
-  restart) check_node "${2:-}"; node "$2" restart ;;
+  kill) check_node "${2:-}"; on_node "$2" kill ;;
+  restart) check_node "${2:-}"; on_node "$2" restart ;;
   run)
     shift; [ "${1:-}" = "--" ] && shift
     trap stop EXIT INT TERM
