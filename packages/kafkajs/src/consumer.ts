@@ -119,10 +119,6 @@ function factsOf(topic: string, partition: number, message: KafkaMessage): Messa
   return { topic, partition, offset: message.offset, key: message.key, value: message.value };
 }
 
-/** The message as the handler sees it: the same object unless the value was unwrapped. */
-function handedMessage(message: KafkaMessage, received: ReceivedMessage<Buffer | null>): KafkaMessage {
-  return handOver(message, received.read);
-}
 
 function receive(runtime: ConsumerRuntime<ConsumerHookInfo>, identity: ClientIdentity, topic: string, partition: number, message: KafkaMessage): ReceivedMessage<Buffer | null> {
   const { offset, key, value, headers } = message;
@@ -140,7 +136,7 @@ async function processEachMessage(
   let handed = payload;
   try {
     const received = receive(runtime, identity, topic, partition, message);
-    const handedMsg = handedMessage(message, received);
+    const handedMsg = handOver(message, received.read);
     if (handedMsg !== message) handed = { ...payload, message: handedMsg };
     started = beginProcess(runtime, received, factsOf(topic, partition, message), identity, otelContext.active(), { topic, partition, message: handedMsg });
   } catch (error) {
@@ -164,7 +160,7 @@ async function processEachBatch(
   let changed = false;
   const messages = batch.messages.map((message) => {
     const received = receive(runtime, identity, topic, partition, message);
-    const handed = handedMessage(message, received);
+    const handed = handOver(message, received.read);
     if (handed !== message) changed = true;
     entries.set(handed, { original: message, received });
     const link = messageLink(received.read, factsOf(topic, partition, message));

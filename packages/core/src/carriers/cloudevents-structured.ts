@@ -13,7 +13,7 @@ import {
   contentModeOf,
   messageContentMode,
 } from './cloudevents.js';
-import { isJsonEnvelope, rawMember, readJsonEnvelope } from './json-envelope.js';
+import { envelopePayload, rawMember } from './json-envelope.js';
 import { lastNonWhitespace, leadingMembers } from './json-members.js';
 import { asBuffer, decodeBase64, embedsAsJson, keyText, valueBytes, type PayloadEncoding } from './payload.js';
 
@@ -74,11 +74,7 @@ export function cloudEventsStructured(options: CloudEventsOptions = {}): Carrier
       const bytes = valueBytes(message.value);
       if (bytes === undefined || contentModeOf(message.headers, bytes) !== undefined) return undefined;
       // A JSON envelope being forwarded: the event wraps its payload, not the envelope.
-      let payload: Buffer = bytes;
-      if (isJsonEnvelope(bytes)) {
-        const read = readJsonEnvelope(bytes, context.limits);
-        if (read.kind === 'envelope') payload = read.payload;
-      }
+      const payload = envelopePayload(bytes, context.limits);
       const source = JSON.stringify(options.source ?? `/tracecarrier/kafka/${message.topic}`);
       let head = `{"specversion":"${CLOUDEVENTS_SPEC_VERSION}","id":"${randomUUID()}","source":${source},"type":${typeJson},"time":"${new Date().toISOString()}"`;
       const key = keyText(message.key);

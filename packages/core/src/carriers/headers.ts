@@ -43,26 +43,25 @@ class HeaderFields {
   }
   /** The distinct non-empty values of a field, in order. */
   distinct(name: string): string[] {
-    const values: string[] = [];
-    for (const raw of valuesOf(this.#headers, name)) {
-      const text = decodeHeaderValue(raw, name, this.#context.report, this.#context.limits.maxHeaderBytes);
-      const trimmed = text === undefined ? '' : trimOws(text);
-      if (trimmed !== '' && !values.includes(trimmed)) values.push(trimmed);
-    }
-    return values;
+    return [...new Set(this.#values(name))];
   }
   /** Keeps a field from the propagator (its values disagree). */
   withhold(name: string): void {
     (this.#withheld ??= new Set()).add(name);
   }
   #combined(name: string): string | undefined {
-    const members: string[] = [];
+    const members = this.#values(name);
+    return members.length === 0 ? undefined : members.join(',');
+  }
+  /** Every value of a field, decoded and trimmed, empty ones left out, in order. */
+  #values(name: string): string[] {
+    const values: string[] = [];
     for (const raw of valuesOf(this.#headers, name)) {
       const text = decodeHeaderValue(raw, name, this.#context.report, this.#context.limits.maxHeaderBytes);
       const trimmed = text === undefined ? '' : trimOws(text);
-      if (trimmed !== '') members.push(trimmed);
+      if (trimmed !== '') values.push(trimmed);
     }
-    return members.length === 0 ? undefined : members.join(',');
+    return values;
   }
 }
 

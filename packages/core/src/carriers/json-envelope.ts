@@ -66,7 +66,7 @@ export function jsonEnvelope(options: JsonEnvelopeOptions = {}): Carrier {
     inject(message, fields, context) {
       const bytes = valueBytes(message.value);
       if (bytes === undefined || isCloudEvent(message)) return undefined;
-      return { value: encodeJsonEnvelope(unwrapped(bytes, context.limits), fields, encoding) };
+      return { value: encodeJsonEnvelope(envelopePayload(bytes, context.limits), fields, encoding) };
     },
     detect: (message) => isJsonEnvelope(message.value),
     extract(message, context) {
@@ -82,8 +82,8 @@ function reportInvalid(context: CarrierContext, read: Extract<JsonEnvelopeRead, 
   context.report(read.code, `value looks like a JSON envelope but cannot be read: ${read.reason}; handed over untouched`);
 }
 
-/** The payload of a value that already is a JSON envelope, else the value itself. */
-function unwrapped(bytes: Buffer, limits: ReadLimits): Buffer {
+/** The payload of a value that already is a JSON envelope (a forwarded message), else the value itself. */
+export function envelopePayload(bytes: Buffer, limits: ReadLimits): Buffer {
   if (!isJsonEnvelope(bytes)) return bytes;
   const read = readJsonEnvelope(bytes, limits);
   return read.kind === 'envelope' ? read.payload : bytes;
