@@ -34,6 +34,8 @@ export {
 } from './spans/spans.js';
 export type { ActiveSpan, ClientIdentity, MessageFacts } from './spans/spans.js';
 export { runInSpan } from './spans/run-in-span.js';
+export { TransactionSpans } from './spans/transaction.js';
+export type { TransactionOutcome } from './spans/transaction.js';
 export { DURATION_BUCKETS_SECONDS, MessagingMetrics, messagingMetrics, secondsSince } from './metrics/messaging-metrics.js';
 export type { MetricTarget } from './metrics/messaging-metrics.js';
 export { clientIdentity } from './spans/identity.js';

@@ -34,6 +34,7 @@ export type { CommonOptions, ConsumerOptions, EnvelopeOptions, LimitOptions, Pro
 export type { BaggagePolicy } from './propagation/context-limits.js';
 export type { Relationship } from './spans/spans.js';
 export { TRACECARRIER_ATTRIBUTES } from './spans/spans.js';
+export { TRANSACTION_ATTRIBUTES } from './spans/transaction.js';
 export { DEFAULT_LIMITS } from './limits.js';
 export type { ReadLimits } from './limits.js';
 export { TracecarrierError } from './errors.js';

@@ -9,8 +9,10 @@ import {
   resolveProducerOptions,
   semconv,
   startBatchSendSpan,
+  TransactionSpans,
   type ClientIdentity,
   type ProducerRuntime,
+  type TransactionOutcome,
 } from '@tracecarrier/core/binding';
 import { identityOf, splitIdentity, type ClientIdentityOptions } from './identity.js';
 import { carriedMessage, outgoingFacts } from './message.js';
@@ -25,7 +27,10 @@ export interface ProducerHookInfo {
 }
 
 /** Options of {@link traceProducer}. Every field is optional; defaults are in each field's docs. */
-export interface KafkajsProducerOptions extends ProducerOptions<ProducerHookInfo>, ClientIdentityOptions {}
+export interface KafkajsProducerOptions extends ProducerOptions<ProducerHookInfo>, ClientIdentityOptions {
+  /** The producer's kafkajs `transactionalId`, for the transaction spans; `TracedKafka` fills it. */
+  readonly transactionalId?: string;
+}
 
 type SendFn = (record: ProducerRecord) => Promise<RecordMetadata[]>;
 type SendBatchFn = (batch: ProducerBatch) => Promise<RecordMetadata[]>;
@@ -33,7 +38,8 @@ type SendBatchFn = (batch: ProducerBatch) => Promise<RecordMetadata[]>;
 /**
  * Wraps a kafkajs producer so every message it sends carries its producer span's context. The
  * result is a kafkajs `Producer` (same methods and types); `send`, `sendBatch` and transactions'
- * `send`/`sendBatch` are traced, everything else is the original producer's. Options are validated
+ * `send`/`sendBatch` are traced, and a transaction's `commit`/`abort` gets a `commit_transaction` /
+ * `abort_transaction` span linked to its messages; everything else is the original producer's. Options are validated
  * here: a wrong option throws a `TracecarrierError` naming it.
  *
  * @example
@@ -44,11 +50,12 @@ type SendBatchFn = (batch: ProducerBatch) => Promise<RecordMetadata[]>;
  */
 export function traceProducer(producer: Producer, options?: KafkajsProducerOptions): Producer {
   checkClient(producer, 'traceProducer', ['send']);
-  const { identity: identityOptions, rest } = splitIdentity(options);
+  const { transactionalId, ...others } = options ?? {};
+  const { identity: identityOptions, rest } = splitIdentity(others);
   const runtime = resolveProducerOptions<ProducerHookInfo>(rest, INSTRUMENTATION_SCOPE);
   const identity = identityOf(identityOptions);
-  const send = (inner: SendFn): SendFn => (record) => tracedSend(runtime, identity, inner, record);
-  const sendBatch = (inner: SendBatchFn): SendBatchFn => (batch) => tracedSendBatch(runtime, identity, inner, batch);
+  const send = (inner: SendFn, transaction?: TransactionSpans): SendFn => (record) => tracedSend(runtime, identity, inner, record, transaction);
+  const sendBatch = (inner: SendBatchFn, transaction?: TransactionSpans): SendBatchFn => (batch) => tracedSendBatch(runtime, identity, inner, batch, transaction);
   // kafkajs's own functions, underneath @opentelemetry/instrumentation-kafkajs if it patched this client (see unpatched.ts).
   const ownSend = unpatched(producer.send);
   const ownSendBatch = unpatched(producer.sendBatch);
@@ -60,22 +67,43 @@ export function traceProducer(producer: Producer, options?: KafkajsProducerOptio
     sendBatch: sendBatch((batch) => ownSendBatch.call(producer, batch)),
     async transaction(): Promise<Transaction> {
       const transaction = await ownTransaction.call(producer);
+      const spans = new TransactionSpans(runtime.tracer, identity, transactionalId);
       return {
         ...transaction,
-        send: send((record) => transaction.send(record)),
-        sendBatch: sendBatch((batch) => transaction.sendBatch(batch)),
+        send: send((record) => transaction.send(record), spans),
+        sendBatch: sendBatch((batch) => transaction.sendBatch(batch), spans),
+        commit: () => settle(spans, 'commit', () => transaction.commit()),
+        abort: () => settle(spans, 'abort', () => transaction.abort()),
       };
     },
   };
   return traced;
 }
 
-async function tracedSend(runtime: ProducerRuntime<ProducerHookInfo>, identity: ClientIdentity, inner: SendFn, record: ProducerRecord): Promise<RecordMetadata[]> {
+/** A transaction's commit or abort, in the span that says how the transaction ended. */
+async function settle(spans: TransactionSpans, outcome: TransactionOutcome, run: () => Promise<void>): Promise<void> {
+  const end = spans.end(outcome, otelContext.active());
+  try {
+    await run();
+    end();
+  } catch (error) {
+    end(error);
+    throw error;
+  }
+}
+
+async function tracedSend(
+  runtime: ProducerRuntime<ProducerHookInfo>,
+  identity: ClientIdentity,
+  inner: SendFn,
+  record: ProducerRecord,
+  transaction?: TransactionSpans,
+): Promise<RecordMetadata[]> {
   const messages = record?.messages;
   if (!Array.isArray(messages) || messages.length === 0) return inner(record);
   const parent = otelContext.active();
   if (messages.length > 1) {
-    const { batch, send } = carryBatch(runtime, identity, [{ topic: record.topic, messages }], parent);
+    const { batch, send } = carryBatch(runtime, identity, [{ topic: record.topic, messages }], parent, transaction);
     return finishBatch(runtime, identity, send, [{ topic: record.topic, messages }], () => inner({ ...record, messages: batch[0] ?? [] }));
   }
   const message = messages[0] as Message;
@@ -88,6 +116,7 @@ async function tracedSend(runtime: ProducerRuntime<ProducerHookInfo>, identity: 
     return inner(record);
   }
   const { span, carry } = prepared;
+  transaction?.add(span);
   const start = performance.now();
   try {
     const sent = carriedMessage(message, carry, runtime.ownedHeaders());
@@ -108,11 +137,17 @@ async function tracedSend(runtime: ProducerRuntime<ProducerHookInfo>, identity: 
   }
 }
 
-async function tracedSendBatch(runtime: ProducerRuntime<ProducerHookInfo>, identity: ClientIdentity, inner: SendBatchFn, batch: ProducerBatch): Promise<RecordMetadata[]> {
+async function tracedSendBatch(
+  runtime: ProducerRuntime<ProducerHookInfo>,
+  identity: ClientIdentity,
+  inner: SendBatchFn,
+  batch: ProducerBatch,
+  transaction?: TransactionSpans,
+): Promise<RecordMetadata[]> {
   const topicMessages = batch?.topicMessages;
   if (!Array.isArray(topicMessages) || topicMessages.every((entry) => (entry?.messages?.length ?? 0) === 0)) return inner(batch);
   const parent = otelContext.active();
-  const carried = carryBatch(runtime, identity, topicMessages, parent);
+  const carried = carryBatch(runtime, identity, topicMessages, parent, transaction);
   return finishBatch(runtime, identity, carried.send, topicMessages, () =>
     inner({ ...batch, topicMessages: topicMessages.map((entry, i) => ({ ...entry, messages: carried.batch[i] ?? [] })) }),
   );
@@ -127,6 +162,7 @@ function carryBatch(
   identity: ClientIdentity,
   topicMessages: ReadonlyArray<{ topic: string; messages: Message[] }>,
   parent: Context,
+  transaction?: TransactionSpans,
 ): { batch: Message[][]; send: Span } {
   const owned = runtime.ownedHeaders();
   const links: Link[] = [];
@@ -135,6 +171,7 @@ function carryBatch(
     messages.map((message) => {
       const { span, carry } = prepareSend(runtime, 'create', outgoingFacts(topic, message), identity, parent, { topic, message });
       links.push({ context: span.spanContext() });
+      transaction?.add(span);
       topics.push(topic);
       span.end();
       return carriedMessage(message, carry, owned);

@@ -5,7 +5,7 @@ import { traceProducer, type KafkajsProducerOptions } from './producer.js';
 
 /** Defaults for every producer and consumer a {@link TracedKafka} creates. */
 export interface TracedKafkaOptions {
-  readonly producer?: Omit<KafkajsProducerOptions, 'clientId' | 'brokers'>;
+  readonly producer?: Omit<KafkajsProducerOptions, 'clientId' | 'brokers' | 'transactionalId'>;
   readonly consumer?: Omit<KafkajsConsumerOptions, 'clientId' | 'brokers' | 'groupId'>;
 }
 
@@ -39,8 +39,14 @@ export class TracedKafka {
   }
 
   /** A traced kafkajs producer; `options` override the defaults given to the constructor. */
-  producer(config?: ProducerConfig, options?: Omit<KafkajsProducerOptions, 'clientId' | 'brokers'>): Producer {
-    return traceProducer(this.kafka.producer(config), { ...overridden(this.options.producer, options), ...options, ...this.identity });
+  producer(config?: ProducerConfig, options?: Omit<KafkajsProducerOptions, 'clientId' | 'brokers' | 'transactionalId'>): Producer {
+    const transactionalId = config?.transactionalId;
+    return traceProducer(this.kafka.producer(config), {
+      ...overridden(this.options.producer, options),
+      ...options,
+      ...this.identity,
+      ...(transactionalId === undefined ? {} : { transactionalId }),
+    });
   }
 
   /** A traced kafkajs consumer; `options` override the defaults given to the constructor. */

@@ -1,4 +1,4 @@
-import { SpanStatusCode, type Span } from '@opentelemetry/api';
+import { context as otelContext, SpanStatusCode, type Span } from '@opentelemetry/api';
 import RdKafka from 'node-rdkafka';
 import type {
   DeliveryReport,
@@ -11,7 +11,16 @@ import type {
   ProducerTopicConfig,
 } from 'node-rdkafka';
 import type { ProducerOptions } from '@tracecarrier/core';
-import { endSpanWithError, recordSend, resolveProducerOptions, semconv, type ClientIdentity, type ProducerRuntime } from '@tracecarrier/core/binding';
+import {
+  endSpanWithError,
+  recordSend,
+  resolveProducerOptions,
+  semconv,
+  TransactionSpans,
+  type ClientIdentity,
+  type ProducerRuntime,
+  type TransactionOutcome,
+} from '@tracecarrier/core/binding';
 import { rdkafkaErrorType } from './errors.js';
 import { identityFromConfig } from './identity.js';
 import { refuseOptionsInTopicConfig } from './topic-config.js';
@@ -66,6 +75,8 @@ export class TracedProducer extends RdKafka.Producer {
   readonly #identity: ClientIdentity;
   readonly #reports: boolean;
   readonly #outstanding = new Set<DeliveryToken>();
+  readonly #transaction: TransactionSpans | undefined;
+  #inTransaction = false;
 
   constructor(conf: ProducerGlobalConfig, topicConf?: ProducerTopicConfig, options?: RdkafkaProducerOptions) {
     refuseOptionsInTopicConfig(topicConf, 'TracedProducer');
@@ -76,7 +87,44 @@ export class TracedProducer extends RdKafka.Producer {
     this.#runtime = runtime;
     this.#reports = reports;
     this.#identity = identityFromConfig(conf);
+    const transactionalId = (conf as Record<string, unknown>)['transactional.id'];
+    if (typeof transactionalId === 'string') this.#transaction = new TransactionSpans(runtime.tracer, this.#identity, transactionalId);
     this.on('disconnected', () => this.#abandonOutstanding());
+  }
+
+  /** node-rdkafka's `beginTransaction`; the messages produced until commit or abort are the transaction's. */
+  override beginTransaction(cb: (err: LibrdKafkaError) => void): void {
+    super.beginTransaction((err) => {
+      if (!err) this.#inTransaction = true;
+      cb(err);
+    });
+  }
+
+  /** node-rdkafka's `commitTransaction`, in a `commit_transaction` span linked to the transaction's messages. */
+  override commitTransaction(cb: (err: LibrdKafkaError) => void): void;
+  override commitTransaction(timeout: number, cb: (err: LibrdKafkaError) => void): void;
+  override commitTransaction(timeout: number | ((err: LibrdKafkaError) => void), cb?: (err: LibrdKafkaError) => void): void {
+    this.#endTransaction('commit', timeout, cb);
+  }
+
+  /** node-rdkafka's `abortTransaction`, in an `abort_transaction` span linked to the discarded messages. */
+  override abortTransaction(cb: (err: LibrdKafkaError) => void): void;
+  override abortTransaction(timeout: number, cb: (err: LibrdKafkaError) => void): void;
+  override abortTransaction(timeout: number | ((err: LibrdKafkaError) => void), cb?: (err: LibrdKafkaError) => void): void {
+    this.#endTransaction('abort', timeout, cb);
+  }
+
+  #endTransaction(outcome: TransactionOutcome, timeout: number | ((err: LibrdKafkaError) => void), cb: ((err: LibrdKafkaError) => void) | undefined): void {
+    const [ms, callback] = typeof timeout === 'function' ? [5000, timeout] : [timeout, cb!];
+    const end = this.#transaction?.end(outcome, otelContext.active());
+    const done = (err: LibrdKafkaError): void => {
+      // After a failed commit the transaction is still open: the application aborts it next.
+      if (!err || outcome === 'abort') this.#inTransaction = false;
+      end?.(err || undefined, err ? rdkafkaErrorType(err) : undefined);
+      callback(err);
+    };
+    if (outcome === 'commit') super.commitTransaction(ms, done);
+    else super.abortTransaction(ms, done);
   }
 
   /** Number of send spans waiting for their delivery report. */
@@ -95,6 +143,7 @@ export class TracedProducer extends RdKafka.Producer {
     headers?: MessageHeader[],
   ): unknown {
     const carried = carryProduce(this.#runtime, this.#identity, { topic, partition, value: message, key, headers });
+    if (this.#inTransaction) this.#transaction?.add(carried.span);
     const start = performance.now();
     const token: DeliveryToken | undefined = this.#reports ? { [TOKEN]: true, span: carried.span, opaque, topic, start } : undefined;
     try {

@@ -72,7 +72,8 @@ export const TRACECARRIER_ATTRIBUTES = {
   carrier: 'tracecarrier.carrier',
   /**
    * On a link: why it is there — `producer` (the message's producer span), `candidate` (one of
-   * several disagreeing contexts the message carried) or `ambient` (a span active in the consumer).
+   * several disagreeing contexts the message carried), `ambient` (a span active in the consumer) or
+   * `transaction` (a message of the producer transaction whose commit or abort span holds the link).
    */
   linkReason: 'tracecarrier.link.reason',
 } as const;
