@@ -26,7 +26,7 @@ export default defineConfig({
       {
         extends: true,
         // Fault tests on a 3-node cluster (scripts/cluster.sh run -- …).
-        test: { name: 'cluster', include: ['tests/cluster/**/*.test.ts'], environment: 'node', testTimeout: 600_000, hookTimeout: 120_000 },
+        test: { name: 'cluster', include: ['tests/cluster/**/*.test.ts', 'tests/transactions.test.ts'], environment: 'node', testTimeout: 600_000, hookTimeout: 120_000 },
       },
     ],
   },

@@ -3,7 +3,8 @@
 # this script fetches, starts and always stops (scripts/kafka.sh). With KAFKA_BROKERS already set,
 # the integration tests use that cluster instead and no broker is started.
 # A second lane runs the client suites (the matrix, CloudEvents, both bindings, bad input) against
-# Apache Kafka 4.x as well. Ends with one line: "N passed, N failed, N skipped" over all suites.
+# Apache Kafka 4.x as well, and a third lane runs the fault suites on a 3-node KRaft cluster
+# (scripts/cluster.sh). Ends with one line: "N passed, N failed, N skipped" over all suites.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh || exit 1
@@ -24,6 +25,10 @@ else
   KAFKA_VERSION=${KAFKA4_VERSION:-4.1.1} KAFKA_PORT=39192 KAFKA_CONTROLLER_PORT=39193 KAFKA_STATE="$PWD/.kafka-4" \
     bash scripts/kafka.sh run -- npx vitest run --project integration tests/matrix.test.ts tests/cloudevents.test.ts tests/kafkajs.test.ts tests/node-rdkafka.test.ts tests/bad-input.test.ts \
     --reporter=default --reporter=json --outputFile.json="$reports/integration-kafka4.json" || status=1
+  # Faults on a 3-node cluster: leader failover, consumer crash, exactly-once (tests/cluster/).
+  # CI size by default; CLUSTER_MESSAGES=100000 for the full run.
+  echo "== 3-node cluster lane ==" >&2
+  bash scripts/cluster.sh run -- npx vitest run --project cluster --reporter=default --reporter=json --outputFile.json="$reports/cluster.json" || status=1
 fi
 
 node scripts/summary.mjs "$reports"/*.json || status=1

@@ -1,12 +1,13 @@
 import { SpanKind, SpanStatusCode, type Link } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { KafkaConsumer, LibrdKafkaError, Message, TopicPartitionOffset } from 'node-rdkafka';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TracedKafka } from '@tracecarrier/kafkajs';
 import { TRANSACTION_ATTRIBUTES } from '@tracecarrier/core';
 import { TracedKafkaConsumer, TracedProducer } from '@tracecarrier/node-rdkafka';
-import { connectAdmin, kafkaConfig, randomTopic, waitFor } from './helpers/kafka.js';
+import { createReplicatedTopics, kafkaConfig, randomTopic, waitFor } from './helpers/kafka.js';
 import { parentSpanId, setupTracing } from './helpers/otel.js';
+import { printTrace, rowsOf } from './helpers/waterfall.js';
 import { connectProducer, consumerConfig, disconnect, producerConfig, startFlowing } from './helpers/rdkafka.js';
 
 /**
@@ -33,18 +34,8 @@ afterEach(async () => {
 });
 afterAll(() => tracing.provider.shutdown());
 
-let topicsReady: (topics: string[], partitions: number) => Promise<void>;
-beforeAll(async () => {
-  const admin = await connectAdmin();
-  cleanup.length = 0;
-  topicsReady = async (topics, partitions) => {
-    await admin.createTopics({
-      topics: topics.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: replication, configEntries: replication === 3 ? [{ name: 'min.insync.replicas', value: '2' }] : [] })),
-      waitForLeaders: true,
-    });
-  };
-  afterAll(() => admin.disconnect());
-});
+const topicsReady = (topics: string[], partitions: number): Promise<void> =>
+  createReplicatedTopics(topics, { partitions, replication, ...(replication === 3 ? { minInsync: 2 } : {}) });
 
 const abortsFirst = (n: number): boolean => n % 4 === 0;
 
@@ -69,7 +60,7 @@ interface Downstream {
 
 async function readKafkajs(topic: string, committedOnly: boolean, onValue: (key: string, value: string) => void): Promise<string> {
   const groupId = `g-${committedOnly ? 'c' : 'u'}-${topic}`;
-  const consumer = new TracedKafka(kafkaConfig('tx-down')).consumer({ groupId, maxWaitTimeInMs: 100, readUncommitted: !committedOnly });
+  const consumer = new TracedKafka(kafkaConfig(committedOnly ? 'read-committed' : 'read-uncommitted')).consumer({ groupId, maxWaitTimeInMs: 100, readUncommitted: !committedOnly });
   await consumer.connect();
   cleanup.push(() => consumer.disconnect());
   await consumer.subscribe({ topic, fromBeginning: true });
@@ -79,7 +70,7 @@ async function readKafkajs(topic: string, committedOnly: boolean, onValue: (key:
 
 async function readRdkafka(topic: string, committedOnly: boolean, onValue: (key: string, value: string) => void): Promise<string> {
   const groupId = `g-${committedOnly ? 'c' : 'u'}-${topic}`;
-  const consumer = new TracedKafkaConsumer({ ...consumerConfig('tx-down', groupId), 'isolation.level': committedOnly ? 'read_committed' : 'read_uncommitted' } as never, { 'auto.offset.reset': 'earliest' });
+  const consumer = new TracedKafkaConsumer({ ...consumerConfig(committedOnly ? 'read-committed' : 'read-uncommitted', groupId), 'isolation.level': committedOnly ? 'read_committed' : 'read_uncommitted' } as never, { 'auto.offset.reset': 'earliest' });
   await startFlowing(consumer, [topic], (message: Message) => onValue(String(message.key), String(message.value)));
   cleanup.push(() => disconnect(consumer));
   return groupId;
@@ -96,7 +87,7 @@ async function downstream(topic: string, reader: typeof readKafkajs): Promise<Do
 const linkedSpanIds = (span: ReadableSpan): string[] => span.links.map((link: Link) => link.context.spanId).sort();
 
 /** The checks shared by both bindings, on the spans of one run. */
-function verify(source: Map<string, ReadableSpan>, output: string, down: Downstream): void {
+function verify(binding: string, source: Map<string, ReadableSpan>, output: string, down: Downstream): void {
   const aborted = [...Array(MESSAGES).keys()].filter(abortsFirst).length;
   expect(down.uncommitted).toHaveLength(MESSAGES + aborted);
   expect(down.uncommitted.filter((value) => value.startsWith('aborted')).length).toBe(aborted);
@@ -145,6 +136,7 @@ function verify(source: Map<string, ReadableSpan>, output: string, down: Downstr
     expect(span.spanContext().traceId).toBe(source.get(key)!.spanContext().traceId);
   }
   expect(tracing.openSpans()).toBe(0);
+  printTrace(`exactly-once (${binding}): input k-0, aborted once, then committed`, rowsOf(tracing.spans(), (span) => String(span.attributes['messaging.client.id'] ?? binding)), source.get('k-0')!.spanContext().traceId);
   console.log(
     `exactly-once (${replication === 3 ? '3-node cluster' : 'single broker'}): inputs ${MESSAGES}, aborted transactions ${aborted}, committed ${commits.length}, downstream read_committed ${downstreamSpans.length} (duplicates 0), read_uncommitted ${down.uncommitted.length}, open spans ${tracing.openSpans()}`,
   );
@@ -185,7 +177,7 @@ describe('exactly-once: consume-transform-produce with transactions, aborts neve
     await waitFor(() => transformed === MESSAGES, 'every input transformed', 120_000);
     await waitFor(() => down.committed.size === MESSAGES && down.uncommitted.length >= MESSAGES, 'downstream reads', 120_000);
     await new Promise((resolve) => setTimeout(resolve, 500)); // nothing more may arrive
-    verify(source, output, down);
+    verify('kafkajs', source, output, down);
   }, 300_000);
 
   it('node-rdkafka: transactional producer with sendOffsetsToTransaction; kafkajs reads committed downstream', async () => {
@@ -241,6 +233,6 @@ describe('exactly-once: consume-transform-produce with transactions, aborts neve
     await waitFor(() => down.committed.size === MESSAGES && down.uncommitted.length >= MESSAGES, 'downstream reads', 120_000);
     await new Promise((resolve) => setTimeout(resolve, 500));
     stopped = true;
-    verify(source, output, down);
+    verify('node-rdkafka', source, output, down);
   }, 300_000);
 });

@@ -28,6 +28,34 @@ export async function createTopics(admin: Admin, topics: readonly string[], numP
   await admin.createTopics({ topics: topics.map((topic) => ({ topic, numPartitions, replicationFactor: 1 })), waitForLeaders: true });
 }
 
+/**
+ * Creates topics and waits until every partition has a leader and its full replica set on the
+ * cluster. kafkajs's own `waitForLeaders` asks one node right away, and on a cluster a node that has
+ * not learnt of the topic yet answers UNKNOWN_TOPIC_OR_PARTITION: polling the metadata is the check.
+ */
+export async function createReplicatedTopics(
+  topics: readonly string[],
+  { partitions, replication, minInsync }: { partitions: number; replication: number; minInsync?: number },
+): Promise<void> {
+  const admin = await connectAdmin();
+  try {
+    const configEntries = minInsync === undefined ? [] : [{ name: 'min.insync.replicas', value: String(minInsync) }];
+    await admin.createTopics({ topics: topics.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: replication, configEntries })) }).catch(() => undefined);
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const ready = await admin
+        .fetchTopicMetadata({ topics: [...topics] })
+        .then((metadata) => metadata.topics.every((topic) => topic.partitions.length === partitions && topic.partitions.every((p) => p.leader >= 0 && p.isr.length === replication)))
+        .catch(() => false);
+      if (ready) return;
+      if (Date.now() > deadline) throw new Error(`topics ${topics.join(', ')} not ready`);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 /** A connected admin client for the suite. */
 export async function connectAdmin(): Promise<Admin> {
   const admin = new Kafka(kafkaConfig('tc-admin')).admin();

@@ -15,7 +15,7 @@ export interface TestTracing {
 }
 
 /** Counts spans started but not ended, to prove that nothing is left open. */
-class OpenSpanTracker implements SpanProcessor {
+export class OpenSpanTracker implements SpanProcessor {
   readonly open = new Set<Span>();
   onStart(span: Span): void {
     this.open.add(span);
