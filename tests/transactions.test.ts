@@ -21,6 +21,7 @@ import { connectProducer, consumerConfig, disconnect, producerConfig, startFlowi
  * cluster (scripts/cluster.sh run, replication 3), where TRANSACTION_MESSAGES sets the size.
  */
 const MESSAGES = Number(process.env.TRANSACTION_MESSAGES ?? 24);
+const LONG = Math.max(120_000, MESSAGES * 200);
 const tracing = setupTracing();
 const replication = process.env.KAFKA_CLUSTER === undefined ? 1 : 3;
 const cleanup: Array<() => Promise<void>> = [];
@@ -174,11 +175,11 @@ describe('exactly-once: consume-transform-produce with transactions, aborts neve
         transformed += 1;
       },
     });
-    await waitFor(() => transformed === MESSAGES, 'every input transformed', 120_000);
-    await waitFor(() => down.committed.size === MESSAGES && down.uncommitted.length >= MESSAGES, 'downstream reads', 120_000);
+    await waitFor(() => transformed === MESSAGES, 'every input transformed', LONG);
+    await waitFor(() => down.committed.size === MESSAGES && down.uncommitted.length >= MESSAGES, 'downstream reads', LONG);
     await new Promise((resolve) => setTimeout(resolve, 500)); // nothing more may arrive
     verify('kafkajs', source, output, down);
-  }, 300_000);
+  }, 3 * LONG);
 
   it('node-rdkafka: transactional producer with sendOffsetsToTransaction; kafkajs reads committed downstream', async () => {
     const [input, output] = [randomTopic('tx-in'), randomTopic('tx-out')];
@@ -229,10 +230,10 @@ describe('exactly-once: consume-transform-produce with transactions, aborts neve
       });
     };
     poll();
-    await waitFor(() => transformed === MESSAGES, 'every input transformed', 120_000);
-    await waitFor(() => down.committed.size === MESSAGES && down.uncommitted.length >= MESSAGES, 'downstream reads', 120_000);
+    await waitFor(() => transformed === MESSAGES, 'every input transformed', LONG);
+    await waitFor(() => down.committed.size === MESSAGES && down.uncommitted.length >= MESSAGES, 'downstream reads', LONG);
     await new Promise((resolve) => setTimeout(resolve, 500));
     stopped = true;
     verify('node-rdkafka', source, output, down);
-  }, 300_000);
+  }, 3 * LONG);
 });

@@ -16,6 +16,8 @@ import { disconnectedOf, keysOf, openSpansOf, processSpansOf, spanRowsOf, startW
  * whose parent is the producer's span of that message. CLUSTER_MESSAGES sets the size.
  */
 const MESSAGES = Number(process.env.CLUSTER_MESSAGES ?? 3000);
+// Waits grow with the size: 5 ms a message over two survivors, plus the rebalance.
+const LONG = Math.max(180_000, MESSAGES * 5);
 const tracing = setupTracing();
 afterAll(() => tracing.provider.shutdown());
 
@@ -42,7 +44,7 @@ async function crash(binding: 'kafkajs' | 'node-rdkafka'): Promise<void> {
     const victimDone = new Set(keysOf(victim, 'done'));
     const inFlight = keysOf(victim, 'start').filter((key) => !victimDone.has(key));
     const survivorsDone = () => new Set(survivors.flatMap((worker) => keysOf(worker, 'done')));
-    await waitFor(() => new Set([...victimDone, ...survivorsDone()]).size === MESSAGES && inFlight.every((key) => survivorsDone().has(key)), 'every message processed', 180_000);
+    await waitFor(() => new Set([...victimDone, ...survivorsDone()]).size === MESSAGES && inFlight.every((key) => survivorsDone().has(key)), 'every message processed', LONG);
     for (const worker of survivors) await worker.stop();
 
     const done = workers.flatMap((worker) => keysOf(worker, 'done'));
@@ -85,6 +87,6 @@ async function crash(binding: 'kafkajs' | 'node-rdkafka'): Promise<void> {
 }
 
 describe.runIf(cluster !== undefined)('consumer crash on a 3-node cluster: the group takes over, every redelivery still connected', () => {
-  it('kafkajs consumers (eachMessage, auto-commit per batch)', () => crash('kafkajs'), 600_000);
-  it('node-rdkafka consumers (flowing, auto-commit every 5 s)', () => crash('node-rdkafka'), 600_000);
+  it('kafkajs consumers (eachMessage, auto-commit per batch)', () => crash('kafkajs'), 2 * LONG + 300_000);
+  it('node-rdkafka consumers (flowing, auto-commit every 5 s)', () => crash('node-rdkafka'), 2 * LONG + 300_000);
 });

@@ -21,6 +21,8 @@ import { disconnectedOf, keysOf, openSpansOf, processSpansOf, spanRowsOf, startW
  * CLUSTER_MESSAGES sets the size (3,000 by default; the full run: 100,000).
  */
 const MESSAGES = Number(process.env.CLUSTER_MESSAGES ?? 3000);
+// Waits grow with the size (the full run sends 100,000).
+const LONG = Math.max(300_000, MESSAGES * 5);
 const tracing = setupTracing();
 const tracer = trace.getTracer('failover');
 
@@ -42,7 +44,7 @@ const doneKeys = (workers: Worker[]): string[] => workers.flatMap((worker) => ke
 
 async function readEverything(workers: Worker[], context: () => string): Promise<void> {
   try {
-    await waitFor(() => new Set(doneKeys(workers)).size === MESSAGES, 'every message', 300_000).catch((error: unknown) => {
+    await waitFor(() => new Set(doneKeys(workers)).size === MESSAGES, 'every message', LONG).catch((error: unknown) => {
       const received = new Set(doneKeys(workers));
       const missing = [...Array(MESSAGES).keys()].filter((i) => !received.has(`k-${i}`));
       throw new Error(`${(error as Error).message}: ${received.size}/${MESSAGES} received, missing ${missing.length} (first ${missing.slice(0, 10).join(', ')}), ${context()}`);
@@ -135,7 +137,7 @@ describe.runIf(cluster !== undefined)('leader failover on a 3-node cluster: noth
       creates.set(key, [...(creates.get(key) ?? []), span]);
     }
     verify('kafkajs', topic, { killed, failures }, (key) => creates.get(key) ?? [], workers);
-  }, 600_000);
+  }, 3 * LONG);
 
   it('node-rdkafka: idempotent producer with delivery reports, three consumers in one group', async () => {
     tracing.exporter.reset();
@@ -165,7 +167,7 @@ describe.runIf(cluster !== undefined)('leader failover on a 3-node cluster: noth
         }
       }
     }
-    await waitFor(() => delivered + failures === MESSAGES, 'every delivery report', 180_000);
+    await waitFor(() => delivered + failures === MESSAGES, 'every delivery report', LONG);
     expect(failures).toBe(0);
     try {
       await readEverything(workers, () => `killed node ${killed}`);
@@ -184,7 +186,7 @@ describe.runIf(cluster !== undefined)('leader failover on a 3-node cluster: noth
     const slowest = [...sends.values()].flat().sort((a, b) => durationMs(b) - durationMs(a))[0]!;
     const rows = [...rowsOf(spans, 'producer'), ...workers.flatMap((worker, i) => spanRowsOf(worker, `consumer ${i + 1}`))];
     printTrace(`leader failover (node-rdkafka): the slowest send (${durationMs(slowest).toFixed(0)} ms), across the SIGKILL of node ${killed}`, rows, slowest.spanContext().traceId);
-  }, 600_000);
+  }, 3 * LONG);
 
   it("a send the cluster refuses (fewer in-sync replicas than min.insync.replicas): an ERROR span with the broker's error code, in both bindings", async () => {
     tracing.exporter.reset();
