@@ -8,5 +8,7 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   target: 'node20',
+  // import.meta.url in the CJS build (createRequire).
+  shims: true,
   tsconfig: 'tsconfig.build.json',
 });

@@ -12,6 +12,9 @@ fi
 
 # node-gyp under pnpm needs the installed headers; librdkafka's build breaks with parallel make.
 export npm_config_nodedir=${npm_config_nodedir:-/usr}
+# @confluentinc/kafka-javascript: its prebuilt binary and its default static build both download
+# from outside the registries; a dynamic build links the bundled librdkafka to the system's libraries.
+export CKJS_LINKING=${CKJS_LINKING:-dynamic}
 unset MAKEFLAGS JOBS
 stamp=node_modules/.tracecarrier-installed
 if [ ! -f "$stamp" ] || [ pnpm-lock.yaml -nt "$stamp" ] || [ package.json -nt "$stamp" ]; then

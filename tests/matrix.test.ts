@@ -6,6 +6,8 @@ import type { Message } from 'node-rdkafka';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TracedKafka, cloudEventsBinary, cloudEventsStructured, headersCarrier, jsonEnvelope } from '@tracecarrier/kafkajs';
 import { TracedKafkaConsumer, TracedProducer } from '@tracecarrier/node-rdkafka';
+import * as Confluent from '@tracecarrier/confluent-kafka-javascript';
+import { confluentKafka } from './helpers/confluent.js';
 import { validateEnvelope } from './helpers/envelope-schema.js';
 import { metaTrace } from './helpers/meta-trace-carrier.js';
 import { useKafkajsSuite } from './helpers/kafkajs-suite.js';
@@ -14,10 +16,12 @@ import { parentSpanId } from './helpers/otel.js';
 import { CONSUMER_TOPIC_CONFIG, RdKafka, connectProducer, consumerConfig, disconnect, produceAndWait, producerConfig, startFlowing } from './helpers/rdkafka.js';
 
 /**
- * Every producer client × consumer client × carrier, through one real broker: 28 pairings (the
- * built-in carriers, CloudEvents binary, and the user-written `meta.trace` carrier of
- * docs/carriers.md alone and beside headers), plus consumers without the SDK reading envelopes and
- * events, and SDK consumers reading a producer without the SDK.
+ * Every producer client × consumer client × carrier, through one real broker: 4 × 4 × 7 = 112
+ * pairings. The clients: kafkajs, node-rdkafka, and both APIs of @confluentinc/kafka-javascript
+ * (KafkaJS-compatible and callback). The carriers: the built-in ones, CloudEvents binary, and the
+ * user-written `meta.trace` carrier of docs/carriers.md alone and beside headers. Plus consumers
+ * without the SDK reading envelopes and events, and SDK consumers reading a producer without the SDK.
+ * One producer per client and carrier, one consumer group per client over all topics.
  */
 const suite = useKafkajsSuite();
 const { tracing } = suite;
@@ -45,11 +49,18 @@ const CARRIED_BY: Record<CarrierName, string> = {
 };
 /** What the matrix consumers read: every built-in carrier and the custom one. */
 const READ_ALL = { carriers: [headersCarrier(), cloudEventsBinary(), jsonEnvelope(), cloudEventsStructured(), metaTrace] };
-const PRODUCERS = ['kafkajs', 'node-rdkafka'] as const;
-const CONSUMERS = ['kafkajs', 'node-rdkafka'] as const;
+const PRODUCERS = ['kafkajs', 'node-rdkafka', 'confluent-kafkajs', 'confluent-callback'] as const;
+const CONSUMERS = PRODUCERS;
 type Client = (typeof PRODUCERS)[number];
-const SCOPE: Record<Client, string> = { kafkajs: '@tracecarrier/kafkajs', 'node-rdkafka': '@tracecarrier/node-rdkafka' };
-const GROUP: Record<Client, string> = { kafkajs: `mx-kj-${Date.now()}`, 'node-rdkafka': `mx-rd-${Date.now()}` };
+const SCOPE: Record<Client, string> = {
+  kafkajs: '@tracecarrier/kafkajs',
+  'node-rdkafka': '@tracecarrier/node-rdkafka',
+  'confluent-kafkajs': '@tracecarrier/confluent-kafka-javascript',
+  'confluent-callback': '@tracecarrier/confluent-kafka-javascript',
+};
+/** Two letters per client, so payloads and topics have the same length whoever produced them. */
+const CODE: Record<Client, string> = { kafkajs: 'kj', 'node-rdkafka': 'rd', 'confluent-kafkajs': 'ck', 'confluent-callback': 'cr' };
+const GROUP = Object.fromEntries(PRODUCERS.map((client) => [client, `mx-${CODE[client]}-${Date.now()}`])) as Record<Client, string>;
 
 interface Case {
   readonly producer: Client;
@@ -62,17 +73,17 @@ const cases: Case[] = PRODUCERS.flatMap((producer) =>
   (Object.keys(CARRIERS) as CarrierName[]).map((carrier) => ({
     producer,
     carrier,
-    topic: randomTopic(`mx-${producer === 'kafkajs' ? 'kj' : 'rd'}-${carrier.replace('+', '-')}`),
+    topic: randomTopic(`mx-${CODE[producer]}-${carrier.replace('+', '-')}`),
     // Same length for both producers, so sizes compare equal across clients; a big integer and a
     // trailing zero that any parse-and-serialise would change.
-    payload: Buffer.from(`{"orderId":9007199254740993,"price":1.50,"producer":"${producer === 'kafkajs' ? 'kj' : 'rd'}","carrier":"${carrier}"}`),
+    payload: Buffer.from(`{"orderId":9007199254740993,"price":1.50,"producer":"${CODE[producer]}","carrier":"${carrier}"}`),
   })),
 );
 const noSdkTopic = randomTopic('mx-nosdk');
 const NO_SDK_PAYLOAD = Buffer.from('legacy producer, no tracing');
 const allTopics = [...cases.map((c) => c.topic), noSdkTopic];
 
-const received: Record<Client, Map<string, Buffer | null>> = { kafkajs: new Map(), 'node-rdkafka': new Map() };
+const received = Object.fromEntries(CONSUMERS.map((client) => [client, new Map<string, Buffer | null>()])) as Record<Client, Map<string, Buffer | null>>;
 const plainKafkajs = new Map<string, KafkaMessage>();
 const plainRdkafka = new Map<string, Message>();
 const closers: Array<() => Promise<unknown>> = [];
@@ -89,6 +100,14 @@ beforeAll(async () => {
   const rdConsumer = new TracedKafkaConsumer(consumerConfig('mx-consumer', GROUP['node-rdkafka']), CONSUMER_TOPIC_CONFIG, READ_ALL);
   closers.push(() => disconnect(rdConsumer));
   await startFlowing(rdConsumer, allTopics, (message) => received['node-rdkafka'].set(message.topic, message.value));
+  const ckConsumer = confluentKafka('mx-consumer').consumer({ kafkaJS: { groupId: GROUP['confluent-kafkajs'], fromBeginning: true } }, READ_ALL);
+  await ckConsumer.connect();
+  closers.push(() => ckConsumer.disconnect());
+  await ckConsumer.subscribe({ topics: allTopics });
+  await ckConsumer.run({ eachMessage: async ({ topic, message }) => void received['confluent-kafkajs'].set(topic, message.value) });
+  const crConsumer = new Confluent.TracedKafkaConsumer(consumerConfig('mx-consumer', GROUP['confluent-callback']) as never, CONSUMER_TOPIC_CONFIG, READ_ALL);
+  closers.push(() => disconnect(crConsumer as never));
+  await startFlowing(crConsumer as never, allTopics, (message) => received['confluent-callback'].set(message.topic, message.value));
   // Consumers without the SDK.
   const envelopeTopics = cases.filter((c) => c.carrier !== 'headers').map((c) => c.topic);
   const plainKj = new Kafka(kafkaConfig('mx-plain')).consumer({ groupId: `${GROUP.kafkajs}-plain`, maxWaitTimeInMs: 100 });
@@ -103,13 +122,16 @@ beforeAll(async () => {
   // Producers: one per client and carrier, each message sent inside an application span.
   for (const c of cases) {
     await tracer.startActiveSpan(`publish ${c.topic}`, async (span) => {
-      if (c.producer === 'kafkajs') {
-        const producer = new TracedKafka(kafkaConfig('mx-producer'), { producer: CARRIERS[c.carrier] }).producer();
+      if (c.producer === 'kafkajs' || c.producer === 'confluent-kafkajs') {
+        const options = { producer: CARRIERS[c.carrier] };
+        const producer = c.producer === 'kafkajs' ? new TracedKafka(kafkaConfig('mx-producer'), options).producer() : confluentKafka('mx-producer', options).producer();
         await producer.connect();
         await producer.send({ topic: c.topic, messages: [{ key: 'story-1', value: c.payload }] });
         await producer.disconnect();
       } else {
-        const producer = await connectProducer(new TracedProducer(producerConfig('mx-producer'), {}, CARRIERS[c.carrier]));
+        const config = producerConfig('mx-producer');
+        const traced = c.producer === 'node-rdkafka' ? new TracedProducer(config, {}, CARRIERS[c.carrier]) : new Confluent.TracedProducer(config as never, {}, CARRIERS[c.carrier]);
+        const producer = await connectProducer(traced as TracedProducer);
         await produceAndWait(producer, c.topic, c.payload, 'story-1');
         await disconnect(producer);
       }
@@ -126,7 +148,7 @@ beforeAll(async () => {
     'every consumer to receive every message',
     90_000,
   );
-  await waitFor(() => allTopics.every((topic) => tracing.named(`process ${topic}`).length === 2), 'every process span', 10_000);
+  await waitFor(() => allTopics.every((topic) => tracing.named(`process ${topic}`).length === CONSUMERS.length), 'every process span', 10_000);
   // The suite resets the exporter before each test: keep this run's spans.
   finished.push(...tracing.spans());
 }, 180_000);
@@ -136,7 +158,10 @@ afterAll(async () => {
 });
 
 function processSpan(topic: string, consumer: Client): ReadableSpan {
-  const spans = finished.filter((span) => span.name === `process ${topic}` && span.instrumentationScope.name === SCOPE[consumer]);
+  // Both confluent consumers share a scope: the group tells them apart.
+  const spans = finished.filter(
+    (span) => span.name === `process ${topic}` && span.instrumentationScope.name === SCOPE[consumer] && span.attributes['messaging.consumer.group.name'] === GROUP[consumer],
+  );
   expect(spans).toHaveLength(1);
   return spans[0]!;
 }
@@ -185,15 +210,16 @@ describe('every producer × consumer × carrier pairing through the real broker'
     });
   });
 
-  it.each(cases)('$producer ($carrier): both consumer clients emit the same attributes', (c) => {
-    expect(semconvAttributes(processSpan(c.topic, 'kafkajs'))).toEqual(semconvAttributes(processSpan(c.topic, 'node-rdkafka')));
+  it.each(cases)('$producer ($carrier): every consumer client emits the same attributes', (c) => {
+    const [first, ...others] = CONSUMERS.map((consumer) => semconvAttributes(processSpan(c.topic, consumer)));
+    for (const other of others) expect(other).toEqual(first);
   });
 
-  it.each(Object.keys(CARRIERS) as CarrierName[])('%s: both producer clients emit the same send attributes', (carrier) => {
-    const [kj, rd] = PRODUCERS.map((producer) => cases.find((c) => c.producer === producer && c.carrier === carrier)!.send!);
+  it.each(Object.keys(CARRIERS) as CarrierName[])('%s: every producer client emits the same send attributes', (carrier) => {
+    const [first, ...others] = PRODUCERS.map((producer) => cases.find((c) => c.producer === producer && c.carrier === carrier)!.send!);
     // The topics differ by construction; everything else must match.
     const strip = (span: ReadableSpan) => ({ ...span.attributes, 'messaging.destination.name': undefined });
-    expect(strip(kj!)).toEqual(strip(rd!));
+    for (const other of others) expect(strip(other)).toEqual(strip(first!));
   });
 });
 

@@ -42,3 +42,54 @@ export { clientIdentity } from './spans/identity.js';
 export type { IdentitySource } from './spans/identity.js';
 /** The semantic-convention attribute names and values the spans use (our own constants, conventions v1.3x). */
 export * as semconv from './spans/semconv.js';
+
+// The KafkaJS API (kafkajs, and @confluentinc/kafka-javascript's KafkaJS-compatible API).
+export { traceKjsProducer } from './clients/kafkajs-api/producer.js';
+export type { KjsProducerHookInfo, KjsProducerOptions } from './clients/kafkajs-api/producer.js';
+export { traceKjsConsumer } from './clients/kafkajs-api/consumer.js';
+export type { KjsConsumerHookInfo, KjsConsumerOptions, KjsTracedEachBatchPayload } from './clients/kafkajs-api/consumer.js';
+export { kjsMessagePropagator } from './clients/kafkajs-api/manual.js';
+export { overriddenDefaults } from './clients/kafkajs-api/defaults.js';
+export type { KjsExtractedMessage, KjsMessageOrigin, KjsMessagePropagator } from './clients/kafkajs-api/manual.js';
+export type { ClientIdentityOptions as KjsClientIdentityOptions } from './clients/kafkajs-api/identity.js';
+export { TRACED as KJS_TRACED } from './clients/kafkajs-api/traced.js';
+export type {
+  KjsBatch,
+  KjsConsumer,
+  KjsEachBatchPayload,
+  KjsEachMessagePayload,
+  KjsHeaders,
+  KjsMessage,
+  KjsProducer,
+  KjsProducerBatch,
+  KjsProducerRecord,
+  KjsReceivedMessage,
+  KjsRecordMetadata,
+  KjsRunConfig,
+  KjsSender,
+  KjsTopicMessages,
+  KjsTransaction,
+} from './clients/kafkajs-api/types.js';
+
+// The librdkafka callback API (node-rdkafka, and @confluentinc/kafka-javascript's node-rdkafka-compatible API).
+export { tracedProducerClass, settleSendSpan } from './clients/librdkafka/producer.js';
+export type { RdProducerOptions, TracedProducerMembers } from './clients/librdkafka/producer.js';
+export { tracedHighLevelProducerClass } from './clients/librdkafka/high-level-producer.js';
+export { tracedConsumerClass } from './clients/librdkafka/consumer.js';
+export type { RdConsumerHookInfo, RdConsumerOptions, TracedConsumerMembers } from './clients/librdkafka/consumer.js';
+export type { RdProducerHookInfo } from './clients/librdkafka/message.js';
+export { rdMessagePropagator } from './clients/librdkafka/manual.js';
+export type { RdCarriedArguments, RdExtractedMessage, RdMessageOrigin, RdMessagePropagator, RdOutgoingArguments } from './clients/librdkafka/manual.js';
+export { librdkafkaErrorText, librdkafkaErrorType } from './clients/librdkafka/errors.js';
+export type { LibrdkafkaErrors } from './clients/librdkafka/errors.js';
+export type {
+  Constructor,
+  LibrdkafkaBinding,
+  RdConsumerBase,
+  RdDeliveryReport,
+  RdHeader,
+  RdHighLevelProducerBase,
+  RdMessage,
+  RdProducerBase,
+  Traced,
+} from './clients/librdkafka/types.js';

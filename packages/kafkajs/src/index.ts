@@ -11,7 +11,7 @@ export { traceConsumer } from './consumer.js';
 export type { ConsumerHookInfo, KafkajsConsumerOptions, TracedConsumer, TracedConsumerRunConfig, TracedEachBatchPayload } from './consumer.js';
 export { createMessagePropagator } from './manual.js';
 export type { ExtractedMessage, MessagePropagator, MessageOrigin } from './manual.js';
-export type { ClientIdentityOptions } from './identity.js';
+export type { KjsClientIdentityOptions as ClientIdentityOptions } from '@tracecarrier/core/binding';
 export { INSTRUMENTATION_SCOPE } from './version.js';
 export {
   TracecarrierError,

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Kafka, logLevel } from 'kafkajs';
 import { TracecarrierError } from '@tracecarrier/core';
-import { identityOf } from './identity.js';
 import { traceConsumer } from './consumer.js';
 import { traceProducer } from './producer.js';
 import { createMessagePropagator } from './manual.js';
@@ -33,19 +32,6 @@ describe('construction', () => {
     const tracedConsumer = traceConsumer(consumer);
     expect(tracedConsumer.subscribe).toBe(consumer.subscribe);
     expect(tracedConsumer.commitOffsets).toBe(consumer.commitOffsets);
-  });
-});
-
-describe('identityOf', () => {
-  it('takes server.address and server.port from the first broker', () => {
-    expect(identityOf({ clientId: 'c', brokers: ['kafka-1:9093', 'kafka-2:9093'] }, 'g')).toEqual({
-      clientId: 'c',
-      serverAddress: 'kafka-1',
-      serverPort: 9093,
-      groupId: 'g',
-    });
-    expect(identityOf({ brokers: ['[::1]:9092'] })).toMatchObject({ serverAddress: '::1', serverPort: 9092 });
-    expect(identityOf({ brokers: ['broker'] })).toMatchObject({ serverAddress: 'broker', serverPort: undefined });
   });
 });
 

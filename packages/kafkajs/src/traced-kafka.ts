@@ -1,5 +1,5 @@
 import { Kafka, type Admin, type AdminConfig, type ConsumerConfig, type KafkaConfig, type Producer, type ProducerConfig } from 'kafkajs';
-import { sideOptionsSchema, validateOptions } from '@tracecarrier/core/binding';
+import { overriddenDefaults, sideOptionsSchema, validateOptions } from '@tracecarrier/core/binding';
 import { traceConsumer, type KafkajsConsumerOptions, type TracedConsumer } from './consumer.js';
 import { traceProducer, type KafkajsProducerOptions } from './producer.js';
 
@@ -42,7 +42,7 @@ export class TracedKafka {
   producer(config?: ProducerConfig, options?: Omit<KafkajsProducerOptions, 'clientId' | 'brokers' | 'transactionalId'>): Producer {
     const transactionalId = config?.transactionalId;
     return traceProducer(this.kafka.producer(config), {
-      ...overridden(this.options.producer, options),
+      ...overriddenDefaults(this.options.producer, options),
       ...options,
       ...this.identity,
       ...(transactionalId === undefined ? {} : { transactionalId }),
@@ -51,23 +51,11 @@ export class TracedKafka {
 
   /** A traced kafkajs consumer; `options` override the defaults given to the constructor. */
   consumer(config: ConsumerConfig, options?: Omit<KafkajsConsumerOptions, 'clientId' | 'brokers' | 'groupId'>): TracedConsumer {
-    return traceConsumer(this.kafka.consumer(config), { ...overridden(this.options.consumer, options), ...options, ...this.identity, groupId: config.groupId });
+    return traceConsumer(this.kafka.consumer(config), { ...overriddenDefaults(this.options.consumer, options), ...options, ...this.identity, groupId: config.groupId });
   }
 
   /** The kafkajs admin client (not traced). */
   admin(config?: AdminConfig): Admin {
     return this.kafka.admin(config);
   }
-}
-
-/**
- * The constructor's defaults that a client's own options leave in force: carriers given for one
- * client replace the default mode and envelope settings, and a mode replaces default carriers.
- */
-function overridden<T extends { carriers?: unknown; mode?: unknown; envelope?: unknown }>(defaults: T | undefined, own: T | undefined): Partial<T> {
-  if (defaults === undefined) return {};
-  const { carriers, mode, envelope, ...rest } = defaults;
-  if (own?.carriers !== undefined) return rest as Partial<T>;
-  if (own?.mode !== undefined || own?.envelope !== undefined) return { ...rest, ...(mode === undefined || own.mode !== undefined ? {} : { mode }), ...(envelope === undefined ? {} : { envelope }) } as Partial<T>;
-  return { ...rest, ...(carriers === undefined ? {} : { carriers }), ...(mode === undefined ? {} : { mode }), ...(envelope === undefined ? {} : { envelope }) } as Partial<T>;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { TracecarrierError } from '@tracecarrier/core';
 import { TracedKafkaConsumer } from './consumer.js';
-import { rdkafkaErrorType } from './errors.js';
+import { BINDING } from './binding.js';
 import { TracedHighLevelProducer } from './high-level-producer.js';
 import { TracedProducer } from './producer.js';
 
@@ -21,8 +21,10 @@ describe('construction', () => {
   });
 });
 
-describe('rdkafkaErrorType', () => {
-  it("names librdkafka's error codes, broker and local", () => {
+describe("node-rdkafka's error.type", () => {
+  const rdkafkaErrorType = BINDING.errorType;
+  it("names librdkafka's error codes, broker and local, and the code a delivery report loses", () => {
+    expect(rdkafkaErrorType({ code: -1, message: 'not enough in-sync replicas' })).toBe('NOT_ENOUGH_REPLICAS');
     expect(rdkafkaErrorType({ code: 3, message: 'Broker: Unknown topic or partition' })).toBe('UNKNOWN_TOPIC_OR_PART');
     expect(rdkafkaErrorType({ code: -192, message: 'Local: Message timed out' })).toBe('MSG_TIMED_OUT');
     expect(rdkafkaErrorType(new TypeError('Message must be a buffer or null'))).toBe('TypeError');

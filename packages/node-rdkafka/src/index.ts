@@ -3,12 +3,12 @@
  * subclasses of node-rdkafka's clients that keep their API and types.
  * @packageDocumentation
  */
-export { TracedProducer, settleSendSpan } from './producer.js';
+export { TracedProducer } from './producer.js';
 export type { RdkafkaProducerOptions } from './producer.js';
 export { TracedHighLevelProducer } from './high-level-producer.js';
 export { TracedKafkaConsumer } from './consumer.js';
 export type { ConsumerHookInfo, RdkafkaConsumerOptions } from './consumer.js';
-export type { ProducerHookInfo } from './message.js';
+export type { RdProducerHookInfo as ProducerHookInfo } from '@tracecarrier/core/binding';
 export { createMessagePropagator } from './manual.js';
 export type { CarriedArguments, ExtractedMessage, MessageOrigin, OutgoingArguments, RdkafkaMessagePropagator } from './manual.js';
 export { INSTRUMENTATION_SCOPE } from './version.js';

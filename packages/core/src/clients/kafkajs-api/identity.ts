@@ -1,8 +1,9 @@
-import { clientIdentity, type ClientIdentity } from '@tracecarrier/core/binding';
+import { clientIdentity } from '../../spans/identity.js';
+import type { ClientIdentity } from '../../spans/spans.js';
 
 /** Where a wrapped client talks to, for `messaging.client.id`, `server.address` and `server.port`. */
 export interface ClientIdentityOptions {
-  /** `messaging.client.id`; `TracedKafka` fills it from the kafkajs `clientId`. */
+  /** `messaging.client.id`; the bindings' `TracedKafka` fills it from the client's `clientId`. */
   readonly clientId?: string;
   /** Bootstrap brokers (`host:port`); the first gives `server.address`/`server.port`. */
   readonly brokers?: readonly string[];

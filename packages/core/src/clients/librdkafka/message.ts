@@ -1,9 +1,17 @@
 import { context as otelContext, type Context, type Span } from '@opentelemetry/api';
-import type { MessageHeader, MessageKey, MessageValue, NumberNullUndefined } from 'node-rdkafka';
-import { outgoingHeaderList, prepareSend, type ClientIdentity, type ProducerRuntime } from '@tracecarrier/core/binding';
+import { outgoingHeaderList } from '../../headers/outgoing-headers.js';
+import { prepareSend } from '../../pipeline/message-path.js';
+import type { ProducerRuntime } from '../../pipeline/runtime.js';
+import type { ClientIdentity } from '../../spans/spans.js';
+import type { RdHeader } from './types.js';
+
+type MessageHeader = RdHeader;
+type MessageKey = Buffer | string | null | undefined;
+type MessageValue = Buffer | null;
+type NumberNullUndefined = number | null | undefined;
 
 /** What a `producerHook` receives: the arguments of `produce` as the caller gave them. */
-export interface ProducerHookInfo {
+export interface RdProducerHookInfo {
   readonly topic: string;
   readonly partition: NumberNullUndefined;
   readonly value: MessageValue | string;
@@ -23,9 +31,9 @@ export interface CarriedProduce {
  * caller's is never modified) and possibly an enveloped value.
  */
 export function carryProduce(
-  runtime: ProducerRuntime<ProducerHookInfo>,
+  runtime: ProducerRuntime<RdProducerHookInfo>,
   identity: ClientIdentity,
-  info: ProducerHookInfo,
+  info: RdProducerHookInfo,
   parent: Context = otelContext.active(),
 ): CarriedProduce {
   const facts = { topic: info.topic, partition: info.partition ?? undefined, key: info.key, value: info.value, headers: info.headers };

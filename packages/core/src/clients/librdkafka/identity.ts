@@ -1,4 +1,5 @@
-import { clientIdentity, type ClientIdentity } from '@tracecarrier/core/binding';
+import { clientIdentity } from '../../spans/identity.js';
+import type { ClientIdentity } from '../../spans/spans.js';
 
 /** The librdkafka settings the span identity is read from. */
 export interface IdentityConfig {

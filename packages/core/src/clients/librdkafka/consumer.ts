@@ -1,0 +1,202 @@
+import { context as otelContext, type Link } from '@opentelemetry/api';
+import type { ConsumerOptions } from '../../options.js';
+import { handOver } from '../../pipeline/carried.js';
+import { beginProcess, receiveMessage, type ReceivedMessage } from '../../pipeline/message-path.js';
+import { resolveConsumerOptions, type ConsumerRuntime } from '../../pipeline/runtime.js';
+import { runInSpan } from '../../spans/run-in-span.js';
+import { endSpanWithError, messageLink, startBatchProcessSpan, type ActiveSpan, type ClientIdentity, type MessageFacts } from '../../spans/spans.js';
+import { identityFromConfig, type IdentityConfig } from './identity.js';
+import { refuseOptionsInTopicConfig } from './topic-config.js';
+import type { Constructor, LibrdkafkaBinding, Traced, RdConsumerBase, RdMessage } from './types.js';
+
+/** What a `consumerHook` receives: the message as listeners see it (envelope unwrapped). */
+export interface RdConsumerHookInfo<M = RdMessage> {
+  readonly message: M;
+}
+
+/** Options of a librdkafka consumer wrapper (`TracedKafkaConsumer`). */
+export type RdConsumerOptions<M = RdMessage> = ConsumerOptions<RdConsumerHookInfo<M>>;
+
+type Message = RdMessage;
+type LibrdKafkaError = unknown;
+type MessagesCallback = (err: LibrdKafkaError, messages: Message[]) => void;
+type MessageCallback = (err: LibrdKafkaError, message: Message) => void;
+type HookInfo = RdConsumerHookInfo;
+
+/** What a traced consumer adds to the client's `KafkaConsumer`. */
+export interface TracedConsumerMembers<M = RdMessage> {
+  /**
+   * Runs `fn` under `message`'s own `process` span (child of its producer span, linked to the span
+   * active now, such as the batch span), and ends the span when `fn` returns or its promise settles.
+   * Errors are recorded on the span and rethrown unchanged.
+   */
+  processMessage<T>(message: M, fn: () => T): T;
+}
+
+/** One raw message, read once: what listeners see and how its context was carried. */
+interface Read {
+  /** node-rdkafka's own message object, as it came off the wire. */
+  readonly raw: Message;
+  readonly received: ReceivedMessage<Message['value']>;
+  readonly handed: Message;
+  /** The process span while a flowing-mode callback still has to run under it. */
+  pending?: ActiveSpan | undefined;
+}
+
+function factsOf(message: Message): MessageFacts {
+  return { topic: message.topic, partition: message.partition, offset: message.offset, key: message.key, value: message.value };
+}
+
+/**
+ * The traced subclass of a librdkafka `KafkaConsumer` class: flowing mode gives each message a
+ * `process` span active while the `'data'` listeners (and the callback) run; `consume(n, cb)` runs
+ * the callback under a batch span, and `processMessage` runs per-message work under each message's
+ * own span. Envelopes are unwrapped before anyone sees the message. Each binding documents its class;
+ * `M` is the client's message type.
+ */
+export function tracedConsumerClass<B extends Constructor<RdConsumerBase>, M = RdMessage>(Base: B, binding: LibrdkafkaBinding): Traced<B, TracedConsumerMembers<M>> {
+  class TracedKafkaConsumer extends Base {
+    readonly #runtime: ConsumerRuntime<HookInfo>;
+    readonly #identity: ClientIdentity;
+    // Keyed by node-rdkafka's own message objects and the copies handed out, so a message is read (and
+    // reported) once whoever sees it, however late (an async batch callback calls processMessage after
+    // its first await). Only filled while a callback will see the messages again (batch or flowing
+    // callback): plain 'data' listeners need no entry, and one per message costs the GC dearly.
+    readonly #reads = new WeakMap<Message, Read>();
+    #flowingCallback = false;
+    #batchesInFlight = 0;
+
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the mixin pattern's constructor
+    constructor(...args: any[]) {
+      const [conf, topicConf, options] = args as [IdentityConfig, object | undefined, RdConsumerOptions | undefined];
+      refuseOptionsInTopicConfig(topicConf, 'TracedKafkaConsumer', binding.library);
+      const runtime = resolveConsumerOptions<HookInfo>(options, binding.scope);
+      super(conf, topicConf ?? {});
+      this.#runtime = runtime;
+      this.#identity = identityFromConfig(conf);
+    }
+
+    override emit(event: string | symbol, ...args: unknown[]): boolean {
+      if (event !== 'data') return super.emit(event, ...args);
+      const raw = args[0] as Message;
+      let read: Read;
+      let started: ActiveSpan;
+      try {
+        read = this.#read(raw);
+        if (this.listenerCount('data') === 0 && !this.#flowingCallback) return false;
+        started = this.#begin(read, otelContext.active());
+      } catch (error) {
+        this.#runtime.sink({ topic: raw?.topic, partition: raw?.partition })('internal-error', 'tracing this message failed', { cause: error });
+        return super.emit(event, ...args);
+      }
+      let delivered: boolean;
+      try {
+        delivered = otelContext.with(started.context, () => super.emit('data', read.handed));
+      } catch (error) {
+        endSpanWithError(started.span, error);
+        started.onEnd?.(error);
+        throw error;
+      }
+      // In flowing mode with a callback, the callback comes right after and runs under the same span.
+      if (this.#flowingCallback) read.pending = started;
+      else {
+        started.span.end();
+        started.onEnd?.(undefined);
+      }
+      return delivered;
+    }
+
+    /**
+     * Non-flowing mode (`consume(n, cb)`): `cb` under a batch span linked to each message's producer;
+     * flowing mode (`consume()`, `consume(cb)`): listeners and `cb` under each message's span. (The
+     * client types the flowing callback with an array; at run time flowing mode passes one message.)
+     */
+    override consume(number?: number | MessagesCallback, cb?: MessagesCallback): void {
+      if ((typeof number === 'number' && number > 0) || (number !== undefined && cb !== undefined)) {
+        if (cb === undefined) {
+          super.consume(number as number);
+          return;
+        }
+        this.#batchesInFlight += 1;
+        super.consume(number as number, (err: LibrdKafkaError, messages: Message[]) => {
+          try {
+            this.#deliverBatch(err, messages, cb);
+          } finally {
+            this.#batchesInFlight -= 1;
+          }
+        });
+        return;
+      }
+      const flowing = typeof number === 'function' ? (number as unknown as MessageCallback) : undefined;
+      this.#flowingCallback = flowing !== undefined;
+      if (flowing === undefined) {
+        super.consume();
+        return;
+      }
+      const perMessage: MessageCallback = (err, message) => {
+        if (err !== null && err !== undefined) return flowing(err, message);
+        const read = message === undefined ? undefined : this.#reads.get(message);
+        const started = read?.pending;
+        if (read === undefined || started === undefined) return flowing(err, message);
+        read.pending = undefined;
+        runInSpan(started, () => flowing(err, read.handed));
+      };
+      super.consume(perMessage as unknown as MessagesCallback);
+    }
+
+    /**
+     * Runs `fn` under `message`'s own `process` span (child of its producer span, linked to the span
+     * active now, such as the batch span), and ends the span when `fn` returns or its promise settles.
+     * Errors are recorded on the span and rethrown unchanged.
+     */
+    processMessage<T>(message: Message, fn: () => T): T {
+      const read = this.#read(message);
+      const started = this.#begin(read, otelContext.active());
+      return runInSpan(started, fn);
+    }
+
+    #read(message: Message): Read {
+      const known = this.#reads.get(message);
+      if (known !== undefined) return known;
+      const remember = this.#flowingCallback || this.#batchesInFlight > 0;
+      // The handed copy is what listeners and callbacks see; it maps back to the same read.
+      const { topic, partition, key, value, headers } = message;
+      const offset = String(message.offset);
+      const received = receiveMessage(this.#runtime, { topic, partition, offset, key, value, headers }, { topic, partition, offset }, this.#identity);
+      const handed = handOver(message, received.read);
+      const read: Read = { raw: message, received, handed };
+      if (remember) {
+        this.#reads.set(message, read);
+        if (handed !== message) this.#reads.set(handed, read);
+      }
+      return read;
+    }
+
+    #begin(read: Read, active: ReturnType<typeof otelContext.active>): ActiveSpan {
+      return beginProcess(this.#runtime, read.received, factsOf(read.raw), this.#identity, active, { message: read.handed });
+    }
+
+    #deliverBatch(err: LibrdKafkaError, messages: Message[], cb: MessagesCallback): void {
+      if (err !== null && err !== undefined) return cb(err, messages);
+      if (messages === undefined || messages.length === 0) return cb(err, messages);
+      const links: Link[] = [];
+      const handed = messages.map((message) => {
+        const read = this.#read(message);
+        const link = messageLink(read.received.read, factsOf(message));
+        if (link !== undefined) links.push(link);
+        return read.handed;
+      });
+      // One batch span per topic-partition run would split the callback; the batch is one call, so one span.
+      const first = messages[0]!;
+      const started = startBatchProcessSpan(
+        this.#runtime.tracer,
+        { topic: first.topic, partition: first.partition, count: messages.length },
+        links,
+        this.#identity,
+        otelContext.active(),
+      );
+      runInSpan(started, () => cb(err, handed));
+    }
+  }
+  return TracedKafkaConsumer as unknown as Traced<B, TracedConsumerMembers<M>>;
+}
