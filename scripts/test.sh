@@ -23,7 +23,7 @@ else
   bash scripts/kafka.sh run -- npx vitest run --project integration --reporter=default --reporter=json --outputFile.json="$reports/integration.json" || status=1
   echo "== Kafka ${KAFKA4_VERSION:-4.1.1} lane ==" >&2
   KAFKA_VERSION=${KAFKA4_VERSION:-4.1.1} KAFKA_PORT=39192 KAFKA_CONTROLLER_PORT=39193 KAFKA_STATE="$PWD/.kafka-4" \
-    bash scripts/kafka.sh run -- npx vitest run --project integration tests/matrix.test.ts tests/cloudevents.test.ts tests/kafkajs.test.ts tests/node-rdkafka.test.ts tests/bad-input.test.ts \
+    bash scripts/kafka.sh run -- npx vitest run --project integration tests/matrix.test.ts tests/cloudevents.test.ts tests/kafkajs.test.ts tests/node-rdkafka.test.ts tests/confluent.test.ts tests/bad-input.test.ts \
     --reporter=default --reporter=json --outputFile.json="$reports/integration-kafka4.json" || status=1
   # Faults on a 3-node cluster: leader failover, consumer crash, exactly-once (tests/cluster/).
   # CI size by default; CLUSTER_MESSAGES=100000 for the full run.

@@ -87,6 +87,11 @@ describe('endSpanWithError', () => {
     expect(errorType(new Error('wrapped', { cause: connection }))).toBe('Error');
     expect(errorType(connection)).toBe('KafkaJSConnectionError');
   });
+
+  it("gives librdkafka's code names without their ERR_ prefix (the confluent client's KafkaJS errors)", () => {
+    expect(errorType(Object.assign(new Error('too large'), { type: 'ERR_MSG_SIZE_TOO_LARGE' }))).toBe('MSG_SIZE_TOO_LARGE');
+    expect(errorType(Object.assign(new Error('timed out'), { type: 'ERR__MSG_TIMED_OUT' }))).toBe('MSG_TIMED_OUT');
+  });
 });
 
 describe('runInSpan', async () => {

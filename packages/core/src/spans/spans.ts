@@ -234,14 +234,17 @@ const ERROR_CODE_NAME = /^[A-Z][A-Z0-9_]*$/;
 
 /**
  * The `error.type` of an error: the broker's error code name when the client exposes it (kafkajs's
- * `type`, e.g. `UNKNOWN_TOPIC_OR_PARTITION`, found through retry wrappers' `cause`), else the class
+ * `type`, e.g. `UNKNOWN_TOPIC_OR_PARTITION`, found through retry wrappers' `cause`; the confluent
+ * client's KafkaJS API's `type` without its `ERR_` prefix, e.g. `MSG_SIZE_TOO_LARGE`), else the class
  * name of the error (e.g. `KafkaJSConnectionError`), else `_OTHER`.
  */
 export function errorType(error: unknown): string {
   let current: unknown = error;
   for (let depth = 0; depth < 8 && typeof current === 'object' && current !== null; depth++) {
     const type = (current as { type?: unknown }).type;
-    if (typeof type === 'string' && ERROR_CODE_NAME.test(type)) return type;
+    // librdkafka-based clients name codes `ERR_MSG_SIZE_TOO_LARGE` (`ERR__…` for local ones): the
+    // name without the prefix, as the callback APIs' error.type gives it.
+    if (typeof type === 'string' && ERROR_CODE_NAME.test(type)) return type.replace(/^ERR_+/, '');
     current = (current as { cause?: unknown }).cause;
   }
   if (error instanceof Error) return error.name !== 'Error' ? error.name : error.constructor.name;
