@@ -25,6 +25,11 @@ export const CASES = [
   'rdkafka-headers-sampled-out',
   'kafkajs-headers-metrics',
   'rdkafka-headers-metrics',
+  // @confluentinc/kafka-javascript: its callback API and its KafkaJS-compatible API.
+  'confluent-bare',
+  'confluent-headers',
+  'confluent-kafkajs-bare',
+  'confluent-kafkajs-headers',
 ] as const;
 export type CaseName = (typeof CASES)[number];
 
@@ -73,7 +78,7 @@ async function main(): Promise<void> {
   if (meterProvider !== undefined) metrics.setGlobalMeterProvider(meterProvider);
   const topic = `bench-${name}-${process.pid}`;
   const value = Buffer.from(JSON.stringify({ pad: 'x'.repeat(1000) }).slice(0, 1024));
-  const run = name.startsWith('rdkafka') ? runRdkafka : runKafkajs;
+  const run = name.startsWith('confluent-kafkajs') ? runConfluentKafkajs : name.startsWith('rdkafka') || name.startsWith('confluent') ? runRdkafka : runKafkajs;
   const { produceMs, consumeMs } = await run(name, brokers, topic, value, messages);
   await provider.forceFlush();
   await provider.shutdown();
@@ -142,9 +147,41 @@ async function runKafkajs(name: CaseName, brokers: string[], topic: string, valu
   return { produceMs, consumeMs: clock.elapsedMs() };
 }
 
+/** The client's KafkaJS-compatible API, bare or through tracecarrier's `KafkaJS.TracedKafka`, as the kafkajs cases do. */
+async function runConfluentKafkajs(name: CaseName, brokers: string[], topic: string, value: Buffer, messages: number) {
+  const { KafkaJS } = (await import('@confluentinc/kafka-javascript')).default;
+  const sdk = name === 'confluent-kafkajs-headers' ? (await import('@tracecarrier/confluent-kafka-javascript')).KafkaJS : undefined;
+  const config = { kafkaJS: { clientId: 'bench', brokers, logLevel: KafkaJS.logLevel.NOTHING } };
+  const kafka = sdk ? new sdk.TracedKafka(config) : new KafkaJS.Kafka(config);
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [{ topic, numPartitions: 1 }] });
+  await admin.disconnect();
+  const producer = kafka.producer({ 'linger.ms': 5 });
+  await producer.connect();
+  const batch = Array.from({ length: BATCH }, () => ({ value }));
+  const produceStart = performance.now();
+  for (let sent = 0; sent < messages; sent += BATCH) await producer.send({ topic, messages: batch.slice(0, Math.min(BATCH, messages - sent)) });
+  const produceMs = performance.now() - produceStart;
+  await producer.disconnect();
+  const consumer = kafka.consumer({ kafkaJS: { groupId: `${topic}-g`, fromBeginning: true } });
+  await consumer.connect();
+  await consumer.subscribe({ topics: [topic] });
+  const clock = consumeClock(messages, value.length);
+  await consumer.run({ eachMessage: async ({ message }) => clock.onMessage(message.value) });
+  await clock.done;
+  await consumer.disconnect();
+  return { produceMs, consumeMs: clock.elapsedMs() };
+}
+
+/** node-rdkafka, or the callback API of @confluentinc/kafka-javascript (its fork), bare or traced. */
 async function runRdkafka(name: CaseName, brokers: string[], topic: string, value: Buffer, messages: number) {
-  const RdKafka = (await import('node-rdkafka')).default;
-  const sdk = name.startsWith('rdkafka-bare') ? undefined : await import('@tracecarrier/node-rdkafka');
+  const confluent = name.startsWith('confluent');
+  const RdKafka = (confluent ? (await import('@confluentinc/kafka-javascript')).default : (await import('node-rdkafka')).default) as unknown as typeof import('node-rdkafka');
+  const bare = name.startsWith('rdkafka-bare') || name === 'confluent-bare';
+  const sdk = (bare ? undefined : confluent ? await import('@tracecarrier/confluent-kafka-javascript') : await import('@tracecarrier/node-rdkafka')) as
+    | typeof import('@tracecarrier/node-rdkafka')
+    | undefined;
   const headers = name === 'rdkafka-bare-with-header' ? [{ traceparent: CONSTANT_TRACEPARENT }] : undefined;
   const base = { 'metadata.broker.list': brokers.join(','), 'client.id': 'bench' };
   const producerConfig = { ...base, dr_cb: true, 'linger.ms': 5, 'queue.buffering.max.messages': 1_000_000 };

@@ -74,6 +74,8 @@ vs('kafkajs-headers', 'kafkajs-otel-instrumentation', 1.0, 'kafkajs headers vs i
 vs('rdkafka-headers', 'rdkafka-bare', 0.9, 'node-rdkafka headers vs bare node-rdkafka');
 vs('kafkajs-headers-sampled-out', 'kafkajs-bare', 0.95, 'kafkajs sampled out vs bare kafkajs');
 vs('rdkafka-headers-sampled-out', 'rdkafka-bare', 0.95, 'node-rdkafka sampled out vs bare node-rdkafka');
+vs('confluent-headers', 'confluent-bare', 0.9, '@confluentinc callback API headers vs bare');
+vs('confluent-kafkajs-headers', 'confluent-kafkajs-bare', 0.9, '@confluentinc KafkaJS API headers vs bare');
 say(`   metrics on (a meter provider registered) vs off: kafkajs ${(rate('kafkajs-headers-metrics') / rate('kafkajs-headers')).toFixed(2)}×, node-rdkafka ${(rate('rdkafka-headers-metrics') / rate('rdkafka-headers')).toFixed(2)}× (every other case runs with metrics off, the default)`);
 say(`   (context only: bare clients sending one constant traceparent header, vs without it: kafkajs ${(rate('kafkajs-bare-with-header') / rate('kafkajs-bare')).toFixed(2)}×, node-rdkafka ${(rate('rdkafka-bare-with-header') / rate('rdkafka-bare')).toFixed(2)}×)`);
 
