@@ -10,6 +10,8 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator, type ExportResult } from '@opentelemetry/core';
 import type * as InstrumentationKafkaJs from '@opentelemetry/instrumentation-kafkajs';
 import type * as KafkaJs from 'kafkajs';
+import type RdKafkaModule from 'node-rdkafka';
+import type * as RdkafkaBinding from '@tracecarrier/node-rdkafka';
 import { AlwaysOffSampler, BasicTracerProvider, BatchSpanProcessor, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 
 export const CASES = [
@@ -177,10 +179,10 @@ async function runConfluentKafkajs(name: CaseName, brokers: string[], topic: str
 /** node-rdkafka, or the callback API of @confluentinc/kafka-javascript (its fork), bare or traced. */
 async function runRdkafka(name: CaseName, brokers: string[], topic: string, value: Buffer, messages: number) {
   const confluent = name.startsWith('confluent');
-  const RdKafka = (confluent ? (await import('@confluentinc/kafka-javascript')).default : (await import('node-rdkafka')).default) as unknown as typeof import('node-rdkafka');
+  const RdKafka = (confluent ? (await import('@confluentinc/kafka-javascript')).default : (await import('node-rdkafka')).default) as unknown as typeof RdKafkaModule;
   const bare = name.startsWith('rdkafka-bare') || name === 'confluent-bare';
   const sdk = (bare ? undefined : confluent ? await import('@tracecarrier/confluent-kafka-javascript') : await import('@tracecarrier/node-rdkafka')) as
-    | typeof import('@tracecarrier/node-rdkafka')
+    | typeof RdkafkaBinding
     | undefined;
   const headers = name === 'rdkafka-bare-with-header' ? [{ traceparent: CONSTANT_TRACEPARENT }] : undefined;
   const base = { 'metadata.broker.list': brokers.join(','), 'client.id': 'bench' };
