@@ -7,6 +7,12 @@ import type { SpanRow } from '../../demo/waterfall.js';
 
 const script = fileURLToPath(new URL('./consumer-worker.ts', import.meta.url));
 
+// Every worker dies with the suite, even when a test times out before its own clean-up ran.
+const alive = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of alive) child.kill('SIGKILL');
+});
+
 /** One line a worker wrote (see consumer-worker.ts). */
 export type WorkerRecord =
   | { t: 'assigned' }
@@ -44,7 +50,13 @@ export function startWorker(binding: 'kafkajs' | 'node-rdkafka', topic: string, 
     stdio: ['ignore', 'inherit', 'inherit'],
     env: process.env,
   });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  alive.add(child);
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      alive.delete(child);
+      resolve();
+    }),
+  );
   const signal = async (name: NodeJS.Signals): Promise<void> => {
     if (child.exitCode === null && child.signalCode === null) child.kill(name);
     // A worker that cannot leave its group cleanly within 60 s is killed (and reports no exit record).
