@@ -11,12 +11,13 @@
 #                                       KAFKA_CLUSTER (this script) set, always stop
 #
 # Environment: KAFKA_VERSION as for kafka.sh; KAFKA_CLUSTER_STATE (default .kafka-cluster);
-# KAFKA_CLUSTER_PORT (default 39300: node N serves on 39300+N, its controller on 39310+N).
+# KAFKA_CLUSTER_PORT (default 29300: node N serves on 29300+N, its controller on 29310+N; below
+# Linux's ephemeral range 32768-60999, so a client socket of an earlier lane cannot hold one).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")/.." && pwd)
 root=${KAFKA_CLUSTER_STATE:-$here/.kafka-cluster}
-base=${KAFKA_CLUSTER_PORT:-39300}
+base=${KAFKA_CLUSTER_PORT:-29300}
 NODES=(1 2 3)
 quorum=$(for i in "${NODES[@]}"; do printf '%s@127.0.0.1:%s,' "$i" "$((base + 10 + i))"; done)
 quorum=${quorum%,}

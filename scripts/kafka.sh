@@ -146,7 +146,7 @@ await_serving() {
   local mark; mark=$(cat "$state/log.mark" 2>/dev/null || echo 0)
   local deadline=$((SECONDS + ${KAFKA_START_TIMEOUT:-120}))
   until serving && tail -n +"$((mark + 1))" "$state/server.log" 2>/dev/null | grep -q "Kafka Server started"; do
-    if ! running; then log "broker exited during start-up"; tail -50 "$state/stdout.log" "$state/server.log" >&2 || true; exit 1; fi
+    if ! running; then log "broker exited during start-up"; tail -n 50 "$state/stdout.log" "$state/server.log" >&2 || true; exit 1; fi
     if [ $SECONDS -ge $deadline ]; then log "broker did not start in time"; stop; exit 1; fi
     sleep 0.5
   done
