@@ -37,8 +37,10 @@ export function librdkafkaErrorType({ codes, text }: LibrdkafkaErrors): (error: 
   };
   return (error) => {
     const { code, message } = typeof error === 'object' && error !== null ? (error as { code?: unknown; message?: unknown }) : {};
-    const named = typeof code === 'number' && code !== -1 ? codeNames().get(code) : undefined;
-    return named ?? codeOfText(message) ?? (typeof code === 'number' ? codeNames().get(code) : undefined) ?? errorType(error);
+    const named = typeof code === 'number' ? codeNames().get(code) : undefined;
+    // ERR_UNKNOWN (-1) is what a lost code looks like: the text may still name it.
+    if (named !== undefined && code !== -1) return named;
+    return codeOfText(message) ?? named ?? errorType(error);
   };
 }
 
