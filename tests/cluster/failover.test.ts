@@ -195,7 +195,12 @@ describe.runIf(cluster !== undefined)('leader failover on a 3-node cluster: noth
     await createReplicatedTopics([topic], { partitions: 1, replication: 3, minInsync: 3 });
     const admin = await connectAdmin();
     const isr = async () => (await admin.fetchTopicMetadata({ topics: [topic] })).topics[0]!.partitions[0]!;
-    const { leader } = await isr();
+    // A node that has just come back learns of a new topic late: ask until one answers.
+    let leader = -1;
+    for (const deadline = Date.now() + 60_000; leader < 0 && Date.now() < deadline; ) {
+      leader = await isr().then((partition) => partition.leader, () => -1);
+      if (leader < 0) await new Promise((resolve) => setTimeout(resolve, 250));
+    }
     const victim = [1, 2, 3].find((node) => node !== leader)!;
     const kafkajsProducer = new TracedKafka(kafkaConfig('refused')).producer({ retry: { retries: 3, initialRetryTime: 100 } });
     await kafkajsProducer.connect();
