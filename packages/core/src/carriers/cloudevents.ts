@@ -1,7 +1,7 @@
 import { readHeader, type KafkaHeaders } from '../headers/kafka-headers.js';
 import type { CarrierContext, IncomingMessage, MessageValue } from './carrier.js';
 import { asBuffer } from './payload.js';
-import { leadingMembers } from './json-members.js';
+import { containsBytes, leadingMembers } from './json-members.js';
 
 /**
  * What the CloudEvents carriers share: the Kafka protocol binding's rules for telling an event and
@@ -112,7 +112,7 @@ function hasRequired(members: ReadonlyArray<{ readonly key: string }> | undefine
 export function looksStructured(value: Uint8Array | string): boolean {
   const bytes = typeof value === 'string' ? Buffer.from(value.slice(0, SNIFF_BYTES)) : asBuffer(value);
   // A native search rejects ordinary payloads without walking them; the walk confirms a hit is a top-level attribute.
-  if (bytes.subarray(0, SNIFF_BYTES).indexOf(SPECVERSION) < 0) return false;
+  if (!containsBytes(bytes, SPECVERSION, SNIFF_BYTES)) return false;
   const leading = leadingMembers(bytes, DATA_KEYS, SNIFF_BYTES);
   if (leading?.[0]?.key === 'specversion' || hasRequired(leading)) return true;
   // `data` before some attributes (another writer's order): walk past it, within the same budget.

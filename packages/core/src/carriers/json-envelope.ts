@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { ReadLimits } from '../limits.js';
 import type { Carrier, CarrierContext, MessageValue } from './carrier.js';
 import { isCloudEvent } from './cloudevents.js';
-import { leadingMembers, lastNonWhitespace, scanString, skipWhitespace, startsWithMember } from './json-members.js';
+import { containsBytes, leadingMembers, lastNonWhitespace, scanString, skipWhitespace, startsWithMember } from './json-members.js';
 import { asBuffer, decodeBase64, embedsAsJson, stringRecord, valueBytes, type PayloadEncoding } from './payload.js';
 
 /**
@@ -106,7 +106,7 @@ export function isJsonEnvelope(value: MessageValue): boolean {
   // Other writers may order members differently: a native search rejects ordinary payloads
   // cheaply, and a walk of the top-level members confirms a hit (a nested "tracecarrier" is data).
   const buffer = asBuffer(bytes);
-  if (buffer[skipWhitespace(buffer, 0, buffer.length)] !== 0x7b || buffer.indexOf(MARKER) < 0) return false;
+  if (buffer[skipWhitespace(buffer, 0, buffer.length)] !== 0x7b || !containsBytes(buffer, MARKER, buffer.length)) return false;
   return leadingMembers(buffer, NO_STOP, buffer.length)?.some((member) => member.key === JSON_ENVELOPE_FIELDS.version) ?? false;
 }
 

@@ -39,6 +39,20 @@ export function readHeader(headers: KafkaHeaders | undefined, key: string, sink?
     if (!Object.hasOwn(headers, key)) return undefined;
     const value = headers[key];
     if (!Array.isArray(value)) return decodeHeaderValue(value, key, sink, maxBytes);
+  } else {
+    // Fast path for a key the list holds once (or not at all): no array of values.
+    let found = -1;
+    for (let i = 0; i < headers.length; i++) {
+      const entry = headers[i];
+      if (entry === null || typeof entry !== 'object' || !Object.hasOwn(entry, key)) continue;
+      if (found >= 0) {
+        found = -2;
+        break;
+      }
+      found = i;
+    }
+    if (found === -1) return undefined;
+    if (found >= 0) return decodeHeaderValue((headers[found] as { [key: string]: HeaderValue })[key], key, sink, maxBytes);
   }
   const values = valuesOf(headers, key);
   if (values.length === 0) return undefined;
@@ -85,8 +99,8 @@ export function withHeaderRecordFields(
 ): HeaderRecord {
   const out: HeaderRecord = {};
   if (headers !== undefined && headers !== null) {
-    for (const key of Object.keys(headers)) {
-      if (owned.includes(key) || Object.hasOwn(fields, key)) continue;
+    for (const key in headers) {
+      if (!Object.hasOwn(headers, key) || owned.includes(key) || Object.hasOwn(fields, key)) continue;
       setOwn(out, key, headers[key]);
     }
   }
@@ -107,18 +121,24 @@ export function withHeaderListFields(
   owned: readonly string[],
 ): Array<{ [key: string]: HeaderValue }> {
   const out: Array<{ [key: string]: HeaderValue }> = [];
+  const replaced = (key: string) => owned.includes(key) || Object.hasOwn(fields, key);
   if (headers !== undefined && headers !== null) {
     for (const entry of headers) {
       if (entry === null || typeof entry !== 'object') continue;
-      const keys = Object.keys(entry);
-      if (keys.some((key) => owned.includes(key) || Object.hasOwn(fields, key))) {
-        const kept = keys.filter((key) => !owned.includes(key) && !Object.hasOwn(fields, key));
-        if (kept.length > 0) out.push(Object.fromEntries(kept.map((key) => [key, entry[key]])));
+      if (!hasReplacedKey(entry, owned, fields)) {
+        out.push(entry);
         continue;
       }
-      out.push(entry);
+      const kept = Object.keys(entry).filter((key) => !replaced(key));
+      if (kept.length > 0) out.push(Object.fromEntries(kept.map((key) => [key, entry[key]])));
     }
   }
   for (const key of Object.keys(fields)) out.push({ [key]: fields[key] });
   return out;
+}
+
+// Checked for every header of every message sent: no arrays, no closures.
+function hasReplacedKey(entry: { readonly [key: string]: HeaderValue }, owned: readonly string[], fields: Readonly<Record<string, string>>): boolean {
+  for (const key in entry) if (Object.hasOwn(entry, key) && (owned.includes(key) || Object.hasOwn(fields, key))) return true;
+  return false;
 }

@@ -1,9 +1,9 @@
-import { ROOT_CONTEXT, trace, type Context, type SpanContext, type TextMapPropagator } from '@opentelemetry/api';
+import { ROOT_CONTEXT, type Context, type SpanContext, type TextMapPropagator } from '@opentelemetry/api';
 import type { Carrier, CarrierRead, IncomingMessage, MessageValue } from '../carriers/carrier.js';
 import type { DiagnosticSink } from '../diagnostics.js';
 import type { ReadLimits } from '../limits.js';
 import { applyBaggagePolicy, reportDroppedContext, type BaggagePolicy } from '../propagation/context-limits.js';
-import { hasValidSpanContext, reportMissingContext } from '../propagation/propagation.js';
+import { reportMissingContext, validSpanContextOf } from '../propagation/propagation.js';
 import { CarrierCall, extractFields, fieldNames, fieldOf } from './carrier-call.js';
 import { describe } from './outgoing.js';
 import { asBuffer } from '../carriers/payload.js';
@@ -23,6 +23,8 @@ export interface IncomingRead<V> {
   readonly context: Context;
   /** True when `context` holds a valid span context from the producer. */
   readonly hasRemoteParent: boolean;
+  /** That span context, when there is one (so span code need not look it up again). */
+  readonly remoteParent?: SpanContext | undefined;
   /** The value to hand to the application: the unwrapped payload, or the original value. */
   readonly value: V | Buffer;
   /** The name of the carrier that gave the context, or `none`. */
@@ -59,6 +61,7 @@ export function readIncoming<V extends MessageValue>(
   let attributes: CarriedAttributes | undefined;
   let call: CarrierCall | undefined;
   let candidates: SpanContext[] | undefined;
+  let remoteParent: SpanContext | undefined;
   for (const candidate of config.carriers) {
     let read: CarrierRead | undefined;
     const before = sink.count;
@@ -78,13 +81,15 @@ export function readIncoming<V extends MessageValue>(
     if (read.candidates !== undefined && carrier === 'none') {
       for (const fields of read.candidates) {
         const extracted = extractFields(ROOT_CONTEXT, fields, config.propagator, sink);
-        if (hasValidSpanContext(extracted)) (candidates ??= []).push(trace.getSpanContext(extracted) as SpanContext);
+        const found = validSpanContextOf(extracted);
+        if (found !== undefined) (candidates ??= []).push(found);
       }
     }
     if (carrier !== 'none' || read.fields === undefined) continue;
     const fields = read.fields;
     const extracted = extractFields(context, fields, config.propagator, sink);
-    if (hasValidSpanContext(extracted)) carrier = candidate.name;
+    remoteParent = validSpanContextOf(extracted);
+    if (remoteParent !== undefined) carrier = candidate.name;
     // A field already reported (not UTF-8, conflicting, too large) is not reported again as invalid-context.
     else if (before === undefined || sink.count === before) reportMissingContext(extracted, fieldNames(fields), config.propagator, sink);
     reportDroppedContext((key) => fieldOf(fields, key), config.propagator, sink);
@@ -94,6 +99,7 @@ export function readIncoming<V extends MessageValue>(
   return {
     context: applyBaggagePolicy(context, config.baggage, sink),
     hasRemoteParent: carrier !== 'none',
+    remoteParent,
     value,
     carrier,
     unwrapped,

@@ -13,7 +13,7 @@ import {
 import type { MessageValue } from '../carriers/carrier.js';
 import { keyText } from '../carriers/payload.js';
 import type { IncomingRead } from '../pipeline/incoming.js';
-import { hasValidSpanContext } from '../propagation/propagation.js';
+import { validSpanContextOf } from '../propagation/propagation.js';
 import {
   ATTR_ERROR_TYPE,
   ATTR_MESSAGING_BATCH_MESSAGE_COUNT,
@@ -150,8 +150,9 @@ export function startBatchSendSpan(tracer: Tracer, topics: readonly string[], li
   return tracer.startSpan(name, { kind: SpanKind.CLIENT, attributes, links }, parent);
 }
 
-function validSpanContext(context: Context): SpanContext | undefined {
-  return hasValidSpanContext(context) ? trace.getSpanContext(context) : undefined;
+function producerOf(read: IncomingRead<MessageValue>): SpanContext | undefined {
+  if (!read.hasRemoteParent) return undefined;
+  return read.remoteParent ?? validSpanContextOf(read.context);
 }
 
 /** A span and the context to run the application's code in (the span set on it). */
@@ -181,14 +182,14 @@ export function startProcessSpan(
   const links: Link[] = [];
   let parent: Context = ROOT_CONTEXT;
   if (relationship !== 'ignore') {
-    const producer = read.hasRemoteParent ? validSpanContext(read.context) : undefined;
+    const producer = producerOf(read);
     if (producer !== undefined) links.push({ context: producer, attributes: { [TRACECARRIER_ATTRIBUTES.linkReason]: 'producer' } });
     parent = relationship === 'parent' ? read.context : trace.deleteSpan(read.context);
   }
   if (relationship !== 'ignore' && read.candidates !== undefined) {
     for (const candidate of read.candidates) links.push({ context: candidate, attributes: { [TRACECARRIER_ATTRIBUTES.linkReason]: 'candidate' } });
   }
-  const ambient = validSpanContext(active);
+  const ambient = validSpanContextOf(active);
   if (ambient !== undefined) links.push({ context: ambient, attributes: { [TRACECARRIER_ATTRIBUTES.linkReason]: 'ambient' } });
   const attributes = messageAttributes('process', facts, identity);
   attributes[TRACECARRIER_ATTRIBUTES.carrier] = read.carrier;
@@ -198,7 +199,7 @@ export function startProcessSpan(
 
 /** A link to one message of a batch, with that message's own coordinates as link attributes. */
 export function messageLink(read: IncomingRead<MessageValue>, facts: MessageFacts): Link | undefined {
-  const producer = read.hasRemoteParent ? validSpanContext(read.context) : undefined;
+  const producer = producerOf(read);
   if (producer === undefined) return undefined;
   const attributes: Attributes = { [ATTR_MESSAGING_DESTINATION_NAME]: facts.topic };
   if (facts.partition !== undefined) attributes[ATTR_MESSAGING_DESTINATION_PARTITION_ID] = String(facts.partition);
@@ -214,7 +215,7 @@ export function startBatchProcessSpan(
   identity: ClientIdentity,
   active: Context,
 ): ActiveSpan {
-  const ambient = validSpanContext(active);
+  const ambient = validSpanContextOf(active);
   if (ambient !== undefined) links.push({ context: ambient, attributes: { [TRACECARRIER_ATTRIBUTES.linkReason]: 'ambient' } });
   const attributes: Attributes = {
     [ATTR_MESSAGING_SYSTEM]: MESSAGING_SYSTEM_VALUE_KAFKA,

@@ -1,0 +1,338 @@
+/**
+ * The cases of part 6 (`hand-written.ts`) and of `profile.ts`: tracecarrier's wrappers against the
+ * same tracing written by hand with the stock OpenTelemetry API, fed in process (no network: stand-in
+ * clients, node-rdkafka's native calls stubbed), so only the tracing is measured.
+ *
+ * Each case has three sides:
+ * - `ours`: the tracecarrier wrapper, default options (headers carrier, `auto` consumer).
+ * - `hand`: the floor. The same spans written by hand: same names, kinds, parents, attributes and
+ *   links as tracecarrier's, so the ratio measures the SDK's machinery and nothing it records more.
+ *   On process spans that is two things beyond the semantic conventions: the `tracecarrier.carrier`
+ *   attribute and the link to the producer span (`tracecarrier.link.reason=producer`).
+ * - `article` (consume cases): the article's minimal version, without those two, for reference.
+ */
+import { ROOT_CONTEXT, SpanKind, context, propagation, trace, type Attributes, type Context, type Link, type TextMapGetter, type Tracer } from '@opentelemetry/api';
+import type { Consumer, ConsumerRunConfig, EachBatchPayload, EachMessagePayload, KafkaMessage, Message, Producer, ProducerRecord, RecordMetadata } from 'kafkajs';
+import RdKafka from 'node-rdkafka';
+import type { Message as RdMessage } from 'node-rdkafka';
+import { traceConsumer, traceProducer, type TracedEachBatchPayload } from '@tracecarrier/kafkajs';
+import { TracedKafkaConsumer, TracedProducer } from '@tracecarrier/node-rdkafka';
+
+/** One step of a side: handles `size` messages (`i` numbers the step). */
+export type Step = (i: number) => unknown;
+
+/** A case: its sides, and how many messages one step handles. */
+export interface HandWrittenCase {
+  readonly name: string;
+  /** Messages per step (a batch case handles a whole batch per step). */
+  readonly size: number;
+  readonly ours: Step;
+  readonly hand: Step;
+  readonly article?: Step;
+}
+
+const TOPIC = 'orders';
+/** Messages per batch in the batch cases. */
+export const BATCH = 10;
+const value = Buffer.from('{"title":"hand-written floor"}');
+const TRACEPARENT = Buffer.from('00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01');
+const IDENTITY = { 'messaging.client.id': 'bench', 'server.address': '127.0.0.1', 'server.port': 9092 };
+const CARRIER = 'tracecarrier.carrier';
+const LINK_REASON = 'tracecarrier.link.reason';
+
+/** The getter the article's consumer writes: header values are Buffers. */
+const bufferGetter: TextMapGetter<Record<string, unknown>> = {
+  get: (carrier, key) => {
+    const raw = carrier[key];
+    return raw === undefined || raw === null ? undefined : Buffer.isBuffer(raw) ? raw.toString('utf8') : String(raw);
+  },
+  keys: (carrier) => Object.keys(carrier),
+};
+
+function processAttributes(partition: number, offset: string | number, body: number): Attributes {
+  return {
+    'messaging.system': 'kafka',
+    'messaging.operation.name': 'process',
+    'messaging.operation.type': 'process',
+    'messaging.destination.name': TOPIC,
+    'messaging.message.body.size': body,
+    'messaging.destination.partition.id': String(partition),
+    'messaging.kafka.offset': Number(offset),
+    'messaging.consumer.group.name': 'bench',
+    ...IDENTITY,
+  };
+}
+
+function batchAttributes(partition: number, count: number): Attributes {
+  return {
+    'messaging.system': 'kafka',
+    'messaging.operation.name': 'process',
+    'messaging.operation.type': 'process',
+    'messaging.destination.name': TOPIC,
+    'messaging.destination.partition.id': String(partition),
+    'messaging.batch.message_count': count,
+    'messaging.consumer.group.name': 'bench',
+    ...IDENTITY,
+  };
+}
+
+function sendAttributes(operation: 'send' | 'create', body: number): Attributes {
+  return { 'messaging.system': 'kafka', 'messaging.operation.name': operation, 'messaging.operation.type': operation, 'messaging.destination.name': TOPIC, 'messaging.message.body.size': body, ...IDENTITY };
+}
+
+/** The hand-written process span, as tracecarrier records it: child of the producer span, linked to it (and to the ambient span, if any). */
+function startHandProcess(tracer: Tracer, parent: Context, attributes: Attributes, ambient?: Context): ReturnType<Tracer['startSpan']> {
+  const links: Link[] = [];
+  const producer = trace.getSpanContext(parent);
+  if (producer !== undefined) links.push({ context: producer, attributes: { [LINK_REASON]: 'producer' } });
+  const around = ambient === undefined ? undefined : trace.getSpanContext(ambient);
+  if (around !== undefined) links.push({ context: around, attributes: { [LINK_REASON]: 'ambient' } });
+  attributes[CARRIER] = 'headers';
+  return tracer.startSpan(`process ${TOPIC}`, { kind: SpanKind.CONSUMER, attributes, links }, parent);
+}
+
+function kafkajsMessage(i: number): KafkaMessage {
+  return { key: null, value, timestamp: '0', attributes: 0, offset: String(i), size: value.length, headers: { traceparent: TRACEPARENT } } as KafkaMessage;
+}
+
+function rdMessage(i: number): RdMessage {
+  return { topic: TOPIC, partition: 0, offset: i, value, size: value.length, key: undefined, headers: [{ traceparent: TRACEPARENT }] } as RdMessage;
+}
+
+/** kafkajs `eachMessage`: the wrapper's handler against the article's. */
+async function kafkajsEachMessage(tracer: Tracer): Promise<HandWrittenCase> {
+  let feed: ((payload: EachMessagePayload) => Promise<void>) | undefined;
+  const standIn = { run: async (config?: ConsumerRunConfig) => void (feed = config!.eachMessage!) } as unknown as Consumer;
+  await traceConsumer(standIn, { groupId: 'bench', clientId: 'bench', brokers: ['127.0.0.1:9092'] }).run({ eachMessage: async () => undefined });
+  const payload = (i: number) => ({ topic: TOPIC, partition: 0, message: kafkajsMessage(i), heartbeat: async () => undefined, pause: () => () => undefined }) as EachMessagePayload;
+  const handler = async (_payload: EachMessagePayload): Promise<void> => undefined;
+  const written = (same: boolean) => async (p: EachMessagePayload): Promise<void> => {
+    const parent = propagation.extract(ROOT_CONTEXT, p.message.headers as Record<string, unknown>, bufferGetter);
+    const attributes = processAttributes(p.partition, p.message.offset, p.message.value?.length ?? 0);
+    const span = same ? startHandProcess(tracer, parent, attributes) : tracer.startSpan(`process ${p.topic}`, { kind: SpanKind.CONSUMER, attributes }, parent);
+    try {
+      await context.with(trace.setSpan(parent, span), () => handler(p));
+    } finally {
+      span.end();
+    }
+  };
+  const hand = written(true);
+  const article = written(false);
+  return { name: 'kafkajs consume (eachMessage)', size: 1, ours: (i) => feed!(payload(i)), hand: (i) => hand(payload(i)), article: (i) => article(payload(i)) };
+}
+
+/** kafkajs `eachBatch` of {@link BATCH} messages, each handled under its own span (`processMessage` against the same by hand). */
+async function kafkajsEachBatch(tracer: Tracer): Promise<HandWrittenCase> {
+  let feed: ((payload: EachBatchPayload) => Promise<void>) | undefined;
+  const standIn = { run: async (config?: ConsumerRunConfig) => void (feed = config!.eachBatch!) } as unknown as Consumer;
+  const work = async (): Promise<void> => undefined;
+  await traceConsumer(standIn, { groupId: 'bench', clientId: 'bench', brokers: ['127.0.0.1:9092'] }).run({
+    eachBatch: async ({ batch, processMessage }: TracedEachBatchPayload) => {
+      for (const message of batch.messages) await processMessage(message, work);
+    },
+  });
+  const payload = (i: number) =>
+    ({ batch: { topic: TOPIC, partition: 0, messages: Array.from({ length: BATCH }, (_, n) => kafkajsMessage(i * BATCH + n)) }, heartbeat: async () => undefined }) as unknown as EachBatchPayload;
+  const hand = async ({ batch }: EachBatchPayload): Promise<void> => {
+    const parents: Context[] = [];
+    const links: Link[] = [];
+    for (const message of batch.messages) {
+      const parent = propagation.extract(ROOT_CONTEXT, message.headers as Record<string, unknown>, bufferGetter);
+      parents.push(parent);
+      const producer = trace.getSpanContext(parent);
+      if (producer !== undefined) links.push({ context: producer, attributes: { 'messaging.destination.name': TOPIC, 'messaging.destination.partition.id': '0', 'messaging.kafka.offset': Number(message.offset) } });
+    }
+    const batchSpan = tracer.startSpan(`process ${TOPIC}`, { kind: SpanKind.CONSUMER, attributes: batchAttributes(batch.partition, batch.messages.length), links }, ROOT_CONTEXT);
+    const batchContext = trace.setSpan(ROOT_CONTEXT, batchSpan);
+    try {
+      await context.with(batchContext, async () => {
+        for (let n = 0; n < batch.messages.length; n++) {
+          const message = batch.messages[n]!;
+          const parent = parents[n]!;
+          const span = startHandProcess(tracer, parent, processAttributes(batch.partition, message.offset, message.value?.length ?? 0), batchContext);
+          try {
+            await context.with(trace.setSpan(parent, span), work);
+          } finally {
+            span.end();
+          }
+        }
+      });
+    } finally {
+      batchSpan.end();
+    }
+  };
+  return { name: `kafkajs consume (eachBatch of ${BATCH}, processMessage)`, size: BATCH, ours: (i) => feed!(payload(i)), hand: (i) => hand(payload(i)) };
+}
+
+/** node-rdkafka flowing mode: the traced consumer's `'data'` path against a hand-written listener. */
+async function rdkafkaData(tracer: Tracer): Promise<HandWrittenCase> {
+  const consumer = new TracedKafkaConsumer({ 'group.id': 'bench', 'client.id': 'bench', 'metadata.broker.list': '127.0.0.1:9092' }, {});
+  consumer.on('data', () => undefined);
+  const work = (): void => undefined;
+  const listener = (same: boolean) => (message: RdMessage) => {
+    const carrier: Record<string, unknown> = {};
+    for (const entry of message.headers ?? []) Object.assign(carrier, entry);
+    const parent = propagation.extract(ROOT_CONTEXT, carrier, bufferGetter);
+    const attributes = processAttributes(message.partition, message.offset, message.value?.length ?? 0);
+    const span = same ? startHandProcess(tracer, parent, attributes) : tracer.startSpan(`process ${message.topic}`, { kind: SpanKind.CONSUMER, attributes }, parent);
+    try {
+      context.with(trace.setSpan(parent, span), work);
+    } finally {
+      span.end();
+    }
+  };
+  const plain = new RdKafka.KafkaConsumer({ 'group.id': 'bench', 'metadata.broker.list': '127.0.0.1:9092' }, {});
+  plain.on('data', listener(true));
+  const minimal = new RdKafka.KafkaConsumer({ 'group.id': 'bench', 'metadata.broker.list': '127.0.0.1:9092' }, {});
+  minimal.on('data', listener(false));
+  return {
+    name: 'node-rdkafka consume (data)',
+    size: 1,
+    ours: (i) => consumer.emit('data', rdMessage(i)),
+    hand: (i) => plain.emit('data', rdMessage(i)),
+    article: (i) => minimal.emit('data', rdMessage(i)),
+  };
+}
+
+/** node-rdkafka `consume(n, cb)` of {@link BATCH} messages, each handled under its own span (`processMessage`), the native call stubbed. */
+async function rdkafkaConsumeBatch(tracer: Tracer): Promise<HandWrittenCase> {
+  let next: RdMessage[] = [];
+  // The native consume, stubbed: hands the prepared batch to the callback at once.
+  (RdKafka.KafkaConsumer.prototype as unknown as { consume: (n: number, cb: (err: unknown, m: RdMessage[]) => void) => void }).consume = (_n, cb) => cb(null, next);
+  const consumer = new TracedKafkaConsumer({ 'group.id': 'bench', 'client.id': 'bench', 'metadata.broker.list': '127.0.0.1:9092' }, {});
+  const work = (): void => undefined;
+  const batchOf = (i: number) => Array.from({ length: BATCH }, (_, n) => rdMessage(i * BATCH + n));
+  const ours = (i: number): void => {
+    next = batchOf(i);
+    consumer.consume(BATCH, (_err, messages) => {
+      for (const message of messages) consumer.processMessage(message, work);
+    });
+  };
+  const hand = (i: number): void => {
+    const messages = batchOf(i);
+    const parents: Context[] = [];
+    const links: Link[] = [];
+    for (const message of messages) {
+      const carrier: Record<string, unknown> = {};
+      for (const entry of message.headers ?? []) Object.assign(carrier, entry);
+      const parent = propagation.extract(ROOT_CONTEXT, carrier, bufferGetter);
+      parents.push(parent);
+      const producer = trace.getSpanContext(parent);
+      if (producer !== undefined) links.push({ context: producer, attributes: { 'messaging.destination.name': TOPIC, 'messaging.destination.partition.id': String(message.partition), 'messaging.kafka.offset': message.offset } });
+    }
+    const batchSpan = tracer.startSpan(`process ${TOPIC}`, { kind: SpanKind.CONSUMER, attributes: batchAttributes(0, messages.length), links }, ROOT_CONTEXT);
+    const batchContext = trace.setSpan(ROOT_CONTEXT, batchSpan);
+    try {
+      context.with(batchContext, () => {
+        for (let n = 0; n < messages.length; n++) {
+          const message = messages[n]!;
+          const span = startHandProcess(tracer, parents[n]!, processAttributes(message.partition, message.offset, message.value?.length ?? 0), batchContext);
+          try {
+            context.with(trace.setSpan(parents[n]!, span), work);
+          } finally {
+            span.end();
+          }
+        }
+      });
+    } finally {
+      batchSpan.end();
+    }
+  };
+  return { name: `node-rdkafka consume (consume(${BATCH}, cb), processMessage)`, size: BATCH, ours, hand };
+}
+
+const SENT: RecordMetadata[] = [{ topicName: TOPIC, partition: 0, errorCode: 0, baseOffset: '7' }];
+
+/** kafkajs `send` of one message: the wrapper against the article's injector around send. */
+async function kafkajsSend(tracer: Tracer): Promise<HandWrittenCase> {
+  const standIn = { send: async (_record: ProducerRecord) => SENT, sendBatch: async () => SENT } as unknown as Producer;
+  const ours = traceProducer(standIn, { clientId: 'bench', brokers: ['127.0.0.1:9092'] });
+  const hand = async (record: ProducerRecord): Promise<RecordMetadata[]> => {
+    const message = record.messages[0] as Message;
+    const parent = context.active();
+    const span = tracer.startSpan(`send ${record.topic}`, { kind: SpanKind.PRODUCER, attributes: sendAttributes('send', Buffer.byteLength(message.value as Buffer)) }, parent);
+    const active = trace.setSpan(parent, span);
+    const headers: Record<string, string> = { ...(message.headers as Record<string, string> | undefined) };
+    propagation.inject(active, headers);
+    try {
+      const result = await context.with(active, () => standIn.send({ ...record, messages: [{ ...message, headers }] }));
+      // tracecarrier records where the message landed, so the hand-written span does too.
+      span.setAttribute('messaging.destination.partition.id', String(result[0]!.partition));
+      span.setAttribute('messaging.kafka.offset', Number(result[0]!.baseOffset));
+      return result;
+    } finally {
+      span.end();
+    }
+  };
+  const record = () => ({ topic: TOPIC, messages: [{ value, headers: { 'x-app': 'bench' } }] });
+  return { name: 'kafkajs produce (send, 1 message)', size: 1, ours: () => ours.send(record()), hand: () => hand(record()) };
+}
+
+/** kafkajs `send` of {@link BATCH} messages: a `create` span per message, a `send` span linked to them. */
+async function kafkajsSendBatch(tracer: Tracer): Promise<HandWrittenCase> {
+  const standIn = { send: async (_record: ProducerRecord) => SENT, sendBatch: async () => SENT } as unknown as Producer;
+  const ours = traceProducer(standIn, { clientId: 'bench', brokers: ['127.0.0.1:9092'] });
+  const hand = async (record: ProducerRecord): Promise<RecordMetadata[]> => {
+    const parent = context.active();
+    const links: Link[] = [];
+    const messages = record.messages.map((message) => {
+      const span = tracer.startSpan(`create ${record.topic}`, { kind: SpanKind.PRODUCER, attributes: sendAttributes('create', Buffer.byteLength(message.value as Buffer)) }, parent);
+      const headers: Record<string, string> = { ...(message.headers as Record<string, string> | undefined) };
+      propagation.inject(trace.setSpan(parent, span), headers);
+      links.push({ context: span.spanContext() });
+      span.end();
+      return { ...message, headers };
+    });
+    const attributes: Attributes = { 'messaging.system': 'kafka', 'messaging.operation.name': 'send', 'messaging.operation.type': 'send', 'messaging.batch.message_count': messages.length, 'messaging.destination.name': TOPIC, ...IDENTITY };
+    const send = tracer.startSpan(`send ${record.topic}`, { kind: SpanKind.CLIENT, attributes, links }, parent);
+    try {
+      return await standIn.send({ ...record, messages });
+    } finally {
+      send.end();
+    }
+  };
+  const record = () => ({ topic: TOPIC, messages: Array.from({ length: BATCH }, () => ({ value, headers: { 'x-app': 'bench' } })) });
+  return { name: `kafkajs produce (send, batch of ${BATCH})`, size: BATCH, ours: () => ours.send(record()), hand: () => hand(record()) };
+}
+
+/** node-rdkafka `produce`: TracedProducer against a hand-written span around produce (the native call stubbed out in this process). */
+async function rdkafkaProduce(tracer: Tracer): Promise<HandWrittenCase> {
+  (RdKafka.Producer.prototype as unknown as { produce: () => boolean }).produce = () => true;
+  const ours = new TracedProducer({ 'metadata.broker.list': '127.0.0.1:9092', 'client.id': 'bench' }, {});
+  const plain = new RdKafka.Producer({ 'metadata.broker.list': '127.0.0.1:9092' });
+  const hand = (): void => {
+    const span = tracer.startSpan(`send ${TOPIC}`, { kind: SpanKind.PRODUCER, attributes: sendAttributes('send', value.length) });
+    const fields: Record<string, string> = {};
+    propagation.inject(trace.setSpan(context.active(), span), fields);
+    const headers = [{ 'x-app': 'bench' }, ...Object.entries(fields).map(([key, text]) => ({ [key]: text }))];
+    try {
+      plain.produce(TOPIC, null, value, null, 0, undefined, headers);
+    } finally {
+      span.end();
+    }
+  };
+  return { name: 'node-rdkafka produce', size: 1, ours: () => ours.produce(TOPIC, null, value, null, 0, undefined, [{ 'x-app': 'bench' }]), hand };
+}
+
+/** Every case, built against `tracer` (the wrappers use the global provider, which must be the tracer's). */
+export async function handWrittenCases(tracer: Tracer): Promise<HandWrittenCase[]> {
+  return [
+    await kafkajsEachMessage(tracer),
+    await kafkajsEachBatch(tracer),
+    await rdkafkaData(tracer),
+    await rdkafkaConsumeBatch(tracer),
+    await kafkajsSend(tracer),
+    await kafkajsSendBatch(tracer),
+    await rdkafkaProduce(tracer),
+  ];
+}
+
+/** Runs `step` `count` times (awaiting it when it returns a promise) and returns nanoseconds per call. */
+export async function time(count: number, step: Step): Promise<number> {
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < count; i++) {
+    const result = step(i);
+    if (result instanceof Promise) await result;
+  }
+  return Number(process.hrtime.bigint() - start) / count;
+}

@@ -1,0 +1,132 @@
+import { diag, trace, type Context, type SpanContext, type TextMapGetter, type TextMapPropagator, type TextMapSetter } from '@opentelemetry/api';
+import { CompositePropagator, TraceState, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
+
+/**
+ * The W3C propagators in force when they are @opentelemetry/core's own (the SDK's default, and what
+ * tracecarrier falls back to): then the standard `traceparent` is parsed here, several times faster
+ * than the propagator's regular expression, and everything else still goes to the propagator.
+ */
+export interface StockW3C {
+  readonly traceContext: W3CTraceContextPropagator;
+  readonly baggage: W3CBaggagePropagator | undefined;
+  /** True when they came in a CompositePropagator, which swallows (and logs) a throwing part. */
+  readonly composite: boolean;
+  /** The propagator's fields, asked once. */
+  readonly fields: readonly string[];
+}
+
+// Where API 1.x keeps its globals, shared by every copy of the API loaded in the process. Read only
+// to recognise the registered propagator; every call still goes through the public API otherwise.
+const API_GLOBALS = Symbol.for('opentelemetry.js.api.1');
+
+function registered(): unknown {
+  return (globalThis as Record<symbol, { propagation?: unknown } | undefined>)[API_GLOBALS]?.propagation;
+}
+
+type PropagatorClass = abstract new (...args: never[]) => TextMapPropagator;
+
+// Only instances of the classes of the @opentelemetry/core copy tracecarrier loads (another copy, of
+// another version, might parse differently), with their methods as the class defines them (a
+// subclass or an instance may override extract): the fast path must be exactly as strict.
+function isStock<C extends PropagatorClass>(propagator: unknown, Class: C): propagator is InstanceType<C> {
+  if (!(propagator instanceof Class)) return false;
+  const own = Class.prototype as TextMapPropagator;
+  const candidate = propagator as TextMapPropagator;
+  return candidate.extract === own.extract && candidate.inject === own.inject && candidate.fields === own.fields;
+}
+
+function analyse(propagator: unknown): StockW3C | undefined {
+  if (isStock(propagator, W3CTraceContextPropagator)) return { traceContext: propagator, baggage: undefined, composite: false, fields: propagator.fields() };
+  if (!isStock(propagator, CompositePropagator)) return undefined;
+  const parts = (propagator as unknown as { _propagators?: unknown })._propagators;
+  if (!Array.isArray(parts)) return undefined;
+  let traceContext: W3CTraceContextPropagator | undefined;
+  let baggage: W3CBaggagePropagator | undefined;
+  for (const part of parts) {
+    if (isStock(part, W3CTraceContextPropagator) && traceContext === undefined) traceContext = part;
+    else if (isStock(part, W3CBaggagePropagator) && baggage === undefined) baggage = part;
+    else return undefined;
+  }
+  return traceContext === undefined ? undefined : { traceContext, baggage, composite: true, fields: propagator.fields() };
+}
+
+let analysed: unknown;
+let analysis: StockW3C | undefined;
+
+/**
+ * The stock W3C propagators when `propagator` (the configured one, else the registered global one,
+ * else `fallback`) is made of them, else `undefined`. Decided once per propagator object.
+ */
+export function stockW3C(configured: TextMapPropagator | undefined, fallback: TextMapPropagator): StockW3C | undefined {
+  const propagator = configured ?? registered() ?? fallback;
+  if (propagator !== analysed) {
+    analysis = analyse(propagator);
+    analysed = propagator;
+  }
+  return analysis;
+}
+
+// The canonical version-00 form, and nothing around it: a strict subset of the propagator's pattern.
+const CANONICAL = /^00-(?!0{32})[\da-f]{32}-(?!0{16})[\da-f]{16}-[\da-f]{2}$/;
+const HEX_DIGIT = '0123456789abcdef';
+
+/**
+ * The span context of a `traceparent` in its canonical version-00 form (`00-<32 hex>-<16 hex>-<2
+ * hex>`, lower case, nothing around it), else `undefined`. Every string accepted here is accepted by
+ * the W3C propagator with the same result; anything else is left to the propagator to judge.
+ */
+export function canonicalTraceparent(text: string): SpanContext | undefined {
+  if (text.length !== 55 || !CANONICAL.test(text)) return undefined;
+  const traceFlags = HEX_DIGIT.indexOf(text.charAt(53)) * 16 + HEX_DIGIT.indexOf(text.charAt(54));
+  return { traceId: text.slice(3, 35), spanId: text.slice(36, 52), traceFlags, isRemote: true };
+}
+
+function traceContextOf<C>(stock: StockW3C, base: Context, carrier: C, getter: TextMapGetter<C>): Context {
+  const raw = getter.get(carrier, 'traceparent');
+  const spanContext = typeof raw === 'string' ? canonicalTraceparent(raw) : undefined;
+  if (spanContext === undefined) return stock.traceContext.extract(base, carrier, getter);
+  const state = getter.get(carrier, 'tracestate');
+  // As the propagator: several tracestate values are one list; an empty one is no tracestate.
+  if (state) spanContext.traceState = new TraceState(Array.isArray(state) ? state.join(',') : state);
+  return trace.setSpanContext(base, spanContext);
+}
+
+function warn(operation: 'inject' | 'extract', name: string, error: unknown): void {
+  diag.warn(`Failed to ${operation} with ${name}. Err: ${error instanceof Error ? error.message : String(error)}`);
+}
+
+/** What `stock`'s propagator does on inject, without the API's global lookup per call. */
+export function injectStock<C>(stock: StockW3C, context: Context, carrier: C, setter: TextMapSetter<C>): void {
+  if (!stock.composite) return stock.traceContext.inject(context, carrier, setter);
+  // As CompositePropagator does: a part that throws is logged and skipped.
+  try {
+    stock.traceContext.inject(context, carrier, setter);
+  } catch (error) {
+    warn('inject', 'W3CTraceContextPropagator', error);
+  }
+  if (stock.baggage === undefined) return;
+  try {
+    stock.baggage.inject(context, carrier, setter);
+  } catch (error) {
+    warn('inject', 'W3CBaggagePropagator', error);
+  }
+}
+
+/** What `stock`'s propagator would extract from `carrier`, with the canonical `traceparent` parsed here. */
+export function extractStock<C>(stock: StockW3C, base: Context, carrier: C, getter: TextMapGetter<C>): Context {
+  if (!stock.composite) return traceContextOf(stock, base, carrier, getter);
+  // As CompositePropagator does: a part that throws is logged and skipped.
+  let context = base;
+  try {
+    context = traceContextOf(stock, base, carrier, getter);
+  } catch (error) {
+    warn('extract', 'W3CTraceContextPropagator', error);
+  }
+  if (stock.baggage === undefined) return context;
+  try {
+    return stock.baggage.extract(context, carrier, getter);
+  } catch (error) {
+    warn('extract', 'W3CBaggagePropagator', error);
+    return context;
+  }
+}
