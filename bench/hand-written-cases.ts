@@ -23,7 +23,6 @@ export type Step = (i: number) => unknown;
 
 /** A case: its sides, and how many messages one step handles. */
 export interface HandWrittenCase {
-  readonly name: string;
   /** Messages per step (a batch case handles a whole batch per step). */
   readonly size: number;
   readonly ours: Step;
@@ -118,7 +117,7 @@ async function kafkajsEachMessage(tracer: Tracer): Promise<HandWrittenCase> {
   };
   const hand = written(true);
   const article = written(false);
-  return { name: 'kafkajs consume (eachMessage)', size: 1, ours: (i) => feed!(payload(i)), hand: (i) => hand(payload(i)), article: (i) => article(payload(i)) };
+  return { size: 1, ours: (i) => feed!(payload(i)), hand: (i) => hand(payload(i)), article: (i) => article(payload(i)) };
 }
 
 /** kafkajs `eachBatch` of {@link BATCH} messages, each handled under its own span (`processMessage` against the same by hand). */
@@ -161,12 +160,12 @@ async function kafkajsEachBatch(tracer: Tracer): Promise<HandWrittenCase> {
       batchSpan.end();
     }
   };
-  return { name: `kafkajs consume (eachBatch of ${BATCH}, processMessage)`, size: BATCH, ours: (i) => feed!(payload(i)), hand: (i) => hand(payload(i)) };
+  return { size: BATCH, ours: (i) => feed!(payload(i)), hand: (i) => hand(payload(i)) };
 }
 
 /** node-rdkafka flowing mode: the traced consumer's `'data'` path against a hand-written listener. */
 async function rdkafkaData(tracer: Tracer): Promise<HandWrittenCase> {
-  const consumer = new TracedKafkaConsumer({ 'group.id': 'bench', 'client.id': 'bench', 'metadata.broker.list': '127.0.0.1:9092' }, {});
+  const consumer = new TracedKafkaConsumer({ 'group.id': 'bench', 'client.id': 'bench', 'metadata.broker.list': '127.0.0.1:9092' }, {}, process.env.MODE ? { mode: process.env.MODE as 'headers' } : undefined);
   consumer.on('data', () => undefined);
   const work = (): void => undefined;
   const listener = (same: boolean) => (message: RdMessage) => {
@@ -186,7 +185,6 @@ async function rdkafkaData(tracer: Tracer): Promise<HandWrittenCase> {
   const minimal = new RdKafka.KafkaConsumer({ 'group.id': 'bench', 'metadata.broker.list': '127.0.0.1:9092' }, {});
   minimal.on('data', listener(false));
   return {
-    name: 'node-rdkafka consume (data)',
     size: 1,
     ours: (i) => consumer.emit('data', rdMessage(i)),
     hand: (i) => plain.emit('data', rdMessage(i)),
@@ -238,7 +236,7 @@ async function rdkafkaConsumeBatch(tracer: Tracer): Promise<HandWrittenCase> {
       batchSpan.end();
     }
   };
-  return { name: `node-rdkafka consume (consume(${BATCH}, cb), processMessage)`, size: BATCH, ours, hand };
+  return { size: BATCH, ours, hand };
 }
 
 const SENT: RecordMetadata[] = [{ topicName: TOPIC, partition: 0, errorCode: 0, baseOffset: '7' }];
@@ -265,7 +263,7 @@ async function kafkajsSend(tracer: Tracer): Promise<HandWrittenCase> {
     }
   };
   const record = () => ({ topic: TOPIC, messages: [{ value, headers: { 'x-app': 'bench' } }] });
-  return { name: 'kafkajs produce (send, 1 message)', size: 1, ours: () => ours.send(record()), hand: () => hand(record()) };
+  return { size: 1, ours: () => ours.send(record()), hand: () => hand(record()) };
 }
 
 /** kafkajs `send` of {@link BATCH} messages: a `create` span per message, a `send` span linked to them. */
@@ -292,7 +290,7 @@ async function kafkajsSendBatch(tracer: Tracer): Promise<HandWrittenCase> {
     }
   };
   const record = () => ({ topic: TOPIC, messages: Array.from({ length: BATCH }, () => ({ value, headers: { 'x-app': 'bench' } })) });
-  return { name: `kafkajs produce (send, batch of ${BATCH})`, size: BATCH, ours: () => ours.send(record()), hand: () => hand(record()) };
+  return { size: BATCH, ours: () => ours.send(record()), hand: () => hand(record()) };
 }
 
 /** node-rdkafka `produce`: TracedProducer against a hand-written span around produce (the native call stubbed out in this process). */
@@ -311,21 +309,19 @@ async function rdkafkaProduce(tracer: Tracer): Promise<HandWrittenCase> {
       span.end();
     }
   };
-  return { name: 'node-rdkafka produce', size: 1, ours: () => ours.produce(TOPIC, null, value, null, 0, undefined, [{ 'x-app': 'bench' }]), hand };
+  return { size: 1, ours: () => ours.produce(TOPIC, null, value, null, 0, undefined, [{ 'x-app': 'bench' }]), hand };
 }
 
-/** Every case, built against `tracer` (the wrappers use the global provider, which must be the tracer's). */
-export async function handWrittenCases(tracer: Tracer): Promise<HandWrittenCase[]> {
-  return [
-    await kafkajsEachMessage(tracer),
-    await kafkajsEachBatch(tracer),
-    await rdkafkaData(tracer),
-    await rdkafkaConsumeBatch(tracer),
-    await kafkajsSend(tracer),
-    await kafkajsSendBatch(tracer),
-    await rdkafkaProduce(tracer),
-  ];
-}
+/** Every case, by name: built against a tracer (the wrappers use the global provider, which must be the tracer's). */
+export const HAND_WRITTEN_CASES: ReadonlyArray<{ readonly name: string; readonly build: (tracer: Tracer) => Promise<HandWrittenCase> }> = [
+  { name: 'kafkajs consume (eachMessage)', build: kafkajsEachMessage },
+  { name: `kafkajs consume (eachBatch of ${BATCH}, processMessage)`, build: kafkajsEachBatch },
+  { name: 'node-rdkafka consume (data)', build: rdkafkaData },
+  { name: `node-rdkafka consume (consume(${BATCH}, cb), processMessage)`, build: rdkafkaConsumeBatch },
+  { name: 'kafkajs produce (send, 1 message)', build: kafkajsSend },
+  { name: `kafkajs produce (send, batch of ${BATCH})`, build: kafkajsSendBatch },
+  { name: 'node-rdkafka produce', build: rdkafkaProduce },
+];
 
 /** Runs `step` `count` times (awaiting it when it returns a promise) and returns nanoseconds per call. */
 export async function time(count: number, step: Step): Promise<number> {

@@ -2,17 +2,17 @@
  * Where the time of one side of one hand-written case goes: runs it under V8's CPU profiler and
  * prints self time by owner (tracecarrier, OpenTelemetry, node, GC…) and the top functions.
  *
- *   pnpm build && node --import tsx bench/profile.ts <case substring> <ours|hand|article> [on|off] [messages]
+ *   pnpm build && node scripts/build-bench.mjs && node bench/dist/profile.js <case substring> <ours|hand|article> [on|off] [messages]
  *
  * With `--alloc`, the allocation sampling profile instead: bytes allocated by function.
- * With `--conditions=tracecarrier-source` the profile shows tracecarrier's TypeScript sources.
+ * (Compiled, not through tsx: tsx's keepNames adds a naming call to every closure created.)
  */
 import { Session, type Profiler } from 'node:inspector';
 import { context, propagation, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { AlwaysOffSampler, AlwaysOnSampler, BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { handWrittenCases, time } from './hand-written-cases.js';
+import { HAND_WRITTEN_CASES, time } from './hand-written-cases.js';
 
 const alloc = process.argv.includes('--alloc');
 const [pattern = 'rdkafka consume (data)', side = 'ours', sampling = 'on', count = '200000'] = process.argv.slice(2).filter((arg) => arg !== '--alloc');
@@ -42,9 +42,11 @@ async function main(): Promise<void> {
     spanProcessors: [new BatchSpanProcessor({ export: (_spans, done) => done({ code: 0 }), shutdown: async () => undefined }, { maxQueueSize: 65_536, maxExportBatchSize: 4096, scheduledDelayMillis: 50 })],
   });
   trace.setGlobalTracerProvider(provider);
-  const found = (await handWrittenCases(trace.getTracer('hand-written'))).find((c) => c.name.includes(pattern));
-  const step = found?.[side as 'ours' | 'hand' | 'article'];
-  if (found === undefined || step === undefined) throw new Error(`no side "${side}" of a case matching "${pattern}"`);
+  const entry = HAND_WRITTEN_CASES.find((c) => c.name.includes(pattern));
+  const built = await entry?.build(trace.getTracer('hand-written'));
+  const step = built?.[side as 'ours' | 'hand' | 'article'];
+  if (entry === undefined || built === undefined || step === undefined) throw new Error(`no side "${side}" of a case matching "${pattern}"`);
+  const found = { ...built, name: entry.name };
   const steps = Math.round(Number(count) / found.size);
   await time(Math.min(steps, 20_000), step);
   const session = new Session();

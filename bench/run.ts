@@ -7,7 +7,8 @@
 import { execFileSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { CASES, type CaseName, type CaseResult } from './broker-case.js';
 import { barChart, type Bar } from './chart.js';
 import { benchCodec } from './codec.js';
@@ -19,7 +20,11 @@ const smoke = process.argv.includes('--smoke');
 const outIndex = process.argv.indexOf('--out');
 const out = outIndex > 0 ? process.argv[outIndex + 1]! : 'docs';
 const sizes = { propagation: smoke ? 2_000 : 100_000, codecBudget: smoke ? 2 * 1024 * 1024 : 256 * 1024 * 1024, broker: smoke ? 2_000 : 100_000, memory: smoke ? 20_000 : 1_000_000, handWritten: smoke ? 2_000 : 100_000 };
-const tsx = ['--import', 'tsx'];
+// The parts that run as their own processes, as compiled beside this file (scripts/build-bench.mjs),
+// or through tsx when this file itself runs from source.
+const here = dirname(fileURLToPath(import.meta.url));
+const compiled = import.meta.url.endsWith('.js');
+const part = (name: string) => [...(compiled ? [] : ['--import', 'tsx']), join(here, `${name}.${compiled ? 'js' : 'ts'}`)];
 
 const bars: Bar[] = [];
 const lines: string[] = [];
@@ -57,7 +62,7 @@ for (const { size, measured } of codec) {
 say(`\n3./4. Through the real broker (${process.env.KAFKA_BROKERS}): ${sizes.broker} messages of 1 KiB per case, produce then consume`);
 const results = new Map<CaseName, CaseResult>();
 for (const name of CASES) {
-  const output = execFileSync(process.execPath, [...tsx, 'bench/broker-case.ts', name, String(sizes.broker)], { encoding: 'utf8', timeout: 600_000 });
+  const output = execFileSync(process.execPath, [...part('broker-case'), name, String(sizes.broker)], { encoding: 'utf8', timeout: 600_000 });
   const result = JSON.parse(output.trim().split('\n').at(-1)!) as CaseResult;
   results.set(name, result);
   say(`   ${name.padEnd(30)} produce ${result.produceRate.toFixed(0).padStart(7)} msg/s · consume ${result.consumeRate.toFixed(0).padStart(7)} msg/s · spans ${result.spans}`);
@@ -80,7 +85,7 @@ say(`   metrics on (a meter provider registered) vs off: kafkajs ${(rate('kafkaj
 say(`   (context only: bare clients sending one constant traceparent header, vs without it: kafkajs ${(rate('kafkajs-bare-with-header') / rate('kafkajs-bare')).toFixed(2)}×, node-rdkafka ${(rate('rdkafka-bare-with-header') / rate('rdkafka-bare')).toFixed(2)}×)`);
 
 say(`\n5. Memory: ${sizes.memory} messages through each wrapped consumer, heap after GC`);
-const memoryOutput = execFileSync(process.execPath, ['--expose-gc', ...tsx, 'bench/memory.ts', String(sizes.memory)], { encoding: 'utf8', timeout: 900_000 });
+const memoryOutput = execFileSync(process.execPath, ['--expose-gc', ...part('memory'), String(sizes.memory)], { encoding: 'utf8', timeout: 900_000 });
 const memory = JSON.parse(memoryOutput.trim().split('\n').at(-1)!) as MemoryResult;
 for (const [label, bytes] of [['kafkajs', memory.kafkajsGrowthBytes], ['node-rdkafka', memory.rdkafkaGrowthBytes]] as const) {
   const mib = bytes / 2 ** 20;
@@ -88,7 +93,7 @@ for (const [label, bytes] of [['kafkajs', memory.kafkajsGrowthBytes], ['node-rdk
 }
 
 say(`\n6. Against the same tracing written by hand (stock OpenTelemetry API, the article's way), in process, ${sizes.handWritten} messages per round`);
-const handOutput = execFileSync(process.execPath, [...tsx, 'bench/hand-written.ts', String(sizes.handWritten)], { encoding: 'utf8', timeout: 900_000 });
+const handOutput = execFileSync(process.execPath, [...part('hand-written'), String(sizes.handWritten)], { encoding: 'utf8', timeout: 900_000 });
 const handWritten = JSON.parse(handOutput.trim().split('\n').at(-1)!) as HandWrittenResult;
 for (const c of handWritten.cases) {
   const label = `${c.name}, sampling ${c.sampled ? 'on' : 'off'}`;

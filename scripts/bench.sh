@@ -5,7 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh
 pnpm build >/dev/null
+node scripts/build-bench.mjs
 if [ -n "${KAFKA_BROKERS:-}" ]; then
-  exec node --import tsx bench/run.ts "$@"
+  exec node bench/dist/run.js "$@"
 fi
-exec bash scripts/kafka.sh run -- node --import tsx bench/run.ts "$@"
+exec bash scripts/kafka.sh run -- node bench/dist/run.js "$@"

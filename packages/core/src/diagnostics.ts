@@ -68,9 +68,9 @@ export type DiagnosticHook = (diagnostic: Diagnostic) => void;
 
 /** Where a message came from, attached to its diagnostics. */
 export interface DiagnosticOrigin {
-  readonly topic?: string;
-  readonly partition?: number;
-  readonly offset?: string;
+  readonly topic?: string | undefined;
+  readonly partition?: number | undefined;
+  readonly offset?: string | undefined;
 }
 
 /**
@@ -81,28 +81,79 @@ export type DiagnosticSink = ((code: DiagnosticCode, message: string, detail?: {
   readonly count?: number;
 };
 
+function deliver(hook: DiagnosticHook | undefined, origin: DiagnosticOrigin, code: DiagnosticCode, message: string, detail: { field?: string; cause?: unknown } | undefined): void {
+  // The origin may be the message itself: only its coordinates go into the diagnostic.
+  const diagnostic: { -readonly [K in keyof Diagnostic]: Diagnostic[K] } = { code, message };
+  if (origin.topic !== undefined) diagnostic.topic = origin.topic;
+  if (origin.partition !== undefined) diagnostic.partition = origin.partition;
+  if (origin.offset !== undefined) diagnostic.offset = origin.offset;
+  if (detail?.field !== undefined) diagnostic.field = detail.field;
+  if (detail !== undefined && 'cause' in detail) diagnostic.cause = detail.cause;
+  diag.warn(`tracecarrier: ${code}: ${message}`, { topic: origin.topic, partition: origin.partition, offset: origin.offset });
+  if (hook === undefined) return;
+  try {
+    hook(diagnostic);
+  } catch (error) {
+    diag.error('tracecarrier: the diagnostic hook threw', error);
+  }
+}
+
 /**
- * Makes a sink for one message that reports each (code, field) once, stamps the message origin, logs through OpenTelemetry `diag.warn` and calls the
- * user's hook, never letting either throw.
+ * One message's diagnostics: reports each (code, field) once, stamps the message's origin, logs
+ * through OpenTelemetry `diag.warn` and calls the user's hook, never letting either throw. Made for
+ * every message, so it allocates nothing more until something is reported.
+ */
+export class MessageDiagnostics {
+  readonly #hook: DiagnosticHook | undefined;
+  readonly #origin: DiagnosticOrigin;
+  #seen: Set<string> | undefined;
+  #sink: DiagnosticSink | undefined;
+  /** `origin` may be the message itself: only `topic`, `partition` and `offset` are read, when reporting. */
+  constructor(hook: DiagnosticHook | undefined, origin: DiagnosticOrigin) {
+    this.#hook = hook;
+    this.#origin = origin;
+  }
+  /** How many distinct problems were reported. */
+  get count(): number {
+    return this.#seen?.size ?? 0;
+  }
+  /** Reports one problem (once per code and field). */
+  add(code: DiagnosticCode, message: string, detail?: { field?: string; cause?: unknown }): void {
+    // A field read twice (once to extract, once to check presence) must still be reported once.
+    const key = `${code}\u0000${detail?.field ?? ''}`;
+    if (this.#seen?.has(key) === true) return;
+    (this.#seen ??= new Set()).add(key);
+    deliver(this.#hook, this.#origin, code, message, detail);
+  }
+  /** The same as a sink function, for carriers and codecs (made on first use). */
+  get report(): DiagnosticSink {
+    return (this.#sink ??= (code, message, detail) => this.add(code, message, detail));
+  }
+}
+
+/** Where a problem is reported: a sink function, or a message's {@link MessageDiagnostics}. */
+export type Reporter = DiagnosticSink | { readonly report: DiagnosticSink };
+
+/** Reports to a {@link Reporter}, if any (only then is a lazy one's sink made). */
+export function report(to: Reporter | undefined, code: DiagnosticCode, message: string, detail?: { field?: string; cause?: unknown }): void {
+  if (to === undefined) return;
+  if (typeof to === 'function') to(code, message, detail);
+  else if (to instanceof MessageDiagnostics) to.add(code, message, detail);
+  else to.report(code, message, detail);
+}
+
+/** How many problems a reporter has reported, when it counts them. */
+export function reportedCount(to: Reporter): number | undefined {
+  return to instanceof MessageDiagnostics ? to.count : typeof to === 'function' ? to.count : undefined;
+}
+
+/**
+ * Makes a sink for one message that reports each (code, field) once, stamps the message origin, logs
+ * through OpenTelemetry `diag.warn` and calls the user's hook, never letting either throw.
  */
 export function diagnosticSink(hook: DiagnosticHook | undefined, origin: DiagnosticOrigin): DiagnosticSink {
-  // A field read twice (once to extract, once to check presence) must still be reported once.
-  let seen: Set<string> | undefined;
-  const sink = (code: DiagnosticCode, message: string, detail?: { field?: string; cause?: unknown }): void => {
-    const key = `${code}\u0000${detail?.field ?? ''}`;
-    if (seen?.has(key) === true) return;
-    (seen ??= new Set()).add(key);
-    counted.count = seen.size;
-    const diagnostic: Diagnostic = { code, message, ...origin, ...detail };
-    diag.warn(`tracecarrier: ${code}: ${message}`, origin);
-    if (hook === undefined) return;
-    try {
-      hook(diagnostic);
-    } catch (error) {
-      diag.error('tracecarrier: the diagnostic hook threw', error);
-    }
-  };
-  const counted = sink as typeof sink & { count: number };
-  counted.count = 0;
-  return counted;
+  const diagnostics = new MessageDiagnostics(hook, origin);
+  const sink = (code: DiagnosticCode, message: string, detail?: { field?: string; cause?: unknown }): void => diagnostics.add(code, message, detail);
+  Object.defineProperty(sink, 'count', { get: () => diagnostics.count });
+  return sink;
 }

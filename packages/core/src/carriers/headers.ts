@@ -19,12 +19,16 @@ function trimOws(text: string): string {
   return start === 0 && end === text.length ? text : text.slice(start, end);
 }
 
+const UNREAD = Symbol('unread');
+
 /** Header getter over one message's headers, reporting bad values to the message's sink. */
 class HeaderFields {
   readonly #headers: KafkaHeaders;
   readonly #context: CarrierContext;
   readonly #repeated: boolean;
   #withheld: Set<string> | undefined;
+  #tracestate: string | undefined | typeof UNREAD = UNREAD;
+  #baggage: string | undefined | typeof UNREAD = UNREAD;
   constructor(headers: KafkaHeaders, context: CarrierContext, repeated: boolean) {
     this.#headers = headers;
     this.#context = context;
@@ -33,7 +37,13 @@ class HeaderFields {
   get(name: string): string | undefined {
     if (this.#withheld?.has(name) === true) return undefined;
     if (this.#repeated && LIST_FIELDS.has(name)) return this.#combined(name);
-    const value = readHeader(this.#headers, name, this.#context.report, this.#context.limits.maxHeaderBytes);
+    // The list fields are read twice (by the propagator, then against the W3C limits): read once.
+    if (name === 'tracestate') return this.#tracestate === UNREAD ? (this.#tracestate = this.#read(name)) : this.#tracestate;
+    if (name === 'baggage') return this.#baggage === UNREAD ? (this.#baggage = this.#read(name)) : this.#baggage;
+    return this.#read(name);
+  }
+  #read(name: string): string | undefined {
+    const value = readHeader(this.#headers, name, this.#context, this.#context.limits.maxHeaderBytes);
     if (value === undefined) return undefined;
     const trimmed = trimOws(value);
     return trimmed === '' ? undefined : trimmed;
@@ -57,7 +67,7 @@ class HeaderFields {
   #values(name: string): string[] {
     const values: string[] = [];
     for (const raw of valuesOf(this.#headers, name)) {
-      const text = decodeHeaderValue(raw, name, this.#context.report, this.#context.limits.maxHeaderBytes);
+      const text = decodeHeaderValue(raw, name, this.#context, this.#context.limits.maxHeaderBytes);
       const trimmed = text === undefined ? '' : trimOws(text);
       if (trimmed !== '') values.push(trimmed);
     }

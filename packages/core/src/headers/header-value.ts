@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import type { DiagnosticSink } from '../diagnostics.js';
+import { report, type Reporter } from '../diagnostics.js';
 
 /** A single Kafka header value as clients hand it over: text, bytes, or absent. */
 export type HeaderValue = string | Uint8Array | null | undefined;
@@ -8,19 +8,21 @@ export type HeaderValue = string | Uint8Array | null | undefined;
  * Decodes one header value to text. Bytes must be valid UTF-8; anything else is reported as
  * `non-utf8-header` and ignored, so a binary header can never inject garbage into a propagator.
  */
-export function decodeHeaderValue(value: HeaderValue, key: string, sink?: DiagnosticSink, maxBytes = Number.POSITIVE_INFINITY): string | undefined {
+export function decodeHeaderValue(value: HeaderValue, key: string, sink?: Reporter, maxBytes = Number.POSITIVE_INFINITY): string | undefined {
   if (value === null || value === undefined) return undefined;
   // The size is checked before anything proportional to it is done.
   if ((typeof value === 'string' ? value.length : value.byteLength) > maxBytes) {
-    sink?.('field-too-large', `header "${key}" is larger than limits.maxHeaderBytes (${maxBytes}) and was ignored`, { field: key });
+    report(sink, 'field-too-large', `header "${key}" is larger than limits.maxHeaderBytes (${maxBytes}) and was ignored`, { field: key });
     return undefined;
   }
   if (typeof value === 'string') return value;
-  if (!isUtf8(value)) {
-    sink?.('non-utf8-header', `header "${key}" is not valid UTF-8 and was ignored`, { field: key });
+  const text = Buffer.isBuffer(value) ? value.toString('utf8') : Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('utf8');
+  // Invalid UTF-8 always decodes with a replacement character: only then are the bytes checked.
+  if (text.includes('\ufffd') && !isUtf8(value)) {
+    report(sink, 'non-utf8-header', `header "${key}" is not valid UTF-8 and was ignored`, { field: key });
     return undefined;
   }
-  return Buffer.isBuffer(value) ? value.toString('utf8') : Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('utf8');
+  return text;
 }
 
 /**
@@ -28,7 +30,7 @@ export function decodeHeaderValue(value: HeaderValue, key: string, sink?: Diagno
  * Kafka's `Headers.lastHeader` does; values that disagree are reported once as
  * `conflicting-header-values`. Values are never joined with commas.
  */
-export function pickHeaderValue(values: readonly HeaderValue[], key: string, sink?: DiagnosticSink, maxBytes?: number): string | undefined {
+export function pickHeaderValue(values: readonly HeaderValue[], key: string, sink?: Reporter, maxBytes?: number): string | undefined {
   let picked: string | undefined;
   let conflict = false;
   for (const raw of values) {
@@ -38,7 +40,7 @@ export function pickHeaderValue(values: readonly HeaderValue[], key: string, sin
     picked = text;
   }
   if (conflict) {
-    sink?.('conflicting-header-values', `header "${key}" has several different values; the last one is used`, { field: key });
+    report(sink, 'conflicting-header-values', `header "${key}" has several different values; the last one is used`, { field: key });
   }
   return picked;
 }

@@ -1,4 +1,4 @@
-import type { DiagnosticSink } from '../diagnostics.js';
+import type { Reporter } from '../diagnostics.js';
 import { pickHeaderValue, decodeHeaderValue, type HeaderValue } from './header-value.js';
 
 /** Headers as a record, the kafkajs `IHeaders` shape: a key maps to one value or several. */
@@ -32,7 +32,7 @@ export function valuesOf(headers: KafkaHeaders, key: string): HeaderValue[] {
  * Reads one header as text from either shape: Buffers decode as UTF-8, null/undefined are skipped,
  * a repeated header resolves to its last non-null value.
  */
-export function readHeader(headers: KafkaHeaders | undefined, key: string, sink?: DiagnosticSink, maxBytes?: number): string | undefined {
+export function readHeader(headers: KafkaHeaders | undefined, key: string, sink?: Reporter, maxBytes?: number): string | undefined {
   if (headers === undefined || headers === null) return undefined;
   if (!isHeaderList(headers)) {
     // Fast path for the common single-value record entry.

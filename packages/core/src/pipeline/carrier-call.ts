@@ -1,18 +1,26 @@
 import type { Context, TextMapGetter, TextMapPropagator } from '@opentelemetry/api';
 import type { CarrierContext, CarrierFields } from '../carriers/carrier.js';
-import type { DiagnosticSink } from '../diagnostics.js';
+import type { DiagnosticSink, Reporter } from '../diagnostics.js';
 import type { ReadLimits } from '../limits.js';
 import { extractFrom, propagatorFields } from '../propagation/propagation.js';
 
-/** The {@link CarrierContext} of one message: its sink, the limits, the propagator's fields (looked up only when asked). */
+/**
+ * The {@link CarrierContext} of one message: where it reports (a sink function is made only when a
+ * carrier asks for one), the limits, the propagator's fields (looked up only when asked).
+ */
 export class CarrierCall implements CarrierContext {
-  readonly report: DiagnosticSink;
   readonly limits: ReadLimits;
+  /** Where this message's problems go; header reads report here without making a sink function. */
+  readonly reporter: Reporter;
   readonly #propagator: TextMapPropagator | undefined;
-  constructor(report: DiagnosticSink, limits: ReadLimits, propagator: TextMapPropagator | undefined) {
-    this.report = report;
+  constructor(reporter: Reporter, limits: ReadLimits, propagator: TextMapPropagator | undefined) {
+    this.reporter = reporter;
     this.limits = limits;
     this.#propagator = propagator;
+  }
+  get report(): DiagnosticSink {
+    const reporter = this.reporter;
+    return typeof reporter === 'function' ? reporter : reporter.report;
   }
   get propagationFields(): readonly string[] {
     return propagatorFields(this.#propagator);
@@ -37,7 +45,7 @@ const recordGetter: TextMapGetter<Readonly<Record<string, string>>> = {
 };
 
 /** Extracts a context from a carrier's fields, whichever form they came in (never throws). */
-export function extractFields(base: Context, fields: CarrierFields, propagator: TextMapPropagator | undefined, sink: DiagnosticSink): Context {
+export function extractFields(base: Context, fields: CarrierFields, propagator: TextMapPropagator | undefined, sink: Reporter): Context {
   return isGetter(fields) ? extractFrom(base, fields, objectGetter, propagator, sink) : extractFrom(base, fields, recordGetter, propagator, sink);
 }
 

@@ -1,6 +1,6 @@
 import { ROOT_CONTEXT, type Context, type SpanContext, type TextMapPropagator } from '@opentelemetry/api';
 import type { Carrier, CarrierRead, IncomingMessage, MessageValue } from '../carriers/carrier.js';
-import type { DiagnosticSink } from '../diagnostics.js';
+import { report, reportedCount, type Reporter } from '../diagnostics.js';
 import type { ReadLimits } from '../limits.js';
 import { applyBaggagePolicy, reportDroppedContext, type BaggagePolicy } from '../propagation/context-limits.js';
 import { reportMissingContext, validSpanContextOf } from '../propagation/propagation.js';
@@ -52,7 +52,7 @@ export interface CarriedAttributes {
 export function readIncoming<V extends MessageValue>(
   message: IncomingMessage & { readonly value: V },
   config: IncomingCarrierConfig,
-  sink: DiagnosticSink,
+  sink: Reporter,
 ): IncomingRead<V> {
   let context: Context = ROOT_CONTEXT;
   let carrier = 'none';
@@ -64,12 +64,12 @@ export function readIncoming<V extends MessageValue>(
   let remoteParent: SpanContext | undefined;
   for (const candidate of config.carriers) {
     let read: CarrierRead | undefined;
-    const before = sink.count;
+    const before = reportedCount(sink);
     try {
       if (!candidate.detect(message)) continue;
       read = candidate.extract(message, (call ??= new CarrierCall(sink, config.limits, config.propagator)));
     } catch (error) {
-      sink('carrier-error', `carrier "${candidate.name}" threw while reading the context: ${describe(error)}; handed over untouched`, { cause: error });
+      report(sink, 'carrier-error', `carrier "${candidate.name}" threw while reading the context: ${describe(error)}; handed over untouched`, { cause: error });
       continue;
     }
     if (read === undefined || read === null) continue;
@@ -91,8 +91,8 @@ export function readIncoming<V extends MessageValue>(
     remoteParent = validSpanContextOf(extracted);
     if (remoteParent !== undefined) carrier = candidate.name;
     // A field already reported (not UTF-8, conflicting, too large) is not reported again as invalid-context.
-    else if (before === undefined || sink.count === before) reportMissingContext(extracted, fieldNames(fields), config.propagator, sink);
-    reportDroppedContext((key) => fieldOf(fields, key), config.propagator, sink);
+    else if (before === undefined || reportedCount(sink) === before) reportMissingContext(extracted, fieldNames(fields), config.propagator, sink);
+    reportDroppedContext(fieldOf(fields, 'tracestate'), fieldOf(fields, 'baggage'), config.propagator, sink);
     // Baggage found without a span context is kept, and a later carrier may still give the span context.
     context = extracted;
   }

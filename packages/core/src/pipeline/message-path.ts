@@ -1,6 +1,6 @@
 import { trace, type Context, type Span } from '@opentelemetry/api';
 import type { IncomingMessage, MessageValue } from '../carriers/carrier.js';
-import type { DiagnosticOrigin, DiagnosticSink } from '../diagnostics.js';
+import type { DiagnosticOrigin, MessageDiagnostics } from '../diagnostics.js';
 import type { KafkaHeaders } from '../headers/kafka-headers.js';
 import { ATTR_MESSAGING_MESSAGE_ENVELOPE_SIZE } from '../spans/semconv.js';
 import { errorType, startProcessSpan, startProducerSpan, type ActiveSpan, type ClientIdentity, type MessageFacts } from '../spans/spans.js';
@@ -31,9 +31,9 @@ export function prepareSend<V extends MessageValue, HookInfo>(
   facts: OutgoingFacts<V>,
   identity: ClientIdentity,
   parent: Context,
-  hookInfo: HookInfo,
+  hookInfo: HookInfo | undefined,
 ): PreparedSend<V> {
-  const sink = runtime.sink({ topic: facts.topic });
+  const sink = runtime.diagnostics({ topic: facts.topic });
   const span = startProducerSpan(runtime.tracer, operation, facts, identity, parent);
   runHook(runtime.hook, span, hookInfo, sink);
   const carry = carryOutgoing(trace.setSpan(parent, span), { topic: facts.topic, key: facts.key, value: facts.value, headers: facts.headers }, runtime.outgoing, sink);
@@ -44,7 +44,7 @@ export function prepareSend<V extends MessageValue, HookInfo>(
 /** One incoming message, read: its context, the value to hand over, and its diagnostic sink. */
 export interface ReceivedMessage<V> {
   readonly read: IncomingRead<V>;
-  readonly sink: DiagnosticSink;
+  readonly sink: MessageDiagnostics;
 }
 
 /**
@@ -57,7 +57,7 @@ export function receiveMessage<V extends MessageValue, HookInfo>(
   origin: DiagnosticOrigin,
   identity: ClientIdentity,
 ): ReceivedMessage<V> {
-  const sink = runtime.sink(origin);
+  const sink = runtime.diagnostics(origin);
   runtime.metrics?.consumed({ topic: message.topic, partition: message.partition, identity }, 1);
   return { read: readIncoming(message, runtime.incoming, sink), sink };
 }
@@ -85,17 +85,12 @@ export function beginProcess<V extends MessageValue, HookInfo>(
   facts: MessageFacts,
   identity: ClientIdentity,
   active: Context,
-  hookInfo: HookInfo,
+  hookInfo: HookInfo | undefined,
 ): ActiveSpan {
   const { read, sink } = received;
-  const processFacts: MessageFacts = {
-    topic: facts.topic,
-    partition: facts.partition,
-    offset: facts.offset,
-    key: facts.key,
-    value: read.value,
-    envelopeSize: read.unwrapped ? originalSize(facts) : undefined,
-  };
+  const processFacts: MessageFacts = !read.unwrapped
+    ? facts
+    : { topic: facts.topic, partition: facts.partition, offset: facts.offset, key: facts.key, value: read.value, envelopeSize: originalSize(facts) };
   const started = startProcessSpan(runtime.tracer, read, processFacts, identity, runtime.relationship, active);
   runHook(runtime.hook, started.span, hookInfo, sink);
   const metrics = runtime.metrics;

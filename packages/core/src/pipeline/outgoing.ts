@@ -1,6 +1,6 @@
 import type { Context, TextMapPropagator } from '@opentelemetry/api';
 import type { Carrier, CarrierWrite, MessageValue, OutgoingMessage } from '../carriers/carrier.js';
-import type { DiagnosticSink } from '../diagnostics.js';
+import { report, type Reporter } from '../diagnostics.js';
 import type { KafkaHeaders } from '../headers/kafka-headers.js';
 import type { ReadLimits } from '../limits.js';
 import { asBuffer } from '../carriers/payload.js';
@@ -43,7 +43,7 @@ export function carryOutgoing<V extends MessageValue>(
   context: Context,
   message: Outgoing & { readonly value: V },
   config: OutgoingCarrierConfig,
-  sink: DiagnosticSink,
+  sink: Reporter,
 ): OutgoingCarry<V> {
   const fields = contextToFields(context, config.propagator, sink);
   const call = new CarrierCall(sink, config.limits, config.propagator);
@@ -56,7 +56,7 @@ export function carryOutgoing<V extends MessageValue>(
     try {
       write = carrier.inject(shown, fields, call);
     } catch (error) {
-      sink('carrier-error', `carrier "${carrier.name}" threw while writing the context: ${describe(error)}`, { cause: error });
+      report(sink, 'carrier-error', `carrier "${carrier.name}" threw while writing the context: ${describe(error)}`, { cause: error });
       continue;
     }
     if (write === undefined || write === null) continue;

@@ -1,7 +1,6 @@
 import { metrics as otelMetrics, trace, type Span, type Tracer } from '@opentelemetry/api';
 import { messagingMetrics, type MessagingMetrics } from '../metrics/messaging-metrics.js';
-import type { DiagnosticHook, DiagnosticOrigin, DiagnosticSink } from '../diagnostics.js';
-import { diagnosticSink } from '../diagnostics.js';
+import { MessageDiagnostics, diagnosticSink, report, type DiagnosticHook, type DiagnosticOrigin, type DiagnosticSink, type Reporter } from '../diagnostics.js';
 import { DEFAULT_LIMITS, type ReadLimits } from '../limits.js';
 import {
   checkConsumerCombination,
@@ -33,6 +32,8 @@ interface RuntimeBase {
   readonly onDiagnostic: DiagnosticHook | undefined;
   /** A fresh per-message diagnostic sink. */
   sink(origin: DiagnosticOrigin): DiagnosticSink;
+  /** A message's diagnostics, allocating nothing more until something is reported. `origin` may be the message. */
+  diagnostics(origin: DiagnosticOrigin): MessageDiagnostics;
 }
 
 /** A producer wrapper's resolved settings. */
@@ -66,7 +67,7 @@ function base(options: CommonOptions, scope: InstrumentationScope): RuntimeBase 
   const tracer = (options.tracerProvider ?? trace.getTracerProvider()).getTracer(scope.name, scope.version);
   const metrics = messagingMetrics((options.meterProvider ?? otelMetrics.getMeterProvider()).getMeter(scope.name, scope.version));
   const onDiagnostic = options.onDiagnostic;
-  return { tracer, metrics, onDiagnostic, sink: (origin) => diagnosticSink(onDiagnostic, origin) };
+  return { tracer, metrics, onDiagnostic, sink: (origin) => diagnosticSink(onDiagnostic, origin), diagnostics: (origin) => new MessageDiagnostics(onDiagnostic, origin) };
 }
 
 /**
@@ -109,17 +110,20 @@ export function resolveConsumerOptions<HookInfo>(
   };
 }
 
-/** Runs a user hook; a throwing hook is reported as `hook-error` and never breaks the message path. */
+/**
+ * Runs a user hook; a throwing hook is reported as `hook-error` and never breaks the message path.
+ * Bindings build `info` only when there is a hook (it is `undefined` otherwise).
+ */
 export function runHook<HookInfo>(
   hook: ((span: Span, info: HookInfo) => void) | undefined,
   span: Span,
-  info: HookInfo,
-  sink: DiagnosticSink,
+  info: HookInfo | undefined,
+  sink: Reporter,
 ): void {
   if (hook === undefined) return;
   try {
-    hook(span, info);
+    hook(span, info as HookInfo);
   } catch (error) {
-    sink('hook-error', `a hook threw: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    report(sink, 'hook-error', `a hook threw: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
 }

@@ -1,5 +1,5 @@
 import { propagation, type Context, type TextMapPropagator } from '@opentelemetry/api';
-import type { DiagnosticSink } from '../diagnostics.js';
+import { report, type Reporter } from '../diagnostics.js';
 import { propagatorFields } from './propagation.js';
 
 /**
@@ -23,37 +23,41 @@ function members(text: string): number {
 
 /**
  * Reports `context-dropped` when an incoming `tracestate` or `baggage` exceeds the W3C limits, so
- * the propagator kept only part of it (or none). Looks only at fields the propagator reads.
+ * the propagator kept only part of it (or none). Looks only at fields the propagator reads. The
+ * values are the message's `tracestate` and `baggage` fields, as the carrier read them.
  */
-export function reportDroppedContext(read: (key: string) => string | undefined, propagator: TextMapPropagator | undefined, sink: DiagnosticSink): void {
-  // Reading an absent field is cheap; the propagator's field list is only consulted when one is there.
-  const tracestate = read('tracestate');
+export function reportDroppedContext(
+  tracestate: string | undefined,
+  baggage: string | undefined,
+  propagator: TextMapPropagator | undefined,
+  sink: Reporter,
+): void {
+  // The propagator's field list is only consulted when a field is over the limits.
   if (tracestate !== undefined && (tracestate.length > W3C_LIMITS.tracestateChars || members(tracestate) > W3C_LIMITS.tracestateMembers)) {
     if (propagatorFields(propagator).includes('tracestate')) {
-      sink('context-dropped', `tracestate exceeds the W3C limits (${W3C_LIMITS.tracestateChars} characters, ${W3C_LIMITS.tracestateMembers} members)`, { field: 'tracestate' });
+      report(sink, 'context-dropped', `tracestate exceeds the W3C limits (${W3C_LIMITS.tracestateChars} characters, ${W3C_LIMITS.tracestateMembers} members)`, { field: 'tracestate' });
     }
   }
-  const baggage = read('baggage');
   if (baggage !== undefined && (Buffer.byteLength(baggage) > W3C_LIMITS.baggageBytes || members(baggage) > W3C_LIMITS.baggageMembers)) {
     if (propagatorFields(propagator).includes('baggage')) {
-      sink('context-dropped', `baggage exceeds the W3C limits (${W3C_LIMITS.baggageBytes} bytes, ${W3C_LIMITS.baggageMembers} members); entries beyond them were dropped`, { field: 'baggage' });
+      report(sink, 'context-dropped', `baggage exceeds the W3C limits (${W3C_LIMITS.baggageBytes} bytes, ${W3C_LIMITS.baggageMembers} members); entries beyond them were dropped`, { field: 'baggage' });
     }
   }
 }
 
 /** Applies the consumer's baggage policy to an extracted context, reporting what it removed. */
-export function applyBaggagePolicy(context: Context, policy: BaggagePolicy | undefined, sink: DiagnosticSink | undefined): Context {
+export function applyBaggagePolicy(context: Context, policy: BaggagePolicy | undefined, sink: Reporter | undefined): Context {
   if (policy === undefined || policy === 'keep') return context;
   const baggage = propagation.getBaggage(context);
   if (baggage === undefined) return context;
   const entries = baggage.getAllEntries();
   if (entries.length === 0) return context;
   if (policy === 'drop') {
-    sink?.('baggage-filtered', `dropped ${entries.length} incoming baggage entries (baggage: 'drop')`, { field: 'baggage' });
+    report(sink, 'baggage-filtered', `dropped ${entries.length} incoming baggage entries (baggage: 'drop')`, { field: 'baggage' });
     return propagation.deleteBaggage(context);
   }
   const kept = entries.filter(([key]) => policy.allow.includes(key));
   if (kept.length === entries.length) return context;
-  sink?.('baggage-filtered', `removed ${entries.length - kept.length} incoming baggage entries not in baggage.allow`, { field: 'baggage' });
+  report(sink, 'baggage-filtered', `removed ${entries.length - kept.length} incoming baggage entries not in baggage.allow`, { field: 'baggage' });
   return propagation.setBaggage(context, propagation.createBaggage(Object.fromEntries(kept)));
 }

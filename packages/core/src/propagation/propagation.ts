@@ -1,6 +1,6 @@
 import { propagation, trace, type Context, type SpanContext, type TextMapGetter, type TextMapPropagator } from '@opentelemetry/api';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
-import type { DiagnosticSink } from '../diagnostics.js';
+import { report, type Reporter } from '../diagnostics.js';
 import { extractStock, injectStock, stockW3C } from './stock-w3c.js';
 
 /**
@@ -31,7 +31,7 @@ const recordSetter = {
  * throws: a throwing propagator is reported as `propagator-error` and gives no fields, so the
  * message is still sent.
  */
-export function contextToFields(context: Context, propagator: TextMapPropagator | undefined, sink?: DiagnosticSink): Record<string, string> {
+export function contextToFields(context: Context, propagator: TextMapPropagator | undefined, sink?: Reporter): Record<string, string> {
   // A plain object: a prototype-free one is a slow dictionary from the start.
   const fields: Record<string, string> = {};
   try {
@@ -46,7 +46,7 @@ export function contextToFields(context: Context, propagator: TextMapPropagator 
     for (const key of Object.keys(fields)) if (fields[key] === '') delete fields[key];
     return fields;
   } catch (error) {
-    sink?.('propagator-error', `the propagator threw while injecting: ${error instanceof Error ? error.message : String(error)}; the message is sent without context`, { cause: error });
+    report(sink, 'propagator-error', `the propagator threw while injecting: ${error instanceof Error ? error.message : String(error)}; the message is sent without context`, { cause: error });
     return {};
   }
 }
@@ -71,7 +71,7 @@ export function extractFrom<C>(
   carrier: C,
   getter: TextMapGetter<C>,
   propagator: TextMapPropagator | undefined,
-  sink: DiagnosticSink | undefined,
+  sink: Reporter | undefined,
 ): Context {
   const stock = stockW3C(propagator, DEFAULT_PROPAGATOR);
   try {
@@ -79,7 +79,7 @@ export function extractFrom<C>(
     const effective = effectivePropagator(propagator);
     return effective === undefined ? propagation.extract(base, carrier, getter) : effective.extract(base, carrier, getter);
   } catch (error) {
-    sink?.('invalid-context', 'the propagator threw while extracting', { cause: error });
+    report(sink, 'invalid-context', 'the propagator threw while extracting', { cause: error });
     return base;
   }
 }
@@ -93,12 +93,12 @@ export function reportMissingContext(
   extracted: Context,
   presentKeys: readonly string[],
   propagator: TextMapPropagator | undefined,
-  sink: DiagnosticSink | undefined,
+  sink: Reporter | undefined,
 ): void {
   if (sink === undefined || hasValidSpanContext(extracted)) return;
   for (const field of propagatorFields(propagator)) {
     if (CONTEXT_FREE_FIELDS.has(field) || !presentKeys.includes(field)) continue;
-    sink('invalid-context', `"${field}" is present but holds no valid trace context; a new trace is started`, { field });
+    report(sink, 'invalid-context', `"${field}" is present but holds no valid trace context; a new trace is started`, { field });
     return;
   }
 }

@@ -5,7 +5,7 @@ import { handOver } from '../../pipeline/carried.js';
 import { beginProcess, receiveMessage, type ReceivedMessage } from '../../pipeline/message-path.js';
 import { resolveConsumerOptions, type ConsumerRuntime, type InstrumentationScope } from '../../pipeline/runtime.js';
 import { runInSpan } from '../../spans/run-in-span.js';
-import { messageLink, startBatchProcessSpan, type ClientIdentity, type MessageFacts } from '../../spans/spans.js';
+import { endSpanWithError, messageLink, startBatchProcessSpan, type ClientIdentity, type MessageFacts } from '../../spans/spans.js';
 import { identityOf, splitIdentity, type ClientIdentityOptions } from './identity.js';
 import { overlay } from './overlay.js';
 import { TRACED, checkClient } from './traced.js';
@@ -95,7 +95,9 @@ function factsOf(topic: string, partition: number, message: KjsReceivedMessage):
 
 function receive(runtime: ConsumerRuntime<HookInfo>, identity: ClientIdentity, topic: string, partition: number, message: KjsReceivedMessage): ReceivedMessage<Buffer | null> {
   const { offset, key, value, headers } = message;
-  return receiveMessage(runtime, { topic, partition, offset, key, value, headers: headers as never }, { topic, partition, offset }, identity);
+  const incoming = { topic, partition, offset, key, value, headers: headers as never };
+  // The message is its own diagnostic origin (its topic, partition and offset are read when reporting).
+  return receiveMessage(runtime, incoming, incoming, identity);
 }
 
 async function processEachMessage(
@@ -111,13 +113,23 @@ async function processEachMessage(
     const received = receive(runtime, identity, topic, partition, message);
     const handedMsg = handOver(message, received.read);
     if (handedMsg !== message) handed = { ...payload, message: handedMsg };
-    started = beginProcess(runtime, received, factsOf(topic, partition, message), identity, otelContext.active(), { topic, partition, message: handedMsg });
+    const info = runtime.hook === undefined ? undefined : { topic, partition, message: handedMsg };
+    started = beginProcess(runtime, received, factsOf(topic, partition, message), identity, otelContext.active(), info);
   } catch (error) {
     // A bug of ours must not lose the message: hand it over untraced.
     runtime.sink({ topic, partition, offset: message.offset })('internal-error', 'tracing this message failed', { cause: error });
     return handler(payload);
   }
-  await runInSpan(started, () => handler(handed));
+  // runInSpan, written out for the per-message path: one await, no closures.
+  try {
+    await otelContext.with(started.context, handler, undefined, handed);
+  } catch (error) {
+    endSpanWithError(started.span, error);
+    started.onEnd?.(error);
+    throw error;
+  }
+  started.span.end();
+  started.onEnd?.(undefined);
 }
 
 async function processEachBatch(
@@ -147,7 +159,8 @@ async function processEachBatch(
     const entry = entries.get(message);
     const received = entry?.received ?? receive(runtime, identity, topic, partition, message);
     const original = entry?.original ?? message;
-    const started = beginProcess(runtime, received, factsOf(topic, partition, original), identity, otelContext.active(), { topic, partition, message });
+    const info = runtime.hook === undefined ? undefined : { topic, partition, message };
+    const started = beginProcess(runtime, received, factsOf(topic, partition, original), identity, otelContext.active(), info);
     return runInSpan(started, async () => fn());
   };
   await runInSpan(batchSpan, () => handler({ ...payload, batch: tracedBatch, processMessage }));

@@ -93,7 +93,8 @@ async function tracedSend(
   const message = messages[0] as KjsMessage;
   let prepared;
   try {
-    prepared = prepareSend(runtime, 'send', outgoingFacts(record.topic, message), identity, parent, { topic: record.topic, message });
+    const info = runtime.hook === undefined ? undefined : { topic: record.topic, message };
+    prepared = prepareSend(runtime, 'send', outgoingFacts(record.topic, message), identity, parent, info);
   } catch (error) {
     // A bug of ours must not stop the application's message: send it untraced.
     runtime.sink({ topic: record.topic })('internal-error', 'tracing this send failed; the message is sent untraced', { cause: error });
@@ -153,7 +154,8 @@ function carryBatch(
   const topics: string[] = [];
   const batch = topicMessages.map(({ topic, messages }) =>
     messages.map((message) => {
-      const { span, carry } = prepareSend(runtime, 'create', outgoingFacts(topic, message), identity, parent, { topic, message });
+      const info = runtime.hook === undefined ? undefined : { topic, message };
+      const { span, carry } = prepareSend(runtime, 'create', outgoingFacts(topic, message), identity, parent, info);
       links.push({ context: span.spanContext() });
       transaction?.add(span);
       topics.push(topic);

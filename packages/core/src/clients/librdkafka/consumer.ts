@@ -4,7 +4,7 @@ import { handOver } from '../../pipeline/carried.js';
 import { beginProcess, receiveMessage, type ReceivedMessage } from '../../pipeline/message-path.js';
 import { resolveConsumerOptions, type ConsumerRuntime } from '../../pipeline/runtime.js';
 import { runInSpan } from '../../spans/run-in-span.js';
-import { endSpanWithError, messageLink, startBatchProcessSpan, type ActiveSpan, type ClientIdentity, type MessageFacts } from '../../spans/spans.js';
+import { endSpanWithError, messageLink, startBatchProcessSpan, type ActiveSpan, type ClientIdentity } from '../../spans/spans.js';
 import { identityFromConfig, type IdentityConfig } from './identity.js';
 import { refuseOptionsInTopicConfig } from './topic-config.js';
 import type { Constructor, LibrdkafkaBinding, Traced, RdConsumerBase, RdMessage } from './types.js';
@@ -43,9 +43,6 @@ interface Read {
   pending?: ActiveSpan | undefined;
 }
 
-function factsOf(message: Message): MessageFacts {
-  return { topic: message.topic, partition: message.partition, offset: message.offset, key: message.key, value: message.value };
-}
 
 /**
  * The traced subclass of a librdkafka `KafkaConsumer` class: flowing mode gives each message a
@@ -63,6 +60,9 @@ export function tracedConsumerClass<B extends Constructor<RdConsumerBase>, M = R
     // its first await). Only filled while a callback will see the messages again (batch or flowing
     // callback): plain 'data' listeners need no entry, and one per message costs the GC dearly.
     readonly #reads = new WeakMap<Message, Read>();
+    // Whether #reads ever held anything: a weak-map lookup gives every message an identity hash, a
+    // cost plain 'data' listeners need not pay.
+    #remembering = false;
     #flowingCallback = false;
     #batchesInFlight = 0;
 
@@ -156,16 +156,19 @@ export function tracedConsumerClass<B extends Constructor<RdConsumerBase>, M = R
     }
 
     #read(message: Message): Read {
-      const known = this.#reads.get(message);
+      const known = this.#remembering ? this.#reads.get(message) : undefined;
       if (known !== undefined) return known;
       const remember = this.#flowingCallback || this.#batchesInFlight > 0;
       // The handed copy is what listeners and callbacks see; it maps back to the same read.
       const { topic, partition, key, value, headers } = message;
       const offset = String(message.offset);
-      const received = receiveMessage(this.#runtime, { topic, partition, offset, key, value, headers }, { topic, partition, offset }, this.#identity);
+      const incoming = { topic, partition, offset, key, value, headers };
+      // The message is its own diagnostic origin (its topic, partition and offset are read when reporting).
+      const received = receiveMessage(this.#runtime, incoming, incoming, this.#identity);
       const handed = handOver(message, received.read);
       const read: Read = { raw: message, received, handed };
       if (remember) {
+        this.#remembering = true;
         this.#reads.set(message, read);
         if (handed !== message) this.#reads.set(handed, read);
       }
@@ -173,7 +176,8 @@ export function tracedConsumerClass<B extends Constructor<RdConsumerBase>, M = R
     }
 
     #begin(read: Read, active: ReturnType<typeof otelContext.active>): ActiveSpan {
-      return beginProcess(this.#runtime, read.received, factsOf(read.raw), this.#identity, active, { message: read.handed });
+      const info = this.#runtime.hook === undefined ? undefined : { message: read.handed };
+      return beginProcess(this.#runtime, read.received, read.raw, this.#identity, active, info);
     }
 
     #deliverBatch(err: LibrdKafkaError, messages: Message[], cb: MessagesCallback): void {
@@ -182,7 +186,7 @@ export function tracedConsumerClass<B extends Constructor<RdConsumerBase>, M = R
       const links: Link[] = [];
       const handed = messages.map((message) => {
         const read = this.#read(message);
-        const link = messageLink(read.received.read, factsOf(message));
+        const link = messageLink(read.received.read, message);
         if (link !== undefined) links.push(link);
         return read.handed;
       });
