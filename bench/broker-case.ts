@@ -224,7 +224,7 @@ async function runRdkafka(name: CaseName, brokers: string[], topic: string, valu
   return { produceMs, consumeMs: clock.elapsedMs() };
 }
 
-if (process.argv[1]?.endsWith('broker-case.ts')) {
+if (/broker-case\.[jt]s$/.test(process.argv[1] ?? '')) {
   main().then(
     () => process.exit(0),
     (error: unknown) => {

@@ -75,7 +75,15 @@ const rate = (name: CaseName) => {
 const vs = (name: CaseName, base: CaseName, limit: number, label: string) => say(`   ${label.padEnd(52)} ${target(label, rate(name) / rate(base), limit, 'min')}`);
 vs('kafkajs-headers', 'kafkajs-bare', 0.9, 'kafkajs headers vs bare kafkajs');
 vs('kafkajs-envelope', 'kafkajs-bare', 0.9, 'kafkajs envelope vs bare kafkajs');
-vs('kafkajs-headers', 'kafkajs-otel-instrumentation', 1.0, 'kafkajs headers vs instrumentation-kafkajs');
+vs('kafkajs-headers', 'kafkajs-otel-instrumentation', 1.5, 'kafkajs headers vs instrumentation-kafkajs');
+{
+  // The hop split in its two sides, and what bounds the produce side: kafkajs's own cost of
+  // carrying a header (the bare client sending one constant traceparent), which both pay.
+  const ours = results.get('kafkajs-headers')!;
+  const official = results.get('kafkajs-otel-instrumentation')!;
+  const withHeader = results.get('kafkajs-bare-with-header')!;
+  say(`      produce ${(ours.produceRate / official.produceRate).toFixed(2)}×, consume ${(ours.consumeRate / official.consumeRate).toFixed(2)}× the official instrumentation; the bare client with one header produces ${withHeader.produceRate.toFixed(0)} msg/s, so the hop ratio cannot exceed ${(1 / (1 / withHeader.produceRate + 1 / withHeader.consumeRate) / rate('kafkajs-otel-instrumentation')).toFixed(2)}× here`);
+}
 vs('rdkafka-headers', 'rdkafka-bare', 0.9, 'node-rdkafka headers vs bare node-rdkafka');
 vs('kafkajs-headers-sampled-out', 'kafkajs-bare', 0.95, 'kafkajs sampled out vs bare kafkajs');
 vs('rdkafka-headers-sampled-out', 'rdkafka-bare', 0.95, 'node-rdkafka sampled out vs bare node-rdkafka');
@@ -92,12 +100,18 @@ for (const [label, bytes] of [['kafkajs', memory.kafkajsGrowthBytes], ['node-rdk
   say(`   ${label.padEnd(14)} heap growth ${mib.toFixed(2)} MiB (target < 5 MiB: ${mib < 5 ? 'met' : 'MISSED'})`);
 }
 
-say(`\n6. Against the same tracing written by hand (stock OpenTelemetry API, the article's way), in process, ${sizes.handWritten} messages per round`);
-const handOutput = execFileSync(process.execPath, [...part('hand-written'), String(sizes.handWritten)], { encoding: 'utf8', timeout: 900_000 });
+say(`\n6. Against the same tracing written by hand (stock OpenTelemetry API, same spans: attributes, the carrier attribute and the producer link), in process, ${sizes.handWritten} messages per round, each case in its own process`);
+const handOutput = execFileSync(process.execPath, [...part('hand-written'), String(sizes.handWritten)], { encoding: 'utf8', timeout: 1_800_000 });
 const handWritten = JSON.parse(handOutput.trim().split('\n').at(-1)!) as HandWrittenResult;
+say(`   ${'case'.padEnd(72)} tracecarrier   by hand   ratio                       article  bytes/message (ours, hand)`);
 for (const c of handWritten.cases) {
   const label = `${c.name}, sampling ${c.sampled ? 'on' : 'off'}`;
-  say(`   ${label.padEnd(52)} ${(c.tracecarrierNs / 1000).toFixed(2).padStart(6)} µs vs ${(c.handNs / 1000).toFixed(2).padStart(6)} µs: ${target(`${label} vs hand-written`, c.tracecarrierNs / c.handNs, 1.1, 'max')}`);
+  // The target is per message; batch paths are reported beside it.
+  const perMessage = !/batch|consume\(/.test(c.name);
+  const ratio = c.tracecarrierNs / c.handNs;
+  const verdict = perMessage ? target(`${label} vs hand-written`, ratio, 1.1, 'max') : `${ratio.toFixed(2)}× (batch: reported)`;
+  const article = c.articleNs === undefined ? '' : `${(c.articleNs / 1000).toFixed(2)} µs`;
+  say(`   ${label.padEnd(72)} ${(c.tracecarrierNs / 1000).toFixed(2).padStart(6)} µs ${(c.handNs / 1000).toFixed(2).padStart(6)} µs   ${verdict.padEnd(27)} ${article.padStart(8)}  ${c.tracecarrierBytes.toFixed(0).padStart(5)} B, ${c.handBytes.toFixed(0).padStart(5)} B`);
 }
 
 mkdirSync(out, { recursive: true });

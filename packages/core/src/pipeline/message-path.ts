@@ -62,6 +62,11 @@ export function receiveMessage<V extends MessageValue, HookInfo>(
   return { read: readIncoming(message, runtime.incoming, sink), sink };
 }
 
+/** The start of a send, for its duration metric: read only when a meter provider is registered. */
+export function sendStart(runtime: { readonly metrics: ProducerRuntime<never>['metrics'] }): number {
+  return runtime.metrics === undefined ? 0 : performance.now();
+}
+
 /**
  * Records a send in `messaging.client.operation.duration` and `messaging.client.sent.messages`:
  * `count` messages to `topic`, started at `start` (`performance.now()`), failed with `errorType`.

@@ -1,6 +1,6 @@
 import { context as otelContext, trace, type Context, type Link, type Span } from '@opentelemetry/api';
 import type { ProducerOptions } from '../../options.js';
-import { prepareSend, recordSend } from '../../pipeline/message-path.js';
+import { prepareSend, recordSend, sendStart } from '../../pipeline/message-path.js';
 import { resolveProducerOptions, type InstrumentationScope, type ProducerRuntime } from '../../pipeline/runtime.js';
 import { endSpanWithError, errorType, startBatchSendSpan, type ClientIdentity } from '../../spans/spans.js';
 import { ATTR_MESSAGING_DESTINATION_PARTITION_ID, ATTR_MESSAGING_KAFKA_OFFSET } from '../../spans/semconv.js';
@@ -102,7 +102,7 @@ async function tracedSend(
   }
   const { span, carry } = prepared;
   transaction?.add(span);
-  const start = performance.now();
+  const start = sendStart(runtime);
   try {
     const sent = carriedMessage(message, carry, runtime.ownedHeaders());
     const result = await otelContext.with(trace.setSpan(parent, span), () => inner({ ...record, messages: [sent] }));
@@ -173,7 +173,7 @@ async function finishBatch(
   topicMessages: ReadonlyArray<{ topic: string; messages: KjsMessage[] }>,
   run: () => Promise<KjsRecordMetadata[]>,
 ): Promise<KjsRecordMetadata[]> {
-  const start = performance.now();
+  const start = sendStart(runtime);
   // One send operation: its duration is recorded once per topic, with that topic's message count.
   const record = (type?: string) => {
     for (const { topic, messages } of topicMessages) if (messages.length > 0) recordSend(runtime, { topic }, identity, messages.length, start, type);

@@ -1,5 +1,5 @@
 import { TracecarrierError } from '../../errors.js';
-import { recordSend } from '../../pipeline/message-path.js';
+import { recordSend, sendStart } from '../../pipeline/message-path.js';
 import { resolveProducerOptions, type ProducerRuntime } from '../../pipeline/runtime.js';
 import { ATTR_MESSAGING_KAFKA_OFFSET } from '../../spans/semconv.js';
 import { endSpanWithError, type ClientIdentity } from '../../spans/spans.js';
@@ -58,7 +58,7 @@ export function tracedHighLevelProducerClass<B extends Constructor<RdHighLevelPr
           key: key as Buffer | string | null,
           headers,
         });
-        const start = performance.now();
+        const start = sendStart(this.#runtime);
         const done: DeliveryCallback = (err, offset) => {
           const failed = err !== null && err !== undefined;
           const type = failed ? errorType(err) : undefined;

@@ -1,6 +1,6 @@
 import { context as otelContext, SpanStatusCode, type Span } from '@opentelemetry/api';
 import type { ProducerOptions } from '../../options.js';
-import { recordSend } from '../../pipeline/message-path.js';
+import { recordSend, sendStart } from '../../pipeline/message-path.js';
 import { resolveProducerOptions, type ProducerRuntime } from '../../pipeline/runtime.js';
 import { ATTR_ERROR_TYPE, ATTR_MESSAGING_DESTINATION_PARTITION_ID, ATTR_MESSAGING_KAFKA_OFFSET } from '../../spans/semconv.js';
 import { endSpanWithError, type ClientIdentity } from '../../spans/spans.js';
@@ -119,7 +119,7 @@ export function tracedProducerClass<B extends Constructor<RdProducerBase>>(Base:
     override produce(topic: string, partition: any, message: any, key?: any, timestamp?: any, opaque?: unknown, headers?: any): unknown {
       const carried = carryProduce(this.#runtime, this.#identity, { topic, partition, value: message, key, headers });
       if (this.#inTransaction) this.#transaction?.add(carried.span);
-      const start = performance.now();
+      const start = sendStart(this.#runtime);
       const token: DeliveryToken | undefined = this.#reports ? { [TOKEN]: true, span: carried.span, opaque, topic, start } : undefined;
       try {
         const result: unknown = super.produce(topic, partition, carried.value, key, timestamp, token ?? opaque, carried.headers);
