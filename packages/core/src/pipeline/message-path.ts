@@ -17,6 +17,7 @@ export interface PreparedSend<V> {
 
 /** An outgoing message as a binding knows it. */
 export interface OutgoingFacts<V extends MessageValue> extends MessageFacts {
+  readonly key: MessageValue;
   readonly value: V;
   readonly headers: KafkaHeaders | undefined;
 }
@@ -36,7 +37,7 @@ export function prepareSend<V extends MessageValue, HookInfo>(
   const sink = runtime.diagnostics({ topic: facts.topic });
   const span = startProducerSpan(runtime.tracer, operation, facts, identity, parent);
   runHook(runtime.hook, span, hookInfo, sink);
-  const carry = carryOutgoing(trace.setSpan(parent, span), { topic: facts.topic, key: facts.key, value: facts.value, headers: facts.headers }, runtime.outgoing, sink);
+  const carry = carryOutgoing(trace.setSpan(parent, span), facts, runtime.outgoing, sink);
   if (carry.enveloped) span.setAttribute(ATTR_MESSAGING_MESSAGE_ENVELOPE_SIZE, (carry.value as Uint8Array).byteLength);
   return { span, carry };
 }
@@ -45,6 +46,8 @@ export function prepareSend<V extends MessageValue, HookInfo>(
 export interface ReceivedMessage<V> {
   readonly read: IncomingRead<V>;
   readonly sink: MessageDiagnostics;
+  /** The message as it was read (also usable as its {@link MessageFacts}). */
+  readonly message: IncomingMessage;
 }
 
 /**
@@ -59,7 +62,7 @@ export function receiveMessage<V extends MessageValue, HookInfo>(
 ): ReceivedMessage<V> {
   const sink = runtime.diagnostics(origin);
   runtime.metrics?.consumed({ topic: message.topic, partition: message.partition, identity }, 1);
-  return { read: readIncoming(message, runtime.incoming, sink), sink };
+  return { read: readIncoming(message, runtime.incoming, sink), sink, message };
 }
 
 /** The start of a send, for its duration metric: read only when a meter provider is registered. */

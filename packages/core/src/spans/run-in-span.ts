@@ -33,3 +33,21 @@ export function runInSpan<T>(started: ActiveSpan, fn: () => T): T {
   started.onEnd?.(undefined);
   return result;
 }
+
+/**
+ * {@link runInSpan} for the per-message paths of promise-based clients: one await, and no closure
+ * (`arg` is handed to `fn`).
+ */
+export async function awaitInSpan<A, T>(started: ActiveSpan, fn: (arg: A) => T | Promise<T>, arg?: A): Promise<T> {
+  let result: T;
+  try {
+    result = await otelContext.with(started.context, fn, undefined, arg as A);
+  } catch (error) {
+    endSpanWithError(started.span, error);
+    started.onEnd?.(error);
+    throw error;
+  }
+  started.span.end();
+  started.onEnd?.(undefined);
+  return result;
+}

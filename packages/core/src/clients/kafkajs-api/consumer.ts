@@ -4,8 +4,8 @@ import type { ConsumerOptions } from '../../options.js';
 import { handOver } from '../../pipeline/carried.js';
 import { beginProcess, receiveMessage, type ReceivedMessage } from '../../pipeline/message-path.js';
 import { resolveConsumerOptions, type ConsumerRuntime, type InstrumentationScope } from '../../pipeline/runtime.js';
-import { runInSpan } from '../../spans/run-in-span.js';
-import { endSpanWithError, messageLink, startBatchProcessSpan, type ClientIdentity, type MessageFacts } from '../../spans/spans.js';
+import { awaitInSpan, runInSpan } from '../../spans/run-in-span.js';
+import { messageLink, startBatchProcessSpan, type ClientIdentity } from '../../spans/spans.js';
 import { identityOf, splitIdentity, type ClientIdentityOptions } from './identity.js';
 import { overlay } from './overlay.js';
 import { TRACED, checkClient } from './traced.js';
@@ -88,9 +88,6 @@ export function traceKjsConsumer<C extends object, T>(consumer: C, options: KjsC
 
 type BatchHandler = (payload: KjsTracedEachBatchPayload<KjsEachBatchPayload, KjsReceivedMessage>) => Promise<void>;
 
-function factsOf(topic: string, partition: number, message: KjsReceivedMessage): MessageFacts {
-  return { topic, partition, offset: message.offset, key: message.key, value: message.value };
-}
 
 
 function receive(runtime: ConsumerRuntime<HookInfo>, identity: ClientIdentity, topic: string, partition: number, message: KjsReceivedMessage): ReceivedMessage<Buffer | null> {
@@ -100,7 +97,7 @@ function receive(runtime: ConsumerRuntime<HookInfo>, identity: ClientIdentity, t
   return receiveMessage(runtime, incoming, incoming, identity);
 }
 
-async function processEachMessage(
+function processEachMessage(
   runtime: ConsumerRuntime<HookInfo>,
   identity: ClientIdentity,
   handler: NonNullable<KjsRunConfig['eachMessage']>,
@@ -114,22 +111,18 @@ async function processEachMessage(
     const handedMsg = handOver(message, received.read);
     if (handedMsg !== message) handed = { ...payload, message: handedMsg };
     const info = runtime.hook === undefined ? undefined : { topic, partition, message: handedMsg };
-    started = beginProcess(runtime, received, factsOf(topic, partition, message), identity, otelContext.active(), info);
+    started = beginProcess(runtime, received, received.message, identity, otelContext.active(), info);
   } catch (error) {
     // A bug of ours must not lose the message: hand it over untraced.
     runtime.sink({ topic, partition, offset: message.offset })('internal-error', 'tracing this message failed', { cause: error });
-    return handler(payload);
+    return untraced(handler, payload);
   }
-  // runInSpan, written out for the per-message path: one await, no closures.
-  try {
-    await otelContext.with(started.context, handler, undefined, handed);
-  } catch (error) {
-    endSpanWithError(started.span, error);
-    started.onEnd?.(error);
-    throw error;
-  }
-  started.span.end();
-  started.onEnd?.(undefined);
+  // Not async itself: the span's promise is the one kafkajs awaits.
+  return awaitInSpan(started, handler, handed);
+}
+
+async function untraced(handler: NonNullable<KjsRunConfig['eachMessage']>, payload: KjsEachMessagePayload): Promise<void> {
+  return handler(payload);
 }
 
 async function processEachBatch(
@@ -140,28 +133,32 @@ async function processEachBatch(
 ): Promise<void> {
   const { batch } = payload;
   const { topic, partition } = batch;
-  const entries = new Map<KjsReceivedMessage, { original: KjsReceivedMessage; received: ReceivedMessage<Buffer | null> }>();
+  const entries = new Map<KjsReceivedMessage, ReceivedMessage<Buffer | null>>();
   const links: Link[] = [];
   let changed = false;
   const messages = batch.messages.map((message) => {
     const received = receive(runtime, identity, topic, partition, message);
     const handed = handOver(message, received.read);
     if (handed !== message) changed = true;
-    entries.set(handed, { original: message, received });
-    const link = messageLink(received.read, factsOf(topic, partition, message));
+    entries.set(handed, received);
+    const link = messageLink(received.read, received.message);
     if (link !== undefined) links.push(link);
     return handed;
   });
   // Keep the Batch's methods (firstOffset, offsetLag…) while showing unwrapped messages.
   const tracedBatch: typeof batch = changed ? Object.assign(Object.create(batch) as typeof batch, { messages }) : batch;
   const batchSpan = startBatchProcessSpan(runtime.tracer, { topic, partition, count: messages.length }, links, identity, otelContext.active());
-  const processMessage = async <T>(message: KjsReceivedMessage, fn: () => T | Promise<T>): Promise<T> => {
-    const entry = entries.get(message);
-    const received = entry?.received ?? receive(runtime, identity, topic, partition, message);
-    const original = entry?.original ?? message;
-    const info = runtime.hook === undefined ? undefined : { topic, partition, message };
-    const started = beginProcess(runtime, received, factsOf(topic, partition, original), identity, otelContext.active(), info);
-    return runInSpan(started, async () => fn());
+  const processMessage = <T>(message: KjsReceivedMessage, fn: () => T | Promise<T>): Promise<T> => {
+    let started;
+    try {
+      const received = entries.get(message) ?? receive(runtime, identity, topic, partition, message);
+      const info = runtime.hook === undefined ? undefined : { topic, partition, message };
+      started = beginProcess(runtime, received, received.message, identity, otelContext.active(), info);
+    } catch (error) {
+      // As an async function would: a failure becomes the returned promise's rejection.
+      return Promise.reject(error);
+    }
+    return awaitInSpan(started, fn);
   };
   await runInSpan(batchSpan, () => handler({ ...payload, batch: tracedBatch, processMessage }));
 }

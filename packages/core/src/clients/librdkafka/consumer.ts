@@ -41,6 +41,8 @@ interface Read {
   readonly handed: Message;
   /** The process span while a flowing-mode callback still has to run under it. */
   pending?: ActiveSpan | undefined;
+  /** Set once `processMessage` ran for it. */
+  processed?: boolean;
 }
 
 
@@ -57,14 +59,16 @@ export function tracedConsumerClass<B extends Constructor<RdConsumerBase>, M = R
     readonly #identity: ClientIdentity;
     // Keyed by node-rdkafka's own message objects and the copies handed out, so a message is read (and
     // reported) once whoever sees it, however late (an async batch callback calls processMessage after
-    // its first await). Only filled while a callback will see the messages again (batch or flowing
-    // callback): plain 'data' listeners need no entry, and one per message costs the GC dearly.
+    // its first await). Only filled for messages a callback will see again: a flowing-mode callback's,
+    // and those of a batch its callback left unprocessed when it returned. Plain 'data' listeners need
+    // no entry, and a weak-map entry per message costs the GC dearly (~0.4 µs).
     readonly #reads = new WeakMap<Message, Read>();
+    // The reads of the batch whose callback is running: a plain map, dropped when the callback returns.
+    #batch: Map<Message, Read> | undefined;
     // Whether #reads ever held anything: a weak-map lookup gives every message an identity hash, a
     // cost plain 'data' listeners need not pay.
     #remembering = false;
     #flowingCallback = false;
-    #batchesInFlight = 0;
 
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the mixin pattern's constructor
     constructor(...args: any[]) {
@@ -117,14 +121,7 @@ export function tracedConsumerClass<B extends Constructor<RdConsumerBase>, M = R
           super.consume(number as number);
           return;
         }
-        this.#batchesInFlight += 1;
-        super.consume(number as number, (err: LibrdKafkaError, messages: Message[]) => {
-          try {
-            this.#deliverBatch(err, messages, cb);
-          } finally {
-            this.#batchesInFlight -= 1;
-          }
-        });
+        super.consume(number as number, (err: LibrdKafkaError, messages: Message[]) => this.#deliverBatch(err, messages, cb));
         return;
       }
       const flowing = typeof number === 'function' ? (number as unknown as MessageCallback) : undefined;
@@ -151,14 +148,15 @@ export function tracedConsumerClass<B extends Constructor<RdConsumerBase>, M = R
      */
     processMessage<T>(message: Message, fn: () => T): T {
       const read = this.#read(message);
+      read.processed = true;
       const started = this.#begin(read, otelContext.active());
       return runInSpan(started, fn);
     }
 
     #read(message: Message): Read {
-      const known = this.#remembering ? this.#reads.get(message) : undefined;
+      const known = this.#batch?.get(message) ?? (this.#remembering ? this.#reads.get(message) : undefined);
       if (known !== undefined) return known;
-      const remember = this.#flowingCallback || this.#batchesInFlight > 0;
+      const remember = this.#flowingCallback;
       // The handed copy is what listeners and callbacks see; it maps back to the same read.
       const { topic, partition, key, value, headers } = message;
       const offset = String(message.offset);
@@ -184,8 +182,11 @@ export function tracedConsumerClass<B extends Constructor<RdConsumerBase>, M = R
       if (err !== null && err !== undefined) return cb(err, messages);
       if (messages === undefined || messages.length === 0) return cb(err, messages);
       const links: Link[] = [];
+      const reads = new Map<Message, Read>();
       const handed = messages.map((message) => {
         const read = this.#read(message);
+        reads.set(message, read);
+        if (read.handed !== message) reads.set(read.handed, read);
         const link = messageLink(read.received.read, message);
         if (link !== undefined) links.push(link);
         return read.handed;
@@ -199,7 +200,19 @@ export function tracedConsumerClass<B extends Constructor<RdConsumerBase>, M = R
         this.#identity,
         otelContext.active(),
       );
-      runInSpan(started, () => cb(err, handed));
+      const outer = this.#batch;
+      this.#batch = reads;
+      try {
+        runInSpan(started, () => cb(err, handed));
+      } finally {
+        this.#batch = outer;
+        // What the callback left unprocessed it may process later (after an await): keep those reads.
+        for (const [message, read] of reads) {
+          if (read.processed === true) continue;
+          this.#remembering = true;
+          this.#reads.set(message, read);
+        }
+      }
     }
   }
   return TracedKafkaConsumer as unknown as Traced<B, TracedConsumerMembers<M>>;
