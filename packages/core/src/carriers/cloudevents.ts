@@ -1,7 +1,8 @@
 import { readHeader, type KafkaHeaders } from '../headers/kafka-headers.js';
 import type { CarrierContext, IncomingMessage, MessageValue } from './carrier.js';
 import { asBuffer } from './payload.js';
-import { containsBytes, leadingMembers } from './json-members.js';
+import { leadingMembers } from './json-members.js';
+import { HAS_SPECVERSION_MARKER, SNIFF_BYTES, messageValueMarkers, valueMarkers } from './value-markers.js';
 
 /**
  * What the CloudEvents carriers share: the Kafka protocol binding's rules for telling an event and
@@ -70,9 +71,6 @@ export type ContentMode = 'structured' | 'binary' | 'batch';
 
 const DATA_KEYS: ReadonlySet<string> = new Set(['data', 'data_base64']);
 const NO_STOP: ReadonlySet<string> = new Set();
-// Sniffing (no content-type header) looks for `specversion` among the first 4 KiB of the value.
-const SNIFF_BYTES = 4096;
-const SPECVERSION = Buffer.from('"specversion"');
 
 /**
  * Tells whether a message holds a CloudEvent and in which mode. A `content-type` header decides
@@ -80,7 +78,7 @@ const SPECVERSION = Buffer.from('"specversion"');
  * that is a JSON object opening with `specversion` (see {@link looksStructured}) is taken for a structured event whose
  * header was dropped on the way (the very case envelopes exist for).
  */
-export function contentModeOf(headers: KafkaHeaders | undefined, value: MessageValue): ContentMode | undefined {
+export function contentModeOf(headers: KafkaHeaders | undefined, value: MessageValue, markers?: number): ContentMode | undefined {
   const contentType = headers === undefined ? undefined : readHeader(headers, CONTENT_TYPE_HEADER);
   if (contentType !== undefined) {
     const lower = contentType.trimStart().toLowerCase();
@@ -89,7 +87,7 @@ export function contentModeOf(headers: KafkaHeaders | undefined, value: MessageV
   }
   if (headers !== undefined && hasBinaryAttributes(headers)) return 'binary';
   if (contentType !== undefined) return undefined;
-  return value !== null && value !== undefined && looksStructured(value) ? 'structured' : undefined;
+  return value !== null && value !== undefined && looksStructured(value, markers) ? 'structured' : undefined;
 }
 
 function hasBinaryAttributes(headers: KafkaHeaders): boolean {
@@ -109,10 +107,10 @@ function hasRequired(members: ReadonlyArray<{ readonly key: string }> | undefine
  * structured event whose `content-type` header was dropped. A payload with a `specversion` field of
  * its own somewhere among others is not taken for an event.
  */
-export function looksStructured(value: Uint8Array | string): boolean {
+export function looksStructured(value: Uint8Array | string, markers?: number): boolean {
   const bytes = typeof value === 'string' ? Buffer.from(value.slice(0, SNIFF_BYTES)) : asBuffer(value);
-  // A native search rejects ordinary payloads without walking them; the walk confirms a hit is a top-level attribute.
-  if (!containsBytes(bytes, SPECVERSION, SNIFF_BYTES)) return false;
+  // A search rejects ordinary payloads without walking them; the walk confirms a hit is a top-level attribute.
+  if (((markers ?? valueMarkers(bytes)) & HAS_SPECVERSION_MARKER) === 0) return false;
   const leading = leadingMembers(bytes, DATA_KEYS, SNIFF_BYTES);
   if (leading?.[0]?.key === 'specversion' || hasRequired(leading)) return true;
   // `data` before some attributes (another writer's order): walk past it, within the same budget.
@@ -127,7 +125,7 @@ let lastMode: ContentMode | undefined;
 /** {@link contentModeOf} of a message, computed once however many carriers ask in a row. */
 export function messageContentMode(message: Pick<IncomingMessage, 'headers' | 'value'>): ContentMode | undefined {
   if (message === lastMessage) return lastMode;
-  const mode = contentModeOf(message.headers, message.value);
+  const mode = contentModeOf(message.headers, message.value, messageValueMarkers(message));
   lastMessage = message;
   lastMode = mode;
   return mode;

@@ -1,6 +1,6 @@
 import type { Context, TextMapGetter, TextMapPropagator } from '@opentelemetry/api';
 import type { CarrierContext, CarrierFields } from '../carriers/carrier.js';
-import type { DiagnosticSink, Reporter } from '../diagnostics.js';
+import { MessageDiagnostics, type DiagnosticHook, type DiagnosticOrigin, type DiagnosticSink, type Reporter } from '../diagnostics.js';
 import type { ReadLimits } from '../limits.js';
 import { extractFrom, propagatorFields } from '../propagation/propagation.js';
 
@@ -25,6 +25,28 @@ export class CarrierCall implements CarrierContext {
   get propagationFields(): readonly string[] {
     return propagatorFields(this.#propagator);
   }
+}
+
+/**
+ * One message's diagnostics that are also its {@link CarrierContext}: what a wrapper makes per
+ * message, so carriers get their context without a second object.
+ */
+export class MessageCall extends MessageDiagnostics implements CarrierContext {
+  readonly limits: ReadLimits;
+  readonly #propagator: TextMapPropagator | undefined;
+  constructor(hook: DiagnosticHook | undefined, origin: DiagnosticOrigin, limits: ReadLimits, propagator: TextMapPropagator | undefined) {
+    super(hook, origin);
+    this.limits = limits;
+    this.#propagator = propagator;
+  }
+  get propagationFields(): readonly string[] {
+    return propagatorFields(this.#propagator);
+  }
+}
+
+/** The carrier context for a message reported to `reporter`: itself when it is one. */
+export function carrierCall(reporter: Reporter, limits: ReadLimits, propagator: TextMapPropagator | undefined): CarrierContext {
+  return reporter instanceof MessageCall ? reporter : new CarrierCall(reporter, limits, propagator);
 }
 
 function isGetter(fields: CarrierFields): fields is Extract<CarrierFields, { get: unknown }> {

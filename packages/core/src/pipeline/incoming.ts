@@ -1,10 +1,10 @@
 import { ROOT_CONTEXT, type Context, type SpanContext, type TextMapPropagator } from '@opentelemetry/api';
-import type { Carrier, CarrierRead, IncomingMessage, MessageValue } from '../carriers/carrier.js';
+import type { Carrier, CarrierContext, CarrierRead, IncomingMessage, MessageValue } from '../carriers/carrier.js';
 import { report, reportedCount, type Reporter } from '../diagnostics.js';
 import type { ReadLimits } from '../limits.js';
 import { applyBaggagePolicy, reportDroppedContext, type BaggagePolicy } from '../propagation/context-limits.js';
 import { reportMissingContext, validSpanContextOf } from '../propagation/propagation.js';
-import { CarrierCall, extractFields, fieldNames, fieldOf } from './carrier-call.js';
+import { carrierCall, extractFields, fieldNames, fieldOf } from './carrier-call.js';
 import { describe } from './outgoing.js';
 import { asBuffer } from '../carriers/payload.js';
 
@@ -59,7 +59,7 @@ export function readIncoming<V extends MessageValue>(
   let value: V | Buffer = message.value;
   let unwrapped = false;
   let attributes: CarriedAttributes | undefined;
-  let call: CarrierCall | undefined;
+  let call: CarrierContext | undefined;
   let candidates: SpanContext[] | undefined;
   let remoteParent: SpanContext | undefined;
   for (const candidate of config.carriers) {
@@ -67,7 +67,7 @@ export function readIncoming<V extends MessageValue>(
     const before = reportedCount(sink);
     try {
       if (!candidate.detect(message)) continue;
-      read = candidate.extract(message, (call ??= new CarrierCall(sink, config.limits, config.propagator)));
+      read = candidate.extract(message, (call ??= carrierCall(sink, config.limits, config.propagator)));
     } catch (error) {
       report(sink, 'carrier-error', `carrier "${candidate.name}" threw while reading the context: ${describe(error)}; handed over untouched`, { cause: error });
       continue;

@@ -1,6 +1,7 @@
 import { trace, type Context, type Span } from '@opentelemetry/api';
 import type { IncomingMessage, MessageValue } from '../carriers/carrier.js';
-import type { DiagnosticOrigin, MessageDiagnostics } from '../diagnostics.js';
+import type { DiagnosticOrigin } from '../diagnostics.js';
+import type { MessageCall } from './carrier-call.js';
 import type { KafkaHeaders } from '../headers/kafka-headers.js';
 import { ATTR_MESSAGING_MESSAGE_ENVELOPE_SIZE } from '../spans/semconv.js';
 import { errorType, startProcessSpan, startProducerSpan, type ActiveSpan, type ClientIdentity, type MessageFacts } from '../spans/spans.js';
@@ -45,7 +46,7 @@ export function prepareSend<V extends MessageValue, HookInfo>(
 /** One incoming message, read: its context, the value to hand over, and its diagnostic sink. */
 export interface ReceivedMessage<V> {
   readonly read: IncomingRead<V>;
-  readonly sink: MessageDiagnostics;
+  readonly sink: MessageCall;
   /** The message as it was read (also usable as its {@link MessageFacts}). */
   readonly message: IncomingMessage;
 }

@@ -5,7 +5,7 @@ import type { KafkaHeaders } from '../headers/kafka-headers.js';
 import type { ReadLimits } from '../limits.js';
 import { asBuffer } from '../carriers/payload.js';
 import { contextToFields } from '../propagation/propagation.js';
-import { CarrierCall } from './carrier-call.js';
+import { carrierCall } from './carrier-call.js';
 
 /** A producer's carriers and what they need, resolved from options. */
 export interface OutgoingCarrierConfig {
@@ -46,7 +46,7 @@ export function carryOutgoing<V extends MessageValue>(
   sink: Reporter,
 ): OutgoingCarry<V> {
   const fields = contextToFields(context, config.propagator, sink);
-  const call = new CarrierCall(sink, config.limits, config.propagator);
+  const call = carrierCall(sink, config.limits, config.propagator);
   let shown: OutgoingMessage = message;
   let value: V | Buffer = message.value;
   let headerFields: Readonly<Record<string, string>> | undefined;

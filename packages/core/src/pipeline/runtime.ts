@@ -1,6 +1,6 @@
-import { metrics as otelMetrics, trace, type Span, type Tracer } from '@opentelemetry/api';
+import { metrics as otelMetrics, trace, type Span, type TextMapPropagator, type Tracer } from '@opentelemetry/api';
 import { messagingMetrics, type MessagingMetrics } from '../metrics/messaging-metrics.js';
-import { MessageDiagnostics, diagnosticSink, report, type DiagnosticHook, type DiagnosticOrigin, type DiagnosticSink, type Reporter } from '../diagnostics.js';
+import { diagnosticSink, report, type DiagnosticHook, type DiagnosticOrigin, type DiagnosticSink, type Reporter } from '../diagnostics.js';
 import { DEFAULT_LIMITS, type ReadLimits } from '../limits.js';
 import {
   checkConsumerCombination,
@@ -16,6 +16,7 @@ import {
 import { propagatorFields } from '../propagation/propagation.js';
 import type { Relationship } from '../spans/spans.js';
 import type { IncomingCarrierConfig } from './incoming.js';
+import { MessageCall } from './carrier-call.js';
 import { consumerCarriers, producerCarriers } from './modes.js';
 import type { OutgoingCarrierConfig } from './outgoing.js';
 
@@ -32,8 +33,11 @@ interface RuntimeBase {
   readonly onDiagnostic: DiagnosticHook | undefined;
   /** A fresh per-message diagnostic sink. */
   sink(origin: DiagnosticOrigin): DiagnosticSink;
-  /** A message's diagnostics, allocating nothing more until something is reported. `origin` may be the message. */
-  diagnostics(origin: DiagnosticOrigin): MessageDiagnostics;
+  /**
+   * A message's diagnostics (also its carriers' context), allocating nothing more until something is
+   * reported. `origin` may be the message.
+   */
+  diagnostics(origin: DiagnosticOrigin): MessageCall;
 }
 
 /** A producer wrapper's resolved settings. */
@@ -63,11 +67,18 @@ function limitsOf(limits: LimitOptions | undefined): ReadLimits {
   };
 }
 
-function base(options: CommonOptions, scope: InstrumentationScope): RuntimeBase {
+function base(options: CommonOptions, scope: InstrumentationScope, carriers: { readonly limits: ReadLimits; readonly propagator: TextMapPropagator | undefined }): RuntimeBase {
   const tracer = (options.tracerProvider ?? trace.getTracerProvider()).getTracer(scope.name, scope.version);
   const metrics = messagingMetrics((options.meterProvider ?? otelMetrics.getMeterProvider()).getMeter(scope.name, scope.version));
   const onDiagnostic = options.onDiagnostic;
-  return { tracer, metrics, onDiagnostic, sink: (origin) => diagnosticSink(onDiagnostic, origin), diagnostics: (origin) => new MessageDiagnostics(onDiagnostic, origin) };
+  const { limits, propagator } = carriers;
+  return {
+    tracer,
+    metrics,
+    onDiagnostic,
+    sink: (origin) => diagnosticSink(onDiagnostic, origin),
+    diagnostics: (origin) => new MessageCall(onDiagnostic, origin, limits, propagator),
+  };
 }
 
 /**
@@ -84,9 +95,10 @@ export function resolveProducerOptions<HookInfo>(
   checkProducerCombination(opts, optionScope);
   const propagator = opts.propagator;
   const carriers = opts.carriers ?? producerCarriers(opts.mode ?? 'headers', opts.envelope);
+  const outgoing: OutgoingCarrierConfig = { carriers, propagator, limits: limitsOf(opts.limits) };
   return {
-    ...base(opts, scope),
-    outgoing: { carriers, propagator, limits: limitsOf(opts.limits) },
+    ...base(opts, scope, outgoing),
+    outgoing,
     ownedHeaders: () => propagatorFields(propagator),
     hook: opts.producerHook,
   };
@@ -102,9 +114,10 @@ export function resolveConsumerOptions<HookInfo>(
   const opts = options ?? {};
   checkConsumerCombination(opts as { envelope?: Record<string, unknown> }, optionScope);
   const carriers = opts.carriers ?? consumerCarriers(opts.mode ?? 'auto', opts.envelope);
+  const incoming: IncomingCarrierConfig = { carriers, propagator: opts.propagator, limits: limitsOf(opts.limits), baggage: opts.baggage ?? 'keep' };
   return {
-    ...base(opts, scope),
-    incoming: { carriers, propagator: opts.propagator, limits: limitsOf(opts.limits), baggage: opts.baggage ?? 'keep' },
+    ...base(opts, scope, incoming),
+    incoming,
     relationship: opts.relationship ?? 'parent',
     hook: opts.consumerHook,
   };
