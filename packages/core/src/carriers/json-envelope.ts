@@ -105,6 +105,8 @@ export function encodeJsonEnvelope(payload: Uint8Array, fields: Readonly<Record<
  */
 export function isJsonEnvelope(value: MessageValue, markers?: number): boolean {
   if (value === null || value === undefined) return false;
+  // Without the marker anywhere, neither check below can pass.
+  if (markers !== undefined && (markers & HAS_ENVELOPE_MARKER) === 0) return false;
   const bytes = typeof value === 'string' ? Buffer.from(value) : value;
   if (startsWithMember(bytes, MARKER)) return true;
   // Other writers may order members differently: a search rejects ordinary payloads cheaply, and a

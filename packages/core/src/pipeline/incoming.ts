@@ -64,9 +64,11 @@ export function readIncoming<V extends MessageValue>(
   let remoteParent: SpanContext | undefined;
   for (const candidate of config.carriers) {
     let read: CarrierRead | undefined;
-    const before = reportedCount(sink);
+    let before: number | undefined;
     try {
       if (!candidate.detect(message)) continue;
+      // What extracting reports (a bad header) is not reported again as a missing context.
+      before = reportedCount(sink);
       read = candidate.extract(message, (call ??= carrierCall(sink, config.limits, config.propagator)));
     } catch (error) {
       report(sink, 'carrier-error', `carrier "${candidate.name}" threw while reading the context: ${describe(error)}; handed over untouched`, { cause: error });

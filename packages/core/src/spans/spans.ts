@@ -150,6 +150,13 @@ export function startBatchSendSpan(tracer: Tracer, topics: readonly string[], li
   return tracer.startSpan(name, { kind: SpanKind.CLIENT, attributes, links }, parent);
 }
 
+// A link's attributes are copied by the SDK: one frozen object per reason serves every link.
+const LINK_REASON = {
+  producer: Object.freeze({ [TRACECARRIER_ATTRIBUTES.linkReason]: 'producer' }),
+  candidate: Object.freeze({ [TRACECARRIER_ATTRIBUTES.linkReason]: 'candidate' }),
+  ambient: Object.freeze({ [TRACECARRIER_ATTRIBUTES.linkReason]: 'ambient' }),
+} as const;
+
 function producerOf(read: IncomingRead<MessageValue>): SpanContext | undefined {
   if (!read.hasRemoteParent) return undefined;
   return read.remoteParent ?? validSpanContextOf(read.context);
@@ -183,14 +190,14 @@ export function startProcessSpan(
   let parent: Context = ROOT_CONTEXT;
   if (relationship !== 'ignore') {
     const producer = producerOf(read);
-    if (producer !== undefined) links.push({ context: producer, attributes: { [TRACECARRIER_ATTRIBUTES.linkReason]: 'producer' } });
+    if (producer !== undefined) links.push({ context: producer, attributes: LINK_REASON.producer });
     parent = relationship === 'parent' ? read.context : trace.deleteSpan(read.context);
   }
   if (relationship !== 'ignore' && read.candidates !== undefined) {
-    for (const candidate of read.candidates) links.push({ context: candidate, attributes: { [TRACECARRIER_ATTRIBUTES.linkReason]: 'candidate' } });
+    for (const candidate of read.candidates) links.push({ context: candidate, attributes: LINK_REASON.candidate });
   }
   const ambient = validSpanContextOf(active);
-  if (ambient !== undefined) links.push({ context: ambient, attributes: { [TRACECARRIER_ATTRIBUTES.linkReason]: 'ambient' } });
+  if (ambient !== undefined) links.push({ context: ambient, attributes: LINK_REASON.ambient });
   const attributes = messageAttributes('process', facts, identity);
   attributes[TRACECARRIER_ATTRIBUTES.carrier] = read.carrier;
   const span = tracer.startSpan(`process ${facts.topic}`, { kind: SpanKind.CONSUMER, attributes, links }, parent);
@@ -216,7 +223,7 @@ export function startBatchProcessSpan(
   active: Context,
 ): ActiveSpan {
   const ambient = validSpanContextOf(active);
-  if (ambient !== undefined) links.push({ context: ambient, attributes: { [TRACECARRIER_ATTRIBUTES.linkReason]: 'ambient' } });
+  if (ambient !== undefined) links.push({ context: ambient, attributes: LINK_REASON.ambient });
   const attributes: Attributes = {
     [ATTR_MESSAGING_SYSTEM]: MESSAGING_SYSTEM_VALUE_KAFKA,
     [ATTR_MESSAGING_OPERATION_NAME]: 'process',
