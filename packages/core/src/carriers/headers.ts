@@ -51,6 +51,10 @@ class HeaderFields {
   keys(): string[] {
     return headerKeys(this.#headers);
   }
+  /** Itself: a read of the headers carrier is just its fields (one object per message, not two). */
+  get fields(): this {
+    return this;
+  }
   /** The distinct non-empty values of a field, in order. */
   distinct(name: string): string[] {
     return [...new Set(this.#values(name))];
@@ -100,7 +104,7 @@ export function headersCarrier(): Carrier {
       const headers = message.headers as KafkaHeaders;
       const repeated = hasRepeatedKeys(headers);
       const fields = new HeaderFields(headers, context, repeated);
-      if (!repeated) return { fields };
+      if (!repeated) return fields;
       const candidates: CarrierFields[] = [];
       for (const name of context.propagationFields) {
         if (LIST_FIELDS.has(name)) continue;

@@ -35,6 +35,10 @@ export interface IncomingRead<V> {
   readonly attributes: CarriedAttributes | undefined;
   /** Span contexts a carrier offered without choosing (disagreeing `traceparent` headers): linked, never parents. */
   readonly candidates: readonly SpanContext[] | undefined;
+  /** The message that was read. */
+  readonly message: IncomingMessage;
+  /** Where its problems were reported. */
+  readonly reporter: Reporter;
 }
 
 /** The attributes a carrier read from a message, and which carrier read them. */
@@ -108,5 +112,7 @@ export function readIncoming<V extends MessageValue>(
     attributes,
     // A carrier that gave a context wins; candidates are kept only when nothing did.
     candidates: carrier === 'none' ? candidates : undefined,
+    message,
+    reporter: sink,
   };
 }

@@ -44,11 +44,9 @@ export function prepareSend<V extends MessageValue, HookInfo>(
 }
 
 /** One incoming message, read: its context, the value to hand over, and its diagnostic sink. */
-export interface ReceivedMessage<V> {
-  readonly read: IncomingRead<V>;
-  readonly sink: MessageCall;
-  /** The message as it was read (also usable as its {@link MessageFacts}). */
-  readonly message: IncomingMessage;
+export interface ReceivedMessage<V> extends IncomingRead<V> {
+  /** The message's diagnostics (its carriers' context too). */
+  readonly reporter: MessageCall;
 }
 
 /**
@@ -63,7 +61,7 @@ export function receiveMessage<V extends MessageValue, HookInfo>(
 ): ReceivedMessage<V> {
   const sink = runtime.diagnostics(origin);
   runtime.metrics?.consumed({ topic: message.topic, partition: message.partition, identity }, 1);
-  return { read: readIncoming(message, runtime.incoming, sink), sink, message };
+  return readIncoming(message, runtime.incoming, sink) as ReceivedMessage<V>;
 }
 
 /** The start of a send, for its duration metric: read only when a meter provider is registered. */
@@ -96,7 +94,8 @@ export function beginProcess<V extends MessageValue, HookInfo>(
   active: Context,
   hookInfo: HookInfo | undefined,
 ): ActiveSpan {
-  const { read, sink } = received;
+  const read = received;
+  const sink = received.reporter;
   const processFacts: MessageFacts = !read.unwrapped
     ? facts
     : { topic: facts.topic, partition: facts.partition, offset: facts.offset, key: facts.key, value: read.value, envelopeSize: originalSize(facts) };

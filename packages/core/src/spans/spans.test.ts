@@ -9,7 +9,8 @@ const tracer = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcesso
 const producer = { traceId: 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', spanId: 'bbbbbbbbbbbbbbbb', traceFlags: 1, isRemote: true };
 const ambient = { traceId: 'cccccccccccccccccccccccccccccccc', spanId: 'dddddddddddddddd', traceFlags: 1 };
 const extracted = propagation.setBaggage(trace.setSpanContext(ROOT_CONTEXT, producer), propagation.createBaggage({ k: { value: 'v' } }));
-const read: IncomingRead<Buffer> = { context: extracted, hasRemoteParent: true, value: Buffer.from('x'), carrier: 'headers', unwrapped: false, attributes: undefined, candidates: undefined };
+const read: IncomingRead<Buffer> = { context: extracted, hasRemoteParent: true, value: Buffer.from('x'), carrier: 'headers', unwrapped: false, attributes: undefined, candidates: undefined,
+  message: { topic: 'orders', key: null, value: Buffer.from('x'), headers: undefined }, reporter: () => undefined };
 const facts = { topic: 'orders', partition: 3, offset: '42', key: Buffer.from('k'), value: Buffer.from('x') };
 
 function process(relationship: Relationship, active = ROOT_CONTEXT) {

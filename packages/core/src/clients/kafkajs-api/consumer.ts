@@ -108,7 +108,7 @@ function processEachMessage(
   let handed = payload;
   try {
     const received = receive(runtime, identity, topic, partition, message);
-    const handedMsg = handOver(message, received.read);
+    const handedMsg = handOver(message, received);
     if (handedMsg !== message) handed = { ...payload, message: handedMsg };
     const info = runtime.hook === undefined ? undefined : { topic, partition, message: handedMsg };
     started = beginProcess(runtime, received, received.message, identity, otelContext.active(), info);
@@ -138,10 +138,10 @@ async function processEachBatch(
   let changed = false;
   const messages = batch.messages.map((message) => {
     const received = receive(runtime, identity, topic, partition, message);
-    const handed = handOver(message, received.read);
+    const handed = handOver(message, received);
     if (handed !== message) changed = true;
     entries.set(handed, received);
-    const link = messageLink(received.read, received.message);
+    const link = messageLink(received, received.message);
     if (link !== undefined) links.push(link);
     return handed;
   });

@@ -6,6 +6,7 @@ import { resolveConsumerOptions, type ConsumerRuntime } from '../../pipeline/run
 import { runInSpan } from '../../spans/run-in-span.js';
 import { endSpanWithError, messageLink, startBatchProcessSpan, type ActiveSpan, type ClientIdentity } from '../../spans/spans.js';
 import { identityFromConfig, type IdentityConfig } from './identity.js';
+import { RdIncoming } from './incoming.js';
 import { refuseOptionsInTopicConfig } from './topic-config.js';
 import type { Constructor, LibrdkafkaBinding, Traced, RdConsumerBase, RdMessage } from './types.js';
 
@@ -158,12 +159,10 @@ export function tracedConsumerClass<B extends Constructor<RdConsumerBase>, M = R
       if (known !== undefined) return known;
       const remember = this.#flowingCallback;
       // The handed copy is what listeners and callbacks see; it maps back to the same read.
-      const { topic, partition, key, value, headers } = message;
-      const offset = String(message.offset);
-      const incoming = { topic, partition, offset, key, value, headers };
+      const incoming = new RdIncoming(message);
       // The message is its own diagnostic origin (its topic, partition and offset are read when reporting).
       const received = receiveMessage(this.#runtime, incoming, incoming, this.#identity);
-      const handed = handOver(message, received.read);
+      const handed = handOver(message, received);
       const read: Read = { raw: message, received, handed };
       if (remember) {
         this.#remembering = true;
@@ -187,7 +186,7 @@ export function tracedConsumerClass<B extends Constructor<RdConsumerBase>, M = R
         const read = this.#read(message);
         reads.set(message, read);
         if (read.handed !== message) reads.set(read.handed, read);
-        const link = messageLink(read.received.read, message);
+        const link = messageLink(read.received, message);
         if (link !== undefined) links.push(link);
         return read.handed;
       });
