@@ -43,7 +43,7 @@ export function contextToFields(context: Context, propagator: TextMapPropagator 
       else effective.inject(context, fields, recordSetter);
     }
     // An empty field says nothing and some readers reject it (an empty tracestate from a consumed message, re-injected).
-    for (const key of Object.keys(fields)) if (fields[key] === '') delete fields[key];
+    for (const key in fields) if (Object.hasOwn(fields, key) && fields[key] === '') delete fields[key];
     return fields;
   } catch (error) {
     report(sink, 'propagator-error', `the propagator threw while injecting: ${error instanceof Error ? error.message : String(error)}; the message is sent without context`, { cause: error });
@@ -115,7 +115,9 @@ export function validSpanContextOf(context: Context): SpanContext | undefined {
   const spanContext = trace.getSpanContext(context);
   if (spanContext === undefined) return undefined;
   const { traceId, spanId } = spanContext;
-  return traceId.length === 32 && spanId.length === 16 && traceId !== ZERO_TRACE_ID && spanId !== ZERO_SPAN_ID ? spanContext : undefined;
+  // An id that does not start with 0 is not all zeros: most ids are settled by one character.
+  const zero = (traceId.charCodeAt(0) === 0x30 && traceId === ZERO_TRACE_ID) || (spanId.charCodeAt(0) === 0x30 && spanId === ZERO_SPAN_ID);
+  return traceId.length === 32 && spanId.length === 16 && !zero ? spanContext : undefined;
 }
 
 /** True when `context` carries a valid span context (see {@link validSpanContextOf}). */

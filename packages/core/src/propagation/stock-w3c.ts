@@ -92,7 +92,8 @@ export function canonicalTraceparent(text: string): SpanContext | undefined {
   if (!isHex(text, 3, 35) || !isHex(text, 36, 52) || !isHex(text, 53, 55)) return undefined;
   const traceId = text.slice(3, 35);
   const spanId = text.slice(36, 52);
-  if (traceId === ZERO_TRACE_ID || spanId === ZERO_SPAN_ID) return undefined;
+  // (An id that does not start with 0 is not all zeros.)
+  if ((traceId.charCodeAt(0) === 0x30 && traceId === ZERO_TRACE_ID) || (spanId.charCodeAt(0) === 0x30 && spanId === ZERO_SPAN_ID)) return undefined;
   const traceFlags = (HEX[text.charCodeAt(53)] as number) * 16 + (HEX[text.charCodeAt(54)] as number);
   return { traceId, spanId, traceFlags, isRemote: true };
 }
