@@ -16,7 +16,8 @@ export function decodeHeaderValue(value: HeaderValue, key: string, sink?: Report
     return undefined;
   }
   if (typeof value === 'string') return value;
-  const text = Buffer.isBuffer(value) ? value.toString('utf8') : Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('utf8');
+  // toString() without arguments is Node's direct UTF-8 path (with an encoding it looks the encoding up first).
+  const text = (Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength)).toString();
   // Invalid UTF-8 always decodes with a replacement character: only then are the bytes checked.
   if (text.includes('\ufffd') && !isUtf8(value)) {
     report(sink, 'non-utf8-header', `header "${key}" is not valid UTF-8 and was ignored`, { field: key });
