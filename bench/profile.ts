@@ -5,8 +5,11 @@
  *   pnpm build && node scripts/build-bench.mjs && node bench/dist/profile.js <case substring> <ours|hand|article> [on|off] [messages]
  *
  * With `--alloc`, the allocation sampling profile instead: bytes allocated by function.
+ * With `--summarize FILE.cpuprofile`, the same summary of a profile taken elsewhere (for example
+ * `node --cpu-prof bench/dist/broker-case.js kafkajs-headers 50000` against a broker).
  * (Compiled, not through tsx: tsx's keepNames adds a naming call to every closure created.)
  */
+import { readFileSync } from 'node:fs';
 import { Session, type Profiler } from 'node:inspector';
 import { context, propagation, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
@@ -34,7 +37,30 @@ function post<T>(session: Session, method: string, params?: object): Promise<T> 
   return new Promise((resolve, reject) => session.post(method, params, (error, result) => (error ? reject(error) : resolve(result as T))));
 }
 
+/** Prints self time by owner and the top functions of a CPU profile. */
+function summarize(profile: Profiler.Profile): void {
+  const total = profile.nodes.reduce((sum, node) => sum + (node.hitCount ?? 0), 0);
+  const byOwner = new Map<string, number>();
+  const byFunction = new Map<string, number>();
+  for (const node of profile.nodes) {
+    const hits = node.hitCount ?? 0;
+    if (hits === 0) continue;
+    const { url, functionName, lineNumber } = node.callFrame;
+    const who = owner(url, functionName);
+    byOwner.set(who, (byOwner.get(who) ?? 0) + hits);
+    const where = `${functionName || '(anonymous)'} ${url.replace(/^.*\/(node_modules|packages)\//, '').replace(/^file:\/\//, '')}:${lineNumber + 1}`;
+    byFunction.set(where, (byFunction.get(where) ?? 0) + hits);
+  }
+  const percent = (hits: number) => `${((100 * hits) / total).toFixed(1).padStart(5)}%`;
+  console.log(`(${total} samples)\n\nself time by owner`);
+  for (const [who, hits] of [...byOwner].sort((a, b) => b[1] - a[1])) console.log(`  ${percent(hits)}  ${who}`);
+  console.log('\ntop functions (self time)');
+  for (const [where, hits] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, 30)) console.log(`  ${percent(hits)}  ${where}`);
+}
+
 async function main(): Promise<void> {
+  const file = process.argv.indexOf('--summarize');
+  if (file > 0) return summarize(JSON.parse(readFileSync(process.argv[file + 1]!, 'utf8')) as Profiler.Profile);
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   propagation.setGlobalPropagator(new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }));
   const provider = new BasicTracerProvider({
@@ -60,24 +86,8 @@ async function main(): Promise<void> {
   session.disconnect();
   await provider.shutdown();
 
-  const total = profile.nodes.reduce((sum, node) => sum + (node.hitCount ?? 0), 0);
-  const byOwner = new Map<string, number>();
-  const byFunction = new Map<string, number>();
-  for (const node of profile.nodes) {
-    const hits = node.hitCount ?? 0;
-    if (hits === 0) continue;
-    const { url, functionName, lineNumber } = node.callFrame;
-    const who = owner(url, functionName);
-    byOwner.set(who, (byOwner.get(who) ?? 0) + hits);
-    const where = `${functionName || '(anonymous)'} ${url.replace(/^.*\/(node_modules|packages)\//, '').replace(/^file:\/\//, '')}:${lineNumber + 1}`;
-    byFunction.set(where, (byFunction.get(where) ?? 0) + hits);
-  }
-  const percent = (hits: number) => `${((100 * hits) / total).toFixed(1).padStart(5)}%`;
-  console.log(`${found.name}, ${side}, sampling ${sampling}: ${(ns / found.size / 1000).toFixed(2)} µs per message (${total} samples)`);
-  console.log('\nself time by owner');
-  for (const [who, hits] of [...byOwner].sort((a, b) => b[1] - a[1])) console.log(`  ${percent(hits)}  ${who}`);
-  console.log('\ntop functions (self time)');
-  for (const [where, hits] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, 30)) console.log(`  ${percent(hits)}  ${where}`);
+  console.log(`${found.name}, ${side}, sampling ${sampling}: ${(ns / found.size / 1000).toFixed(2)} µs per message`);
+  summarize(profile);
 }
 
 /** Bytes allocated per message by function (self), from V8's sampling heap profiler (a sample every 512 bytes). */
