@@ -2,7 +2,7 @@ import { readHeader, type KafkaHeaders } from '../headers/kafka-headers.js';
 import type { CarrierContext, IncomingMessage, MessageValue } from './carrier.js';
 import { asBuffer } from './payload.js';
 import { leadingMembers } from './json-members.js';
-import { HAS_SPECVERSION_MARKER, SNIFF_BYTES, messageValueMarkers, valueMarkers } from './value-markers.js';
+import { HAS_SPECVERSION_MARKER, SNIFF_BYTES, hasMarker, messageHasMarker } from './value-markers.js';
 
 /**
  * What the CloudEvents carriers share: the Kafka protocol binding's rules for telling an event and
@@ -78,7 +78,7 @@ const NO_STOP: ReadonlySet<string> = new Set();
  * that is a JSON object opening with `specversion` (see {@link looksStructured}) is taken for a structured event whose
  * header was dropped on the way (the very case envelopes exist for).
  */
-export function contentModeOf(headers: KafkaHeaders | undefined, value: MessageValue, markers?: number): ContentMode | undefined {
+export function contentModeOf(headers: KafkaHeaders | undefined, value: MessageValue, message?: Pick<IncomingMessage, 'value'>): ContentMode | undefined {
   const contentType = headers === undefined ? undefined : readHeader(headers, CONTENT_TYPE_HEADER);
   if (contentType !== undefined) {
     const lower = contentType.trimStart().toLowerCase();
@@ -87,7 +87,9 @@ export function contentModeOf(headers: KafkaHeaders | undefined, value: MessageV
   }
   if (headers !== undefined && hasBinaryAttributes(headers)) return 'binary';
   if (contentType !== undefined) return undefined;
-  return value !== null && value !== undefined && looksStructured(value, markers) ? 'structured' : undefined;
+  if (value === null || value === undefined) return undefined;
+  // A received message's value is searched once, however many carriers ask.
+  return looksStructured(value, message === undefined ? undefined : messageHasMarker(message, HAS_SPECVERSION_MARKER)) ? 'structured' : undefined;
 }
 
 function hasBinaryAttributes(headers: KafkaHeaders): boolean {
@@ -107,10 +109,10 @@ function hasRequired(members: ReadonlyArray<{ readonly key: string }> | undefine
  * structured event whose `content-type` header was dropped. A payload with a `specversion` field of
  * its own somewhere among others is not taken for an event.
  */
-export function looksStructured(value: Uint8Array | string, markers?: number): boolean {
+export function looksStructured(value: Uint8Array | string, marked?: boolean): boolean {
   const bytes = typeof value === 'string' ? Buffer.from(value.slice(0, SNIFF_BYTES)) : asBuffer(value);
   // A search rejects ordinary payloads without walking them; the walk confirms a hit is a top-level attribute.
-  if (((markers ?? valueMarkers(bytes)) & HAS_SPECVERSION_MARKER) === 0) return false;
+  if (!(marked ?? hasMarker(bytes, HAS_SPECVERSION_MARKER))) return false;
   const leading = leadingMembers(bytes, DATA_KEYS, SNIFF_BYTES);
   if (leading?.[0]?.key === 'specversion' || hasRequired(leading)) return true;
   // `data` before some attributes (another writer's order): walk past it, within the same budget.
@@ -125,7 +127,7 @@ let lastMode: ContentMode | undefined;
 /** {@link contentModeOf} of a message, computed once however many carriers ask in a row. */
 export function messageContentMode(message: Pick<IncomingMessage, 'headers' | 'value'>): ContentMode | undefined {
   if (message === lastMessage) return lastMode;
-  const mode = contentModeOf(message.headers, message.value, messageValueMarkers(message));
+  const mode = contentModeOf(message.headers, message.value, message);
   lastMessage = message;
   lastMode = mode;
   return mode;

@@ -3,7 +3,7 @@ import type { ReadLimits } from '../limits.js';
 import type { Carrier, CarrierContext, MessageValue } from './carrier.js';
 import { isCloudEvent } from './cloudevents.js';
 import { leadingMembers, lastNonWhitespace, scanString, skipWhitespace, startsWithMember } from './json-members.js';
-import { HAS_ENVELOPE_MARKER, messageValueMarkers, valueMarkers } from './value-markers.js';
+import { HAS_ENVELOPE_MARKER, hasMarker, messageHasMarker } from './value-markers.js';
 import { asBuffer, decodeBase64, embedsAsJson, stringRecord, valueBytes, type PayloadEncoding } from './payload.js';
 
 /**
@@ -69,7 +69,7 @@ export function jsonEnvelope(options: JsonEnvelopeOptions = {}): Carrier {
       if (bytes === undefined || isCloudEvent(message)) return undefined;
       return { value: encodeJsonEnvelope(envelopePayload(bytes, context.limits), fields, encoding) };
     },
-    detect: (message) => isJsonEnvelope(message.value, messageValueMarkers(message)),
+    detect: (message) => isJsonEnvelope(message.value, messageHasMarker(message, HAS_ENVELOPE_MARKER)),
     extract(message, context) {
       const read = readJsonEnvelope(valueBytes(message.value) ?? Buffer.alloc(0), context.limits);
       if (read.kind === 'envelope') return { fields: read.fields, value: read.payload };
@@ -101,19 +101,19 @@ export function encodeJsonEnvelope(payload: Uint8Array, fields: Readonly<Record<
 
 /**
  * True when `value` claims to be a JSON envelope (cheap: the first member, else a search for the
- * marker). `markers` is the value's {@link valueMarkers}, when already known.
+ * marker). `marked` tells whether the value holds the marker, when already known.
  */
-export function isJsonEnvelope(value: MessageValue, markers?: number): boolean {
+export function isJsonEnvelope(value: MessageValue, marked?: boolean): boolean {
   if (value === null || value === undefined) return false;
   // Without the marker anywhere, neither check below can pass.
-  if (markers !== undefined && (markers & HAS_ENVELOPE_MARKER) === 0) return false;
+  if (marked === false) return false;
   const bytes = typeof value === 'string' ? Buffer.from(value) : value;
   if (startsWithMember(bytes, MARKER)) return true;
   // Other writers may order members differently: a search rejects ordinary payloads cheaply, and a
   // walk of the top-level members confirms a hit (a nested "tracecarrier" is data).
   const buffer = asBuffer(bytes);
   if (buffer[skipWhitespace(buffer, 0, buffer.length)] !== 0x7b) return false;
-  if (((markers ?? valueMarkers(buffer)) & HAS_ENVELOPE_MARKER) === 0) return false;
+  if (!(marked ?? hasMarker(buffer, HAS_ENVELOPE_MARKER))) return false;
   return leadingMembers(buffer, NO_STOP, buffer.length)?.some((member) => member.key === JSON_ENVELOPE_FIELDS.version) ?? false;
 }
 

@@ -143,19 +143,3 @@ export function startsWithMember(bytes: Uint8Array, keyBytes: Uint8Array): boole
   for (let k = 0; k < keyBytes.length; k++) if (bytes[i + k] !== keyBytes[k]) return false;
   return true;
 }
-
-// Below this many bytes a plain loop beats Buffer#indexOf, whose native call costs more than the search.
-const SHORT_SEARCH = 256;
-
-/** True when `marker` occurs in `bytes` before `end`: Buffer#indexOf for long values, a loop for short ones. */
-export function containsBytes(bytes: Buffer, marker: Uint8Array, end: number): boolean {
-  const limit = Math.min(end, bytes.length) - marker.length;
-  if (limit + marker.length > SHORT_SEARCH) return bytes.subarray(0, limit + marker.length).indexOf(marker) >= 0;
-  const first = marker[0];
-  outer: for (let i = 0; i <= limit; i++) {
-    if (bytes[i] !== first) continue;
-    for (let k = 1; k < marker.length; k++) if (bytes[i + k] !== marker[k]) continue outer;
-    return true;
-  }
-  return false;
-}

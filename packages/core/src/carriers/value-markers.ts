@@ -1,5 +1,4 @@
 import type { IncomingMessage } from './carrier.js';
-import { containsBytes } from './json-members.js';
 
 /** The quoted member name that marks a JSON envelope (`"tracecarrier"`), anywhere in the value. */
 export const ENVELOPE_MARKER = Buffer.from('"tracecarrier"');
@@ -8,11 +7,14 @@ export const SPECVERSION_MARKER = Buffer.from('"specversion"');
 /** How far into a value a structured CloudEvent's `specversion` is looked for. */
 export const SNIFF_BYTES = 4096;
 
-/** Bits of {@link valueMarkers}. */
+/** The markers, as bits. */
 export const HAS_ENVELOPE_MARKER = 1;
 export const HAS_SPECVERSION_MARKER = 2;
+type MarkerBit = typeof HAS_ENVELOPE_MARKER | typeof HAS_SPECVERSION_MARKER;
+const BOTH = HAS_ENVELOPE_MARKER | HAS_SPECVERSION_MARKER;
 
-// Below this many bytes one loop finds both markers faster than two native searches.
+// Up to this many bytes one loop finds both markers faster than a native search finds one (whose
+// call costs more than the search).
 const ONE_PASS = 256;
 
 function matchesAt(bytes: Buffer, at: number, marker: Uint8Array): boolean {
@@ -21,15 +23,8 @@ function matchesAt(bytes: Buffer, at: number, marker: Uint8Array): boolean {
   return true;
 }
 
-/**
- * Which carrier markers a value holds (bits {@link HAS_ENVELOPE_MARKER}, {@link HAS_SPECVERSION_MARKER}):
- * the presence test both the JSON envelope and the CloudEvents structured carriers start with,
- * done in one pass for short values. A hit is only a hint; the carriers confirm it.
- */
-export function valueMarkers(bytes: Buffer): number {
-  if (bytes.length > ONE_PASS) {
-    return (containsBytes(bytes, ENVELOPE_MARKER, bytes.length) ? HAS_ENVELOPE_MARKER : 0) | (containsBytes(bytes, SPECVERSION_MARKER, SNIFF_BYTES) ? HAS_SPECVERSION_MARKER : 0);
-  }
+/** Both markers of a short value, in one pass. */
+function scanShort(bytes: Buffer): number {
   let found = 0;
   for (let i = 0; i < bytes.length; i++) {
     if (bytes[i] !== 0x22) continue;
@@ -40,16 +35,43 @@ export function valueMarkers(bytes: Buffer): number {
   return found;
 }
 
+function search(bytes: Buffer, marker: MarkerBit): boolean {
+  return marker === HAS_ENVELOPE_MARKER ? bytes.indexOf(ENVELOPE_MARKER) >= 0 : bytes.subarray(0, SNIFF_BYTES).indexOf(SPECVERSION_MARKER) >= 0;
+}
+
+/**
+ * Whether a value holds a carrier marker: the presence test the JSON envelope and the CloudEvents
+ * structured carriers start with. A hit is only a hint; the carriers confirm it.
+ */
+export function hasMarker(bytes: Buffer, marker: MarkerBit): boolean {
+  return bytes.length <= ONE_PASS ? (scanShort(bytes) & marker) !== 0 : search(bytes, marker);
+}
+
 // The last message asked about: the envelope and CloudEvents carriers ask about the same message in a row.
 let lastMessage: object | undefined;
-let lastMarkers = 0;
+let known = 0;
+let found = 0;
 
-/** {@link valueMarkers} of a received message's value (0 for a tombstone or text), computed once per message. */
-export function messageValueMarkers(message: Pick<IncomingMessage, 'value'>): number | undefined {
+/**
+ * {@link hasMarker} for a received message's value, each marker looked for once per message (both
+ * at once for a short value); `undefined` for a tombstone or a value that is not a Buffer.
+ */
+export function messageHasMarker(message: Pick<IncomingMessage, 'value'>, marker: MarkerBit): boolean | undefined {
   const value = message.value;
   if (!Buffer.isBuffer(value)) return undefined;
-  if (message === lastMessage) return lastMarkers;
-  lastMarkers = valueMarkers(value);
-  lastMessage = message;
-  return lastMarkers;
+  if (message !== lastMessage) {
+    lastMessage = message;
+    known = 0;
+    found = 0;
+  }
+  if ((known & marker) === 0) {
+    if (value.length <= ONE_PASS) {
+      found = scanShort(value);
+      known = BOTH;
+    } else {
+      if (search(value, marker)) found |= marker;
+      known |= marker;
+    }
+  }
+  return (found & marker) !== 0;
 }

@@ -1,7 +1,7 @@
 import { propagation, trace, type Context, type SpanContext, type TextMapGetter, type TextMapPropagator } from '@opentelemetry/api';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { report, type Reporter } from '../diagnostics.js';
-import { extractStock, injectStock, stockW3C } from './stock-w3c.js';
+import { extractStock, hasZeroId, injectStock, stockW3C } from './stock-w3c.js';
 
 /**
  * Used when the application registered no global propagator (the API's no-op one, whose field list
@@ -103,8 +103,6 @@ export function reportMissingContext(
   }
 }
 
-const ZERO_TRACE_ID = '0'.repeat(32);
-const ZERO_SPAN_ID = '0'.repeat(16);
 
 /**
  * The span context `context` carries when its ids have the right length and are not all zero, else
@@ -115,9 +113,7 @@ export function validSpanContextOf(context: Context): SpanContext | undefined {
   const spanContext = trace.getSpanContext(context);
   if (spanContext === undefined) return undefined;
   const { traceId, spanId } = spanContext;
-  // An id that does not start with 0 is not all zeros: most ids are settled by one character.
-  const zero = (traceId.charCodeAt(0) === 0x30 && traceId === ZERO_TRACE_ID) || (spanId.charCodeAt(0) === 0x30 && spanId === ZERO_SPAN_ID);
-  return traceId.length === 32 && spanId.length === 16 && !zero ? spanContext : undefined;
+  return traceId.length === 32 && spanId.length === 16 && !hasZeroId(traceId, spanId) ? spanContext : undefined;
 }
 
 /** True when `context` carries a valid span context (see {@link validSpanContextOf}). */

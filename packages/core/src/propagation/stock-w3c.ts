@@ -72,6 +72,11 @@ for (let digit = 0; digit < 16; digit++) HEX['0123456789abcdef'.charCodeAt(digit
 const ZERO_TRACE_ID = '0'.repeat(32);
 const ZERO_SPAN_ID = '0'.repeat(16);
 
+/** Whether either id is all zeros (an id that does not start with 0 settles it in one character). */
+export function hasZeroId(traceId: string, spanId: string): boolean {
+  return (traceId.charCodeAt(0) === 0x30 && traceId === ZERO_TRACE_ID) || (spanId.charCodeAt(0) === 0x30 && spanId === ZERO_SPAN_ID);
+}
+
 function isHex(text: string, start: number, end: number): boolean {
   for (let i = start; i < end; i++) {
     const digit = HEX[text.charCodeAt(i)];
@@ -92,8 +97,7 @@ export function canonicalTraceparent(text: string): SpanContext | undefined {
   if (!isHex(text, 3, 35) || !isHex(text, 36, 52) || !isHex(text, 53, 55)) return undefined;
   const traceId = text.slice(3, 35);
   const spanId = text.slice(36, 52);
-  // (An id that does not start with 0 is not all zeros.)
-  if ((traceId.charCodeAt(0) === 0x30 && traceId === ZERO_TRACE_ID) || (spanId.charCodeAt(0) === 0x30 && spanId === ZERO_SPAN_ID)) return undefined;
+  if (hasZeroId(traceId, spanId)) return undefined;
   const traceFlags = (HEX[text.charCodeAt(53)] as number) * 16 + (HEX[text.charCodeAt(54)] as number);
   return { traceId, spanId, traceFlags, isRemote: true };
 }

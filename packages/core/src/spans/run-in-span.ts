@@ -11,27 +11,33 @@ export function runInSpan<T>(started: ActiveSpan, fn: () => T): T {
   try {
     result = otelContext.with(started.context, fn);
   } catch (error) {
-    endSpanWithError(started.span, error);
-    started.onEnd?.(error);
-    throw error;
+    throw failed(started, error);
   }
   if (result instanceof Promise) {
     return result.then(
       (value: unknown) => {
-        started.span.end();
-        started.onEnd?.(undefined);
+        succeeded(started);
         return value;
       },
       (error: unknown) => {
-        endSpanWithError(started.span, error);
-        started.onEnd?.(error);
-        throw error;
+        throw failed(started, error);
       },
     ) as T;
   }
+  succeeded(started);
+  return result;
+}
+
+function succeeded(started: ActiveSpan): void {
   started.span.end();
   started.onEnd?.(undefined);
-  return result;
+}
+
+/** Ends the span with `error` and gives the error back, to rethrow unchanged. */
+function failed(started: ActiveSpan, error: unknown): unknown {
+  endSpanWithError(started.span, error);
+  started.onEnd?.(error);
+  return error;
 }
 
 /**
@@ -43,11 +49,8 @@ export async function awaitInSpan<A, T>(started: ActiveSpan, fn: (arg: A) => T |
   try {
     result = await otelContext.with(started.context, fn, undefined, arg as A);
   } catch (error) {
-    endSpanWithError(started.span, error);
-    started.onEnd?.(error);
-    throw error;
+    throw failed(started, error);
   }
-  started.span.end();
-  started.onEnd?.(undefined);
+  succeeded(started);
   return result;
 }
