@@ -48,12 +48,12 @@ const bufferGetter: TextMapGetter<Record<string, unknown>> = {
   keys: (carrier) => Object.keys(carrier),
 };
 
-function processAttributes(partition: number, offset: string | number, body: number): Attributes {
+function processAttributes(partition: number, offset: string | number, body: number, topic = TOPIC): Attributes {
   return {
     'messaging.system': 'kafka',
     'messaging.operation.name': 'process',
     'messaging.operation.type': 'process',
-    'messaging.destination.name': TOPIC,
+    'messaging.destination.name': topic,
     'messaging.message.body.size': body,
     'messaging.destination.partition.id': String(partition),
     'messaging.kafka.offset': Number(offset),
@@ -75,19 +75,19 @@ function batchAttributes(partition: number, count: number): Attributes {
   };
 }
 
-function sendAttributes(operation: 'send' | 'create', body: number): Attributes {
-  return { 'messaging.system': 'kafka', 'messaging.operation.name': operation, 'messaging.operation.type': operation, 'messaging.destination.name': TOPIC, 'messaging.message.body.size': body, ...IDENTITY };
+function sendAttributes(operation: 'send' | 'create', body: number, topic = TOPIC): Attributes {
+  return { 'messaging.system': 'kafka', 'messaging.operation.name': operation, 'messaging.operation.type': operation, 'messaging.destination.name': topic, 'messaging.message.body.size': body, ...IDENTITY };
 }
 
 /** The hand-written process span, as tracecarrier records it: child of the producer span, linked to it (and to the ambient span, if any). */
-function startHandProcess(tracer: Tracer, parent: Context, attributes: Attributes, ambient?: Context): ReturnType<Tracer['startSpan']> {
+function startHandProcess(tracer: Tracer, parent: Context, attributes: Attributes, ambient?: Context, topic = TOPIC): ReturnType<Tracer['startSpan']> {
   const links: Link[] = [];
   const producer = trace.getSpanContext(parent);
   if (producer !== undefined) links.push({ context: producer, attributes: { [LINK_REASON]: 'producer' } });
   const around = ambient === undefined ? undefined : trace.getSpanContext(ambient);
   if (around !== undefined) links.push({ context: around, attributes: { [LINK_REASON]: 'ambient' } });
   attributes[CARRIER] = 'headers';
-  return tracer.startSpan(`process ${TOPIC}`, { kind: SpanKind.CONSUMER, attributes, links }, parent);
+  return tracer.startSpan(`process ${topic}`, { kind: SpanKind.CONSUMER, attributes, links }, parent);
 }
 
 function kafkajsMessage(i: number): KafkaMessage {
@@ -98,6 +98,23 @@ function rdMessage(i: number): RdMessage {
   return { topic: TOPIC, partition: 0, offset: i, value, size: value.length, key: undefined, headers: [{ traceparent: TRACEPARENT }] } as RdMessage;
 }
 
+/**
+ * The hand-written kafkajs `eachMessage` tracing around `handler` (`same`: the spans tracecarrier
+ * records; otherwise the article's minimal span). Also run through the broker (`broker-case.ts`).
+ */
+export function handWrittenEachMessage(tracer: Tracer, handler: (payload: EachMessagePayload) => Promise<void>, same = true): (payload: EachMessagePayload) => Promise<void> {
+  return async (p) => {
+    const parent = propagation.extract(ROOT_CONTEXT, p.message.headers as Record<string, unknown>, bufferGetter);
+    const attributes = processAttributes(p.partition, p.message.offset, p.message.value?.length ?? 0, p.topic);
+    const span = same ? startHandProcess(tracer, parent, attributes, undefined, p.topic) : tracer.startSpan(`process ${p.topic}`, { kind: SpanKind.CONSUMER, attributes }, parent);
+    try {
+      await context.with(trace.setSpan(parent, span), () => handler(p));
+    } finally {
+      span.end();
+    }
+  };
+}
+
 /** kafkajs `eachMessage`: the wrapper's handler against the article's. */
 async function kafkajsEachMessage(tracer: Tracer): Promise<HandWrittenCase> {
   let feed: ((payload: EachMessagePayload) => Promise<void>) | undefined;
@@ -105,16 +122,7 @@ async function kafkajsEachMessage(tracer: Tracer): Promise<HandWrittenCase> {
   await traceConsumer(standIn, { groupId: 'bench', clientId: 'bench', brokers: ['127.0.0.1:9092'] }).run({ eachMessage: async () => undefined });
   const payload = (i: number) => ({ topic: TOPIC, partition: 0, message: kafkajsMessage(i), heartbeat: async () => undefined, pause: () => () => undefined }) as EachMessagePayload;
   const handler = async (_payload: EachMessagePayload): Promise<void> => undefined;
-  const written = (same: boolean) => async (p: EachMessagePayload): Promise<void> => {
-    const parent = propagation.extract(ROOT_CONTEXT, p.message.headers as Record<string, unknown>, bufferGetter);
-    const attributes = processAttributes(p.partition, p.message.offset, p.message.value?.length ?? 0);
-    const span = same ? startHandProcess(tracer, parent, attributes) : tracer.startSpan(`process ${p.topic}`, { kind: SpanKind.CONSUMER, attributes }, parent);
-    try {
-      await context.with(trace.setSpan(parent, span), () => handler(p));
-    } finally {
-      span.end();
-    }
-  };
+  const written = (same: boolean) => handWrittenEachMessage(tracer, handler, same);
   const hand = written(true);
   const article = written(false);
   return { size: 1, ours: (i) => feed!(payload(i)), hand: (i) => hand(payload(i)), article: (i) => article(payload(i)) };
@@ -266,29 +274,38 @@ async function kafkajsSend(tracer: Tracer): Promise<HandWrittenCase> {
   return { size: 1, ours: () => ours.send(record()), hand: () => hand(record()) };
 }
 
-/** kafkajs `send` of {@link BATCH} messages: a `create` span per message, a `send` span linked to them. */
-async function kafkajsSendBatch(tracer: Tracer): Promise<HandWrittenCase> {
-  const standIn = { send: async (_record: ProducerRecord) => SENT, sendBatch: async () => SENT } as unknown as Producer;
-  const ours = traceProducer(standIn, { clientId: 'bench', brokers: ['127.0.0.1:9092'] });
-  const hand = async (record: ProducerRecord): Promise<RecordMetadata[]> => {
+/**
+ * The hand-written kafkajs send of several messages, as tracecarrier traces it: a `create` span per
+ * message (its context injected into a copy of the message's headers), a `send` span linked to them.
+ * Also run through the broker (`broker-case.ts`).
+ */
+export function handWrittenSend(tracer: Tracer, send: (record: ProducerRecord) => Promise<RecordMetadata[]>): (record: ProducerRecord) => Promise<RecordMetadata[]> {
+  return async (record) => {
     const parent = context.active();
     const links: Link[] = [];
     const messages = record.messages.map((message) => {
-      const span = tracer.startSpan(`create ${record.topic}`, { kind: SpanKind.PRODUCER, attributes: sendAttributes('create', Buffer.byteLength(message.value as Buffer)) }, parent);
+      const span = tracer.startSpan(`create ${record.topic}`, { kind: SpanKind.PRODUCER, attributes: sendAttributes('create', Buffer.byteLength(message.value as Buffer), record.topic) }, parent);
       const headers: Record<string, string> = { ...(message.headers as Record<string, string> | undefined) };
       propagation.inject(trace.setSpan(parent, span), headers);
       links.push({ context: span.spanContext() });
       span.end();
       return { ...message, headers };
     });
-    const attributes: Attributes = { 'messaging.system': 'kafka', 'messaging.operation.name': 'send', 'messaging.operation.type': 'send', 'messaging.batch.message_count': messages.length, 'messaging.destination.name': TOPIC, ...IDENTITY };
-    const send = tracer.startSpan(`send ${record.topic}`, { kind: SpanKind.CLIENT, attributes, links }, parent);
+    const attributes: Attributes = { 'messaging.system': 'kafka', 'messaging.operation.name': 'send', 'messaging.operation.type': 'send', 'messaging.batch.message_count': messages.length, 'messaging.destination.name': record.topic, ...IDENTITY };
+    const span = tracer.startSpan(`send ${record.topic}`, { kind: SpanKind.CLIENT, attributes, links }, parent);
     try {
-      return await standIn.send({ ...record, messages });
+      return await send({ ...record, messages });
     } finally {
-      send.end();
+      span.end();
     }
   };
+}
+
+/** kafkajs `send` of {@link BATCH} messages: a `create` span per message, a `send` span linked to them. */
+async function kafkajsSendBatch(tracer: Tracer): Promise<HandWrittenCase> {
+  const standIn = { send: async (_record: ProducerRecord) => SENT, sendBatch: async () => SENT } as unknown as Producer;
+  const ours = traceProducer(standIn, { clientId: 'bench', brokers: ['127.0.0.1:9092'] });
+  const hand = handWrittenSend(tracer, standIn.send);
   const record = () => ({ topic: TOPIC, messages: Array.from({ length: BATCH }, () => ({ value, headers: { 'x-app': 'bench' } })) });
   return { size: BATCH, ours: () => ours.send(record()), hand: () => hand(record()) };
 }

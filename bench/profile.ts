@@ -29,7 +29,8 @@ function owner(url: string, name: string): string {
   if (otel !== null) return `@opentelemetry/${otel[1]}`;
   if (url.startsWith('node:')) return 'node';
   if (url.includes('/bench/')) return 'bench (stand-ins, hand-written code)';
-  if (url.includes('node_modules')) return /node_modules\/((@[^/]+\/)?[^/]+)/.exec(url)?.[1] ?? 'other';
+  // The package after the last node_modules (pnpm nests them: node_modules/.pnpm/x@1/node_modules/x).
+  if (url.includes('node_modules')) return /.*node_modules\/((@[^/]+\/)?[^/]+)/.exec(url)?.[1] ?? 'other';
   return 'other';
 }
 
