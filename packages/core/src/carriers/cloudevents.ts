@@ -110,6 +110,7 @@ function hasRequired(members: ReadonlyArray<{ readonly key: string }> | undefine
  * its own somewhere among others is not taken for an event.
  */
 export function looksStructured(value: Uint8Array | string, marked?: boolean): boolean {
+  if (marked === false) return false;
   const bytes = typeof value === 'string' ? Buffer.from(value.slice(0, SNIFF_BYTES)) : asBuffer(value);
   // A search rejects ordinary payloads without walking them; the walk confirms a hit is a top-level attribute.
   if (!(marked ?? hasMarker(bytes, HAS_SPECVERSION_MARKER))) return false;

@@ -69,20 +69,30 @@ export function stockW3C(configured: TextMapPropagator | undefined, fallback: Te
 // Lower-case hex digits, by character code (a table lookup beats a regular expression here).
 const HEX = new Int8Array(128).fill(-1);
 for (let digit = 0; digit < 16; digit++) HEX['0123456789abcdef'.charCodeAt(digit)] = digit;
-const ZERO_TRACE_ID = '0'.repeat(32);
-const ZERO_SPAN_ID = '0'.repeat(16);
 
-/** Whether either id is all zeros (an id that does not start with 0 settles it in one character). */
-export function hasZeroId(traceId: string, spanId: string): boolean {
-  return (traceId.charCodeAt(0) === 0x30 && traceId === ZERO_TRACE_ID) || (spanId.charCodeAt(0) === 0x30 && spanId === ZERO_SPAN_ID);
+function allZeros(id: string): boolean {
+  for (let i = 0; i < id.length; i++) if (id.charCodeAt(i) !== 0x30) return false;
+  return true;
 }
 
-function isHex(text: string, start: number, end: number): boolean {
+/** Whether either id is all zeros (stops at the first other character: no string comparison). */
+export function hasZeroId(traceId: string, spanId: string): boolean {
+  return allZeros(traceId) || allZeros(spanId);
+}
+
+/**
+ * The digits of `text[start, end)` OR-ed together (0 for all zeros), or -1 when one is not a
+ * lower-case hex digit: validity and the all-zero rule in one pass, without slicing.
+ */
+function hexDigits(text: string, start: number, end: number): number {
+  let any = 0;
   for (let i = start; i < end; i++) {
-    const digit = HEX[text.charCodeAt(i)];
-    if (digit === undefined || digit < 0) return false;
+    const code = text.charCodeAt(i);
+    const digit = code < 128 ? (HEX[code] as number) : -1;
+    if (digit < 0) return -1;
+    any |= digit;
   }
-  return true;
+  return any;
 }
 
 /**
@@ -94,12 +104,10 @@ function isHex(text: string, start: number, end: number): boolean {
 export function canonicalTraceparent(text: string): SpanContext | undefined {
   if (text.length !== 55 || text.charCodeAt(0) !== 0x30 || text.charCodeAt(1) !== 0x30) return undefined;
   if (text.charCodeAt(2) !== 0x2d || text.charCodeAt(35) !== 0x2d || text.charCodeAt(52) !== 0x2d) return undefined;
-  if (!isHex(text, 3, 35) || !isHex(text, 36, 52) || !isHex(text, 53, 55)) return undefined;
-  const traceId = text.slice(3, 35);
-  const spanId = text.slice(36, 52);
-  if (hasZeroId(traceId, spanId)) return undefined;
+  // An all-zero id ORs to 0: invalid, as a malformed one.
+  if (hexDigits(text, 3, 35) <= 0 || hexDigits(text, 36, 52) <= 0 || hexDigits(text, 53, 55) < 0) return undefined;
   const traceFlags = (HEX[text.charCodeAt(53)] as number) * 16 + (HEX[text.charCodeAt(54)] as number);
-  return { traceId, spanId, traceFlags, isRemote: true };
+  return { traceId: text.slice(3, 35), spanId: text.slice(36, 52), traceFlags, isRemote: true };
 }
 
 function traceContextOf<C>(stock: StockW3C, base: Context, carrier: C, getter: TextMapGetter<C>): Context {
