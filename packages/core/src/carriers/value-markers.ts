@@ -12,25 +12,42 @@ export const HAS_ENVELOPE_MARKER = 1;
 export const HAS_SPECVERSION_MARKER = 2;
 type MarkerBit = typeof HAS_ENVELOPE_MARKER | typeof HAS_SPECVERSION_MARKER;
 const BOTH = HAS_ENVELOPE_MARKER | HAS_SPECVERSION_MARKER;
+const MARKERS: ReadonlyArray<readonly [MarkerBit, Buffer]> = [
+  [HAS_ENVELOPE_MARKER, ENVELOPE_MARKER],
+  [HAS_SPECVERSION_MARKER, SPECVERSION_MARKER],
+];
 
-// Up to this many bytes one loop finds both markers faster than a native search finds one (whose
-// call costs more than the search).
+// Up to this many bytes one sampling pass finds both markers faster than a native search finds one
+// (whose call costs more than the search).
 const ONE_PASS = 256;
 
-function matchesAt(bytes: Buffer, at: number, marker: Uint8Array): boolean {
-  if (at + marker.length > bytes.length) return false;
-  for (let k = 1; k < marker.length; k++) if (bytes[at + k] !== marker[k]) return false;
+// Any stretch of STRIDE bytes holds one sampled position, and each marker is at least that long:
+// a marker in the value covers a sampled byte. The tables say, for each byte value, where it sits in
+// the markers (which marker, at which offset), so a sampled byte names the few starts worth comparing.
+const STRIDE = Math.min(ENVELOPE_MARKER.length, SPECVERSION_MARKER.length);
+const PLACES = Array.from({ length: 256 }, (_, byte) =>
+  MARKERS.flatMap(([bit, marker]) => [...marker.keys()].filter((offset) => marker[offset] === byte).map((offset) => [bit, offset] as const)),
+);
+/** Byte `b`'s places are entries PLACE_FROM[b] to PLACE_FROM[b + 1] of PLACE_BIT and PLACE_OFFSET. */
+const PLACE_FROM = Uint16Array.from([0, ...PLACES.map((_, b) => PLACES.slice(0, b + 1).reduce((sum, places) => sum + places.length, 0))]);
+const PLACE_BIT = Uint8Array.from(PLACES.flat().map(([bit]) => bit));
+const PLACE_OFFSET = Uint8Array.from(PLACES.flat().map(([, offset]) => offset));
+
+function markerAt(bytes: Buffer, start: number, marker: Buffer): boolean {
+  if (start < 0 || start + marker.length > bytes.length) return false;
+  for (let k = 0; k < marker.length; k++) if (bytes[start + k] !== marker[k]) return false;
   return true;
 }
 
-/** Both markers of a short value, in one pass. */
+/** Both markers of a short value, in one sampling pass: about one byte in {@link STRIDE} is read unless a marker may start near it. */
 function scanShort(bytes: Buffer): number {
   let found = 0;
-  for (let i = 0; i < bytes.length; i++) {
-    if (bytes[i] !== 0x22) continue;
-    const next = bytes[i + 1];
-    if (next === 0x74 && matchesAt(bytes, i, ENVELOPE_MARKER)) found |= HAS_ENVELOPE_MARKER;
-    else if (next === 0x73 && matchesAt(bytes, i, SPECVERSION_MARKER)) found |= HAS_SPECVERSION_MARKER;
+  for (let at = STRIDE - 1; at < bytes.length && found !== BOTH; at += STRIDE) {
+    const byte = bytes[at] as number;
+    for (let p = PLACE_FROM[byte] as number, end = PLACE_FROM[byte + 1] as number; p < end; p++) {
+      const bit = PLACE_BIT[p] as number;
+      if ((found & bit) === 0 && markerAt(bytes, at - (PLACE_OFFSET[p] as number), bit === HAS_ENVELOPE_MARKER ? ENVELOPE_MARKER : SPECVERSION_MARKER)) found |= bit;
+    }
   }
   return found;
 }
@@ -47,6 +64,20 @@ export function hasMarker(bytes: Buffer, marker: MarkerBit): boolean {
   return bytes.length <= ONE_PASS ? (scanShort(bytes) & marker) !== 0 : search(bytes, marker);
 }
 
+/**
+ * Whether a value can be a JSON object at all: its first byte past JSON whitespace (and a UTF-8
+ * byte order mark) is `{`. Envelopes and structured CloudEvents are JSON objects, so any other
+ * value (Avro, Protobuf, plain text) is settled without a search.
+ */
+function mayBeObject(bytes: Buffer): boolean {
+  let i = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  for (; i < bytes.length; i++) {
+    const byte = bytes[i];
+    if (byte !== 0x20 && byte !== 0x09 && byte !== 0x0a && byte !== 0x0d) return byte === 0x7b;
+  }
+  return false;
+}
+
 // The last message asked about: the envelope and CloudEvents carriers ask about the same message in a row.
 let lastMessage: object | undefined;
 let known = 0;
@@ -54,7 +85,8 @@ let found = 0;
 
 /**
  * {@link hasMarker} for a received message's value, each marker looked for once per message (both
- * at once for a short value); `undefined` for a tombstone or a value that is not a Buffer.
+ * at once for a short value, none for a value that is not a JSON object); `undefined` for a
+ * tombstone or a value that is not a Buffer.
  */
 export function messageHasMarker(message: Pick<IncomingMessage, 'value'>, marker: MarkerBit): boolean | undefined {
   const value = message.value;
@@ -63,6 +95,7 @@ export function messageHasMarker(message: Pick<IncomingMessage, 'value'>, marker
     lastMessage = message;
     known = 0;
     found = 0;
+    if (!mayBeObject(value)) known = BOTH;
   }
   if ((known & marker) === 0) {
     if (value.length <= ONE_PASS) {
