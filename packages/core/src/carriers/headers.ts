@@ -1,5 +1,6 @@
 import { decodeHeaderValue } from '../headers/header-value.js';
-import { hasRepeatedKeys, headerKeys, readHeader, valuesOf, type KafkaHeaders } from '../headers/kafka-headers.js';
+import { hasRepeatedKeys, headerKeys, onlyHeaderValue, readHeader, valuesOf, type KafkaHeaders } from '../headers/kafka-headers.js';
+import { TRACEPARENT_BYTES, type TraceparentBytes } from '../propagation/stock-w3c.js';
 import type { Carrier, CarrierContext, CarrierFields, CarrierRead } from './carrier.js';
 
 /**
@@ -22,7 +23,7 @@ function trimOws(text: string): string {
 const UNREAD = Symbol('unread');
 
 /** Header getter over one message's headers, reporting bad values to the message's sink. */
-class HeaderFields {
+class HeaderFields implements TraceparentBytes {
   readonly #headers: KafkaHeaders;
   readonly #context: CarrierContext;
   readonly #repeated: boolean;
@@ -50,6 +51,12 @@ class HeaderFields {
   }
   keys(): string[] {
     return headerKeys(this.#headers);
+  }
+  /** The `traceparent` header's bytes, when it is one Buffer value within the size limit (else read it as text). */
+  [TRACEPARENT_BYTES](): Uint8Array | undefined {
+    if (this.#repeated || this.#withheld !== undefined) return undefined;
+    const value = onlyHeaderValue(this.#headers, 'traceparent');
+    return value instanceof Uint8Array && value.byteLength <= this.#context.limits.maxHeaderBytes ? value : undefined;
   }
   /** Itself: a read of the headers carrier is just its fields (one object per message, not two). */
   get fields(): this {

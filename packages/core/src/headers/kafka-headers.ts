@@ -28,35 +28,45 @@ export function valuesOf(headers: KafkaHeaders, key: string): HeaderValue[] {
   return Array.isArray(value) ? value : [value];
 }
 
+const ABSENT = Symbol('absent');
+const REPEATED = Symbol('repeated');
+
+/** The value of a header that occurs once, else whether it is absent or occurs several times. */
+function single(headers: KafkaHeaders, key: string): HeaderValue | typeof ABSENT | typeof REPEATED {
+  if (!isHeaderList(headers)) {
+    if (!Object.hasOwn(headers, key)) return ABSENT;
+    const value = headers[key];
+    return Array.isArray(value) ? REPEATED : value;
+  }
+  let found = -1;
+  for (let i = 0; i < headers.length; i++) {
+    const entry = headers[i];
+    if (entry === null || typeof entry !== 'object' || !Object.hasOwn(entry, key)) continue;
+    if (found >= 0) return REPEATED;
+    found = i;
+  }
+  return found < 0 ? ABSENT : (headers[found] as { [key: string]: HeaderValue })[key];
+}
+
 /**
  * Reads one header as text from either shape: Buffers decode as UTF-8, null/undefined are skipped,
  * a repeated header resolves to its last non-null value.
  */
 export function readHeader(headers: KafkaHeaders | undefined, key: string, sink?: Reporter, maxBytes?: number): string | undefined {
   if (headers === undefined || headers === null) return undefined;
-  if (!isHeaderList(headers)) {
-    // Fast path for the common single-value record entry.
-    if (!Object.hasOwn(headers, key)) return undefined;
-    const value = headers[key];
-    if (!Array.isArray(value)) return decodeHeaderValue(value, key, sink, maxBytes);
-  } else {
-    // Fast path for a key the list holds once (or not at all): no array of values.
-    let found = -1;
-    for (let i = 0; i < headers.length; i++) {
-      const entry = headers[i];
-      if (entry === null || typeof entry !== 'object' || !Object.hasOwn(entry, key)) continue;
-      if (found >= 0) {
-        found = -2;
-        break;
-      }
-      found = i;
-    }
-    if (found === -1) return undefined;
-    if (found >= 0) return decodeHeaderValue((headers[found] as { [key: string]: HeaderValue })[key], key, sink, maxBytes);
-  }
+  // The common case first: a key that occurs once (or not at all), without an array of values.
+  const one = single(headers, key);
+  if (one === ABSENT) return undefined;
+  if (one !== REPEATED) return decodeHeaderValue(one, key, sink, maxBytes);
   const values = valuesOf(headers, key);
   if (values.length === 0) return undefined;
   return values.length === 1 ? decodeHeaderValue(values[0], key, sink, maxBytes) : pickHeaderValue(values, key, sink, maxBytes);
+}
+
+/** The raw value of a header that occurs exactly once, else `undefined`. */
+export function onlyHeaderValue(headers: KafkaHeaders, key: string): HeaderValue {
+  const one = single(headers, key);
+  return one === ABSENT || one === REPEATED ? undefined : one;
 }
 
 /** True when some key occurs more than once (an array value, or a repeated entry of the list shape). */

@@ -165,6 +165,16 @@ describe('limits and trust', () => {
     expect(reported).toMatchObject([{ code: 'field-too-large', field: 'traceparent' }]);
   });
 
+  it('holds a canonical traceparent in bytes to maxHeaderBytes too', () => {
+    const small = { ...consumer('auto'), limits: { ...DEFAULT_ENVELOPE_LIMITS, maxHeaderBytes: 54 } };
+    const { sink, reported } = collect();
+    const read = readIncoming([{ traceparent: Buffer.from(TP) }], Buffer.from('v'), small, sink);
+    expect(read.carrier).toBe('none');
+    expect(reported).toMatchObject([{ code: 'field-too-large', field: 'traceparent' }]);
+    const fits = readIncoming([{ traceparent: Buffer.from(TP) }], Buffer.from('v'), { ...small, limits: { ...small.limits, maxHeaderBytes: 55 } }, collect().sink);
+    expect(trace.getSpanContext(fits.context)).toEqual({ traceId: TRACE_ID, spanId: SPAN_ID, traceFlags: 1, isRemote: true });
+  });
+
   it('keeps the traceparent and reports a tracestate beyond the W3C limits', () => {
     const { sink, codes } = collect();
     const tracestate = Array.from({ length: 40 }, (_, i) => `k${i}=v`).join(',');

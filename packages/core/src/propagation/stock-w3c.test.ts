@@ -2,7 +2,7 @@ import { ROOT_CONTEXT, propagation, trace, type Context, type TextMapGetter, typ
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { canonicalTraceparent, extractStock, stockW3C } from './stock-w3c.js';
+import { canonicalTraceparent, canonicalTraceparentBytes, extractStock, stockW3C } from './stock-w3c.js';
 
 const traceContext = new W3CTraceContextPropagator();
 const composite = new CompositePropagator({ propagators: [traceContext, new W3CBaggagePropagator()] });
@@ -57,6 +57,28 @@ describe('the stock W3C fast path', () => {
       }),
       { numRuns: 5000 },
     );
+  });
+
+  it('reads bytes exactly as it reads their UTF-8 text', () => {
+    // The same values as bytes, and raw bytes around the canonical form (non-ASCII, invalid UTF-8).
+    const bytes = fc.oneof(
+      traceparents.map((text) => Buffer.from(text)),
+      fc.tuple(canonical, fc.nat(54), fc.integer({ min: 0, max: 255 })).map(([text, at, byte]) => {
+        const raw = Buffer.from(text);
+        raw[at] = byte;
+        return raw;
+      }),
+    );
+    fc.assert(
+      fc.property(bytes, (raw) => {
+        expect(canonicalTraceparentBytes(raw)).toEqual(canonicalTraceparent(raw.toString()));
+      }),
+      { numRuns: 5000 },
+    );
+    // A view into a larger buffer reads only its own bytes.
+    const text = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+    const pool = Buffer.from(`xx${text}yy`);
+    expect(canonicalTraceparentBytes(pool.subarray(2, 57))).toEqual(canonicalTraceparent(text));
   });
 
   it('accepts the canonical form (so the fast path is taken at all)', () => {

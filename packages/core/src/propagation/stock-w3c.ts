@@ -110,9 +110,55 @@ export function canonicalTraceparent(text: string): SpanContext | undefined {
   return { traceId: text.slice(3, 35), spanId: text.slice(36, 52), traceFlags, isRemote: true };
 }
 
+/** {@link hexDigits} of `bytes[start, end)`. */
+function hexBytes(bytes: Uint8Array, start: number, end: number): number {
+  let any = 0;
+  for (let i = start; i < end; i++) {
+    const code = bytes[i] as number;
+    const digit = code < 128 ? (HEX[code] as number) : -1;
+    if (digit < 0) return -1;
+    any |= digit;
+  }
+  return any;
+}
+
+/**
+ * {@link canonicalTraceparent} of the value's UTF-8 bytes, read without decoding them first: a
+ * canonical value is ASCII, so its bytes are its characters.
+ */
+export function canonicalTraceparentBytes(bytes: Uint8Array): SpanContext | undefined {
+  if (bytes.length !== 55 || bytes[0] !== 0x30 || bytes[1] !== 0x30 || bytes[2] !== 0x2d || bytes[35] !== 0x2d || bytes[52] !== 0x2d) return undefined;
+  if (hexBytes(bytes, 3, 35) <= 0 || hexBytes(bytes, 36, 52) <= 0 || hexBytes(bytes, 53, 55) < 0) return undefined;
+  // One native decode and two slices cost less than two native decodes.
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, 55).toString('latin1');
+  const traceFlags = (HEX[bytes[53] as number] as number) * 16 + (HEX[bytes[54] as number] as number);
+  return { traceId: text.slice(3, 35), spanId: text.slice(36, 52), traceFlags, isRemote: true };
+}
+
+/**
+ * Implemented by fields that can hand over their `traceparent` as the bytes it arrived in (the
+ * headers carrier's): when those are canonical they are parsed as they are. `undefined` means: ask
+ * the getter (absent, repeated, text, or withheld).
+ */
+export const TRACEPARENT_BYTES = Symbol('tracecarrier.traceparentBytes');
+
+/** See {@link TRACEPARENT_BYTES}. */
+export interface TraceparentBytes {
+  [TRACEPARENT_BYTES](): Uint8Array | undefined;
+}
+
+function fromBytes(carrier: unknown): SpanContext | undefined {
+  const own = (carrier as Partial<TraceparentBytes> | undefined)?.[TRACEPARENT_BYTES];
+  const bytes = own === undefined ? undefined : own.call(carrier as TraceparentBytes);
+  return bytes === undefined ? undefined : canonicalTraceparentBytes(bytes);
+}
+
 function traceContextOf<C>(stock: StockW3C, base: Context, carrier: C, getter: TextMapGetter<C>): Context {
-  const raw = getter.get(carrier, 'traceparent');
-  const spanContext = typeof raw === 'string' ? canonicalTraceparent(raw) : undefined;
+  let spanContext = fromBytes(carrier);
+  if (spanContext === undefined) {
+    const raw = getter.get(carrier, 'traceparent');
+    spanContext = typeof raw === 'string' ? canonicalTraceparent(raw) : undefined;
+  }
   if (spanContext === undefined) return stock.traceContext.extract(base, carrier, getter);
   const state = getter.get(carrier, 'tracestate');
   // As the propagator: several tracestate values are one list; an empty one is no tracestate.
