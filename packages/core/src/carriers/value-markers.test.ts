@@ -14,7 +14,7 @@ function random(seed: number): () => number {
 const ALPHABET = Buffer.from('"tracecarrierspecversion{}:, 0x');
 
 function value(next: () => number): Buffer {
-  const length = Math.floor(next() * 600);
+  const length = Math.floor(next() * 1500);
   const bytes = Buffer.alloc(length);
   for (let i = 0; i < length; i++) bytes[i] = next() < 0.9 ? (ALPHABET[Math.floor(next() * ALPHABET.length)] as number) : Math.floor(next() * 256);
   // Plant markers (whole or cut short) at random places, including both ends.
