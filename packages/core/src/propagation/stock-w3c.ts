@@ -129,8 +129,8 @@ function hexBytes(bytes: Uint8Array, start: number, end: number): number {
 export function canonicalTraceparentBytes(bytes: Uint8Array): SpanContext | undefined {
   if (bytes.length !== 55 || bytes[0] !== 0x30 || bytes[1] !== 0x30 || bytes[2] !== 0x2d || bytes[35] !== 0x2d || bytes[52] !== 0x2d) return undefined;
   if (hexBytes(bytes, 3, 35) <= 0 || hexBytes(bytes, 36, 52) <= 0 || hexBytes(bytes, 53, 55) < 0) return undefined;
-  // One native decode and two slices cost less than two native decodes.
-  const text = Buffer.from(bytes.buffer, bytes.byteOffset, 55).toString('latin1');
+  // One native decode and two slices cost less than two native decodes (and a Buffer is not wrapped again).
+  const text = (Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, 55)).toString('latin1');
   const traceFlags = (HEX[bytes[53] as number] as number) * 16 + (HEX[bytes[54] as number] as number);
   return { traceId: text.slice(3, 35), spanId: text.slice(36, 52), traceFlags, isRemote: true };
 }
