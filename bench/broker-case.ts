@@ -92,6 +92,29 @@ async function main(): Promise<void> {
   console.log(JSON.stringify(result));
 }
 
+/**
+ * With BENCH_PROFILE_CONSUME=FILE, a CPU profile of the consume side alone (from `run` to the last
+ * message) is written to FILE, for `profile.ts --summarize`.
+ */
+async function profileConsume(): Promise<{ stop: () => Promise<void> } | undefined> {
+  const file = process.env.BENCH_PROFILE_CONSUME;
+  if (file === undefined || file === '') return undefined;
+  const { Session } = await import('node:inspector');
+  const { writeFileSync } = await import('node:fs');
+  const session = new Session();
+  session.connect();
+  const post = (method: string) => new Promise<unknown>((resolve, reject) => session.post(method, (error, result) => (error ? reject(error) : resolve(result))));
+  await post('Profiler.enable');
+  await post('Profiler.start');
+  return {
+    stop: async () => {
+      const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+      writeFileSync(file, JSON.stringify(profile));
+      session.disconnect();
+    },
+  };
+}
+
 /** Times consumption from the first message to the last, checking each payload arrived unchanged. */
 function consumeClock(messages: number, size: number) {
   let received = 0;
@@ -150,8 +173,10 @@ async function runKafkajs(name: CaseName, brokers: string[], topic: string, valu
   await consumer.subscribe({ topic, fromBeginning: true });
   const clock = consumeClock(messages, value.length);
   const handler = async ({ message }: KafkaJs.EachMessagePayload) => clock.onMessage(message.value);
+  const profiling = await profileConsume();
   await consumer.run({ eachMessage: byHand === undefined ? handler : byHand.handWrittenEachMessage(byHand.tracer, handler) });
   await clock.done;
+  await profiling?.stop();
   await consumer.disconnect();
   return { produceMs, consumeMs: clock.elapsedMs() };
 }
