@@ -196,12 +196,17 @@ export function startProcessSpan(
   if (relationship !== 'ignore' && read.candidates !== undefined) {
     for (const candidate of read.candidates) links.push({ context: candidate, attributes: LINK_REASON.candidate });
   }
-  const ambient = validSpanContextOf(active);
+  const ambient = ambientSpanContext(active);
   if (ambient !== undefined) links.push({ context: ambient, attributes: LINK_REASON.ambient });
   const attributes = messageAttributes('process', facts, identity);
   attributes[TRACECARRIER_ATTRIBUTES.carrier] = read.carrier;
   const span = tracer.startSpan(`process ${facts.topic}`, { kind: SpanKind.CONSUMER, attributes, links }, parent);
   return { span, context: trace.setSpan(parent, span) };
+}
+
+// The root context (what a client's callbacks usually run in) holds no span: no lookup needed.
+function ambientSpanContext(active: Context): SpanContext | undefined {
+  return active === ROOT_CONTEXT ? undefined : validSpanContextOf(active);
 }
 
 /** A link to one message of a batch, with that message's own coordinates as link attributes. */
@@ -222,7 +227,7 @@ export function startBatchProcessSpan(
   identity: ClientIdentity,
   active: Context,
 ): ActiveSpan {
-  const ambient = validSpanContextOf(active);
+  const ambient = ambientSpanContext(active);
   if (ambient !== undefined) links.push({ context: ambient, attributes: LINK_REASON.ambient });
   const attributes: Attributes = {
     [ATTR_MESSAGING_SYSTEM]: MESSAGING_SYSTEM_VALUE_KAFKA,
