@@ -101,14 +101,14 @@ async function profileConsume(): Promise<{ stop: () => Promise<void> } | undefin
   if (file === undefined || file === '') return undefined;
   const { Session } = await import('node:inspector');
   const { writeFileSync } = await import('node:fs');
+  const { post } = await import('./inspector.js');
   const session = new Session();
   session.connect();
-  const post = (method: string) => new Promise<unknown>((resolve, reject) => session.post(method, (error, result) => (error ? reject(error) : resolve(result))));
-  await post('Profiler.enable');
-  await post('Profiler.start');
+  await post(session, 'Profiler.enable');
+  await post(session, 'Profiler.start');
   return {
     stop: async () => {
-      const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+      const { profile } = await post<{ profile: unknown }>(session, 'Profiler.stop');
       writeFileSync(file, JSON.stringify(profile));
       session.disconnect();
     },

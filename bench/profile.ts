@@ -16,6 +16,7 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { AlwaysOffSampler, AlwaysOnSampler, BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { HAND_WRITTEN_CASES, time } from './hand-written-cases.js';
+import { post } from './inspector.js';
 
 const alloc = process.argv.includes('--alloc');
 const [pattern = 'rdkafka consume (data)', side = 'ours', sampling = 'on', count = '200000'] = process.argv.slice(2).filter((arg) => arg !== '--alloc');
@@ -32,10 +33,6 @@ function owner(url: string, name: string): string {
   // The package after the last node_modules (pnpm nests them: node_modules/.pnpm/x@1/node_modules/x).
   if (url.includes('node_modules')) return /.*node_modules\/((@[^/]+\/)?[^/]+)/.exec(url)?.[1] ?? 'other';
   return 'other';
-}
-
-function post<T>(session: Session, method: string, params?: object): Promise<T> {
-  return new Promise((resolve, reject) => session.post(method, params, (error, result) => (error ? reject(error) : resolve(result as T))));
 }
 
 /** Prints self time by owner and the top functions of a CPU profile. */

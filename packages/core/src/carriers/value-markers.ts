@@ -1,4 +1,5 @@
 import type { IncomingMessage } from './carrier.js';
+import { skipWhitespace } from './json-members.js';
 
 /** The quoted member name that marks a JSON envelope (`"tracecarrier"`), anywhere in the value. */
 export const ENVELOPE_MARKER = Buffer.from('"tracecarrier"');
@@ -29,7 +30,8 @@ const PLACES = Array.from({ length: 256 }, (_, byte) =>
   MARKERS.flatMap(([bit, marker]) => [...marker.keys()].filter((offset) => marker[offset] === byte).map((offset) => [bit, offset] as const)),
 );
 /** Byte `b`'s places are entries PLACE_FROM[b] to PLACE_FROM[b + 1] of PLACE_BIT and PLACE_OFFSET. */
-const PLACE_FROM = Uint16Array.from([0, ...PLACES.map((_, b) => PLACES.slice(0, b + 1).reduce((sum, places) => sum + places.length, 0))]);
+const PLACE_FROM = new Uint16Array(257);
+for (let b = 0; b < 256; b++) PLACE_FROM[b + 1] = (PLACE_FROM[b] as number) + (PLACES[b] as unknown[]).length;
 const PLACE_BIT = Uint8Array.from(PLACES.flat().map(([bit]) => bit));
 const PLACE_OFFSET = Uint8Array.from(PLACES.flat().map(([, offset]) => offset));
 
@@ -70,12 +72,8 @@ export function hasMarker(bytes: Buffer, marker: MarkerBit): boolean {
  * value (Avro, Protobuf, plain text) is settled without a search.
  */
 function mayBeObject(bytes: Buffer): boolean {
-  let i = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
-  for (; i < bytes.length; i++) {
-    const byte = bytes[i];
-    if (byte !== 0x20 && byte !== 0x09 && byte !== 0x0a && byte !== 0x0d) return byte === 0x7b;
-  }
-  return false;
+  const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  return bytes[skipWhitespace(bytes, bom, bytes.length)] === 0x7b;
 }
 
 // The last message asked about: the envelope and CloudEvents carriers ask about the same message in a row.
