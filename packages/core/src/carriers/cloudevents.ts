@@ -1,4 +1,4 @@
-import { readHeader, type KafkaHeaders } from '../headers/kafka-headers.js';
+import { hasAnyHeader, readHeader, type KafkaHeaders } from '../headers/kafka-headers.js';
 import type { CarrierContext, IncomingMessage, MessageValue } from './carrier.js';
 import { asBuffer } from './payload.js';
 import { leadingMembers } from './json-members.js';
@@ -79,21 +79,31 @@ const NO_STOP: ReadonlySet<string> = new Set();
  * header was dropped on the way (the very case envelopes exist for).
  */
 export function contentModeOf(headers: KafkaHeaders | undefined, value: MessageValue, message?: Pick<IncomingMessage, 'value'>): ContentMode | undefined {
-  const contentType = headers === undefined ? undefined : readHeader(headers, CONTENT_TYPE_HEADER);
+  // Most messages have none of the headers that decide: one pass says so, and only the value is left.
+  if (headers === undefined || headers === null || !hasAnyHeader(headers, MODE_HEADERS)) return valueMode(value, message);
+  const contentType = readHeader(headers, CONTENT_TYPE_HEADER);
   if (contentType !== undefined) {
     const lower = contentType.trimStart().toLowerCase();
     if (lower.startsWith('application/cloudevents-batch')) return 'batch';
     if (lower.startsWith('application/cloudevents')) return 'structured';
   }
-  if (headers !== undefined && hasBinaryAttributes(headers)) return 'binary';
+  if (hasBinaryAttributes(headers)) return 'binary';
   if (contentType !== undefined) return undefined;
-  if (value === null || value === undefined) return undefined;
-  // A received message's value is searched once, however many carriers ask.
-  return looksStructured(value, message === undefined ? undefined : messageHasMarker(message, HAS_SPECVERSION_MARKER)) ? 'structured' : undefined;
+  return valueMode(value, message);
 }
+
+// The headers that can decide a content mode (see {@link contentModeOf}).
+const MODE_HEADERS: readonly string[] = [CONTENT_TYPE_HEADER, 'ce_specversion', 'ce_id'];
 
 function hasBinaryAttributes(headers: KafkaHeaders): boolean {
   return readHeader(headers, 'ce_specversion') !== undefined || readHeader(headers, 'ce_id') !== undefined;
+}
+
+/** The content mode a value alone tells (a structured event whose `content-type` header was dropped). */
+function valueMode(value: MessageValue, message: Pick<IncomingMessage, 'value'> | undefined): ContentMode | undefined {
+  if (value === null || value === undefined) return undefined;
+  // A received message's value is searched once, however many carriers ask.
+  return looksStructured(value, message === undefined ? undefined : messageHasMarker(message, HAS_SPECVERSION_MARKER)) ? 'structured' : undefined;
 }
 
 // The attributes every event has: a payload that merely has a `specversion` field is not taken for one.

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { headerKeys, readHeader, withHeaderListFields, withHeaderRecordFields, type HeaderList, type HeaderRecord } from './kafka-headers.js';
+import { hasAnyHeader, headerKeys, readHeader, valuesOf, withHeaderListFields, withHeaderRecordFields, type HeaderList, type HeaderRecord } from './kafka-headers.js';
 
 const TRACEPARENT = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
 
@@ -83,5 +83,43 @@ describe('withHeaderListFields', () => {
     expect(out).toEqual([{ a: '1' }, { b: Buffer.from('2') }, { traceparent: 'new' }]);
     expect(headers).toHaveLength(3);
     expect(withHeaderListFields(out, { traceparent: 'newer' }, ['traceparent']).filter((entry) => 'traceparent' in entry)).toHaveLength(1);
+  });
+});
+
+describe('hasAnyHeader', () => {
+  const keys = ['content-type', 'ce_specversion', 'ce_id'];
+  const names = ['traceparent', 'content-type', 'ce_id', 'ce_specversion', 'ce_source', 'x-app', '__proto__', 'constructor'];
+  const values: unknown[] = ['v', Buffer.from('v'), null, undefined];
+
+  it('agrees with looking each key up, for generated header lists and records', () => {
+    let seed = 7;
+    const next = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    for (let round = 0; round < 2000; round++) {
+      const list: Array<Record<string, unknown>> = [];
+      const record: Record<string, unknown> = Object.create(null);
+      for (let entry = next(5); entry > 0; entry--) {
+        const one: Record<string, unknown> = {};
+        for (let key = next(3); key >= 0; key--) {
+          const name = names[next(names.length)] as string;
+          Object.defineProperty(one, name, { value: values[next(values.length)], enumerable: true, configurable: true, writable: true });
+          record[name] = one[name];
+        }
+        list.push(one);
+      }
+      const lookedUp = (headers: HeaderList | HeaderRecord) => keys.some((key) => valuesOf(headers, key).length > 0);
+      expect(hasAnyHeader(list as HeaderList, keys)).toBe(lookedUp(list as HeaderList));
+      expect(hasAnyHeader(record as HeaderRecord, keys)).toBe(lookedUp(record as HeaderRecord));
+    }
+  });
+
+  it('does not take inherited keys or non-object entries for headers', () => {
+    const inherited = Object.create({ 'content-type': 'application/cloudevents+json' }) as Record<string, unknown>;
+    inherited['traceparent'] = 'x';
+    expect(hasAnyHeader([inherited] as HeaderList, keys)).toBe(false);
+    expect(hasAnyHeader([null, 'content-type', { ce_id: null }] as unknown as HeaderList, keys)).toBe(true);
+    expect(hasAnyHeader([] as HeaderList, keys)).toBe(false);
   });
 });

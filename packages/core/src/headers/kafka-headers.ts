@@ -69,6 +69,23 @@ export function onlyHeaderValue(headers: KafkaHeaders, key: string): HeaderValue
   return one === ABSENT || one === REPEATED ? undefined : one;
 }
 
+/**
+ * Whether any of `keys` is a header of `headers` (whatever its value): one pass over a header list
+ * instead of one per key, for the questions asked of every message (is it an event?).
+ */
+export function hasAnyHeader(headers: KafkaHeaders, keys: readonly string[]): boolean {
+  if (!isHeaderList(headers)) {
+    for (let k = 0; k < keys.length; k++) if (Object.hasOwn(headers, keys[k] as string)) return true;
+    return false;
+  }
+  for (let i = 0; i < headers.length; i++) {
+    const entry = headers[i];
+    if (entry === null || typeof entry !== 'object') continue;
+    for (const key in entry) if (keys.includes(key) && Object.hasOwn(entry, key)) return true;
+  }
+  return false;
+}
+
 /** True when some key occurs more than once (an array value, or a repeated entry of the list shape). */
 export function hasRepeatedKeys(headers: KafkaHeaders): boolean {
   if (!isHeaderList(headers)) {
