@@ -51,6 +51,7 @@ export interface Diagnostic {
   /** Human-readable explanation, safe to log. */
   readonly message: string;
   readonly topic?: string;
+  /** The message's partition; on the producer side, the one the application chose (absent when the partitioner chooses). */
   readonly partition?: number;
   /** The message's offset, as the client reports it (string). */
   readonly offset?: string;
@@ -66,11 +67,14 @@ export interface Diagnostic {
  */
 export type DiagnosticHook = (diagnostic: Diagnostic) => void;
 
-/** Where a message came from, attached to its diagnostics. */
+/**
+ * Where a message came from (or goes to), attached to its diagnostics. On the producer side the
+ * partition is the one the application chose, if any (`null` or absent: the partitioner's choice).
+ */
 export interface DiagnosticOrigin {
   readonly topic?: string | undefined;
-  readonly partition?: number | undefined;
-  readonly offset?: string | undefined;
+  readonly partition?: number | null | undefined;
+  readonly offset?: string | number | undefined;
 }
 
 /**
@@ -85,11 +89,11 @@ function deliver(hook: DiagnosticHook | undefined, origin: DiagnosticOrigin, cod
   // The origin may be the message itself: only its coordinates go into the diagnostic.
   const diagnostic: { -readonly [K in keyof Diagnostic]: Diagnostic[K] } = { code, message };
   if (origin.topic !== undefined) diagnostic.topic = origin.topic;
-  if (origin.partition !== undefined) diagnostic.partition = origin.partition;
-  if (origin.offset !== undefined) diagnostic.offset = origin.offset;
+  if (origin.partition !== undefined && origin.partition !== null) diagnostic.partition = origin.partition;
+  if (origin.offset !== undefined) diagnostic.offset = String(origin.offset);
   if (detail?.field !== undefined) diagnostic.field = detail.field;
   if (detail !== undefined && 'cause' in detail) diagnostic.cause = detail.cause;
-  diag.warn(`tracecarrier: ${code}: ${message}`, { topic: origin.topic, partition: origin.partition, offset: origin.offset });
+  diag.warn(`tracecarrier: ${code}: ${message}`, { topic: diagnostic.topic, partition: diagnostic.partition, offset: diagnostic.offset });
   if (hook === undefined) return;
   try {
     hook(diagnostic);

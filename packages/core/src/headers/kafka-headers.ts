@@ -148,7 +148,6 @@ export function withHeaderListFields(
   owned: readonly string[],
 ): Array<{ [key: string]: HeaderValue }> {
   const out: Array<{ [key: string]: HeaderValue }> = [];
-  const replaced = (key: string) => owned.includes(key) || Object.hasOwn(fields, key);
   if (headers !== undefined && headers !== null) {
     for (const entry of headers) {
       if (entry === null || typeof entry !== 'object') continue;
@@ -156,11 +155,11 @@ export function withHeaderListFields(
         out.push(entry);
         continue;
       }
-      const kept = Object.keys(entry).filter((key) => !replaced(key));
+      const kept = Object.keys(entry).filter((key) => !owned.includes(key) && !Object.hasOwn(fields, key));
       if (kept.length > 0) out.push(Object.fromEntries(kept.map((key) => [key, entry[key]])));
     }
   }
-  for (const key of Object.keys(fields)) out.push({ [key]: fields[key] });
+  for (const key in fields) if (Object.hasOwn(fields, key)) out.push({ [key]: fields[key] as string });
   return out;
 }
 

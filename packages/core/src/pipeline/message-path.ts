@@ -35,7 +35,8 @@ export function prepareSend<V extends MessageValue, HookInfo>(
   parent: Context,
   hookInfo: HookInfo | undefined,
 ): PreparedSend<V> {
-  const sink = runtime.diagnostics({ topic: facts.topic });
+  // The facts are the diagnostics' origin: its topic and partition are read only when reporting.
+  const sink = runtime.diagnostics(facts);
   const span = startProducerSpan(runtime.tracer, operation, facts, identity, parent);
   runHook(runtime.hook, span, hookInfo, sink);
   const carry = carryOutgoing(trace.setSpan(parent, span), facts, runtime.outgoing, sink);
@@ -71,18 +72,20 @@ export function sendStart(runtime: { readonly metrics: ProducerRuntime<never>['m
 
 /**
  * Records a send in `messaging.client.operation.duration` and `messaging.client.sent.messages`:
- * `count` messages to `topic`, started at `start` (`performance.now()`), failed with `errorType`.
- * Nothing is done when no meter provider is registered.
+ * `count` messages to `topic` (and `partition`, when known), started at `start`
+ * (`performance.now()`), failed with `errorType`. Nothing is done when no meter provider is
+ * registered (the target is passed as plain arguments so that nothing is built then).
  */
 export function recordSend(
   runtime: { readonly metrics: ProducerRuntime<never>['metrics'] },
-  target: { readonly topic: string; readonly partition?: number | undefined },
+  topic: string,
+  partition: number | null | undefined,
   identity: ClientIdentity,
   count: number,
   start: number,
   errorType?: string,
 ): void {
-  runtime.metrics?.send({ topic: target.topic, partition: target.partition, identity }, count, secondsSince(start), errorType);
+  runtime.metrics?.send({ topic, partition: partition ?? undefined, identity }, count, secondsSince(start), errorType);
 }
 
 /** Starts the process span of a received message and runs the consumer hook on it. */
@@ -104,7 +107,7 @@ export function beginProcess<V extends MessageValue, HookInfo>(
   const metrics = runtime.metrics;
   if (metrics === undefined) return started;
   const start = performance.now();
-  const target = { topic: facts.topic, partition: facts.partition, identity };
+  const target = { topic: facts.topic, partition: facts.partition ?? undefined, identity };
   return { ...started, onEnd: (error) => metrics.processed(target, secondsSince(start), error === undefined ? undefined : errorType(error)) };
 }
 

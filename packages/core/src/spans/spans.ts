@@ -57,7 +57,8 @@ export interface ClientIdentity {
 /** What is known of one message when its span starts. */
 export interface MessageFacts {
   readonly topic: string;
-  readonly partition?: number | undefined;
+  /** The partition; `null` or absent when not chosen (a producer leaving it to the partitioner). */
+  readonly partition?: number | null | undefined;
   readonly offset?: string | number | undefined;
   readonly key?: MessageValue;
   /** The payload as the application sees it (unwrapped). */
@@ -82,7 +83,9 @@ export const TRACECARRIER_ATTRIBUTES = {
 function byteLength(value: MessageValue): number | undefined {
   if (value === null || value === undefined) return 0;
   if (typeof value === 'string') return Buffer.byteLength(value);
-  return typeof value.byteLength === 'number' ? value.byteLength : undefined;
+  // Read once: on a Buffer it is a getter call, and this runs for every message.
+  const size: unknown = value.byteLength;
+  return typeof size === 'number' ? size : undefined;
 }
 
 function identityAttributes(attributes: Attributes, identity: ClientIdentity): void {
@@ -214,7 +217,7 @@ export function messageLink(read: IncomingRead<MessageValue>, facts: MessageFact
   const producer = producerOf(read);
   if (producer === undefined) return undefined;
   const attributes: Attributes = { [ATTR_MESSAGING_DESTINATION_NAME]: facts.topic };
-  if (facts.partition !== undefined) attributes[ATTR_MESSAGING_DESTINATION_PARTITION_ID] = String(facts.partition);
+  if (facts.partition !== undefined && facts.partition !== null) attributes[ATTR_MESSAGING_DESTINATION_PARTITION_ID] = String(facts.partition);
   if (facts.offset !== undefined) attributes[ATTR_MESSAGING_KAFKA_OFFSET] = Number(facts.offset);
   return { context: producer, attributes };
 }

@@ -113,11 +113,11 @@ async function tracedSend(
       if (offset !== undefined) span.setAttribute(ATTR_MESSAGING_KAFKA_OFFSET, Number(offset));
     }
     span.end();
-    recordSend(runtime, { topic: record.topic, partition: metadata?.partition ?? message.partition }, identity, 1, start);
+    recordSend(runtime, record.topic, metadata?.partition ?? message.partition, identity, 1, start);
     return result;
   } catch (error) {
     endSpanWithError(span, error);
-    recordSend(runtime, { topic: record.topic, partition: message.partition }, identity, 1, start, errorType(error));
+    recordSend(runtime, record.topic, message.partition, identity, 1, start, errorType(error));
     throw error;
   }
 }
@@ -176,7 +176,7 @@ async function finishBatch(
   const start = sendStart(runtime);
   // One send operation: its duration is recorded once per topic, with that topic's message count.
   const record = (type?: string) => {
-    for (const { topic, messages } of topicMessages) if (messages.length > 0) recordSend(runtime, { topic }, identity, messages.length, start, type);
+    for (const { topic, messages } of topicMessages) if (messages.length > 0) recordSend(runtime, topic, undefined, identity, messages.length, start, type);
   };
   try {
     const result = await run();

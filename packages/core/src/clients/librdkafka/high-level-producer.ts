@@ -67,7 +67,7 @@ export function tracedHighLevelProducerClass<B extends Constructor<RdHighLevelPr
             if (typeof offset === 'number' && offset >= 0) carried.span.setAttribute(ATTR_MESSAGING_KAFKA_OFFSET, offset);
             carried.span.end();
           }
-          recordSend(this.#runtime, { topic, partition: partition ?? undefined }, this.#identity, 1, start, type);
+          recordSend(this.#runtime, topic, partition, this.#identity, 1, start, type);
           callback(err, offset);
         };
         return highLevel.call(this, topic, partition, carried.value, key, timestamp, carried.headers, done);

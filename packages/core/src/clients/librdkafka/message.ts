@@ -36,8 +36,8 @@ export function carryProduce(
   info: RdProducerHookInfo,
   parent: Context = otelContext.active(),
 ): CarriedProduce {
-  const facts = { topic: info.topic, partition: info.partition ?? undefined, key: info.key, value: info.value, headers: info.headers };
-  const { span, carry } = prepareSend(runtime, 'send', facts, identity, parent, info);
+  // The caller's arguments are the message's facts (a null partition is read as none chosen).
+  const { span, carry } = prepareSend(runtime, 'send', info, identity, parent, info);
   // The value goes out as the caller gave it (a HighLevelProducer's serializer must see the
   // caller's value, not bytes) unless a carrier wrote a new one.
   const value = (carry.enveloped ? carry.value : info.value) as MessageValue;

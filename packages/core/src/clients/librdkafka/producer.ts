@@ -125,13 +125,13 @@ export function tracedProducerClass<B extends Constructor<RdProducerBase>>(Base:
         const result: unknown = super.produce(topic, partition, carried.value, key, timestamp, token ?? opaque, carried.headers);
         if (token === undefined) {
           carried.span.end();
-          recordSend(this.#runtime, { topic, partition: partition ?? undefined }, this.#identity, 1, start);
+          recordSend(this.#runtime, topic, partition, this.#identity, 1, start);
         } else this.#outstanding.add(token);
         return result;
       } catch (error) {
         const type = errorType(error);
         endSpanWithError(carried.span, error, type);
-        recordSend(this.#runtime, { topic, partition: partition ?? undefined }, this.#identity, 1, start, type);
+        recordSend(this.#runtime, topic, partition, this.#identity, 1, start, type);
         throw error;
       }
     }
@@ -147,7 +147,7 @@ export function tracedProducerClass<B extends Constructor<RdProducerBase>>(Base:
             const error = args[0] as LibrdKafkaError | null;
             settleSendSpan(token.span, error, report, errorType);
             const type = error === null || error === undefined ? undefined : errorType(error);
-            recordSend(this.#runtime, { topic: token.topic, partition: report?.partition }, this.#identity, 1, token.start, type);
+            recordSend(this.#runtime, token.topic, report?.partition, this.#identity, 1, token.start, type);
           }
         }
       }
