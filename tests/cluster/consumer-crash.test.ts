@@ -86,7 +86,12 @@ async function crash(binding: 'kafkajs' | 'node-rdkafka'): Promise<void> {
     }
     // The victim's finished spans are in its records; the one in flight died with it, never exported.
     expect(processSpansOf(victim, topic).length).toBe(victimDone.size);
-    const shown = redelivered[0] ?? inFlight[0]!;
+    // A kill right after a commit, with nothing in flight, leaves nothing to redeliver (kafkajs commits per batch).
+    const shown = redelivered[0] ?? inFlight[0];
+    if (shown === undefined) {
+      console.log(`consumer crash (${binding}): everything the killed consumer processed was committed and nothing was in flight; no message to show twice`);
+      return;
+    }
     const rows = [
       ...rowsOf(tracing.spans(), 'producer'),
       ...spanRowsOf(victim, 'consumer (killed)'),
