@@ -127,7 +127,7 @@ export function withHeaderRecordFields(
   const out: HeaderRecord = {};
   if (headers !== undefined && headers !== null) {
     for (const key in headers) {
-      if (!Object.hasOwn(headers, key) || owned.includes(key) || Object.hasOwn(fields, key)) continue;
+      if (!Object.hasOwn(headers, key) || isReplaced(key, owned, fields)) continue;
       setOwn(out, key, headers[key]);
     }
   }
@@ -155,7 +155,7 @@ export function withHeaderListFields(
         out.push(entry);
         continue;
       }
-      const kept = Object.keys(entry).filter((key) => !owned.includes(key) && !Object.hasOwn(fields, key));
+      const kept = Object.keys(entry).filter((key) => !isReplaced(key, owned, fields));
       if (kept.length > 0) out.push(Object.fromEntries(kept.map((key) => [key, entry[key]])));
     }
   }
@@ -165,6 +165,11 @@ export function withHeaderListFields(
 
 // Checked for every header of every message sent: no arrays, no closures.
 function hasReplacedKey(entry: { readonly [key: string]: HeaderValue }, owned: readonly string[], fields: Readonly<Record<string, string>>): boolean {
-  for (const key in entry) if (Object.hasOwn(entry, key) && (owned.includes(key) || Object.hasOwn(fields, key))) return true;
+  for (const key in entry) if (Object.hasOwn(entry, key) && isReplaced(key, owned, fields)) return true;
   return false;
+}
+
+/** A header the copy leaves out: one the propagator owns (a stale context) or one the carriers set. */
+function isReplaced(key: string, owned: readonly string[], fields: Readonly<Record<string, string>>): boolean {
+  return owned.includes(key) || Object.hasOwn(fields, key);
 }
