@@ -22,10 +22,13 @@ function observable(context: Context) {
 
 const hex = (length: number) => fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: length, maxLength: length });
 const canonical = fc.tuple(hex(32), hex(16), hex(2)).map(([t, s, f]) => `00-${t}-${s}-${f}`);
-/** Canonical values, then mutated: a character replaced, inserted or removed, case changed, padded, other versions. */
+/**
+ * Canonical values, then mutated: a character replaced (U+0130 and U+0161 end in the bytes of `0` and `a`),
+ * inserted or removed, case changed, padded, other versions.
+ */
 const traceparents = fc.oneof(
   canonical,
-  fc.tuple(canonical, fc.nat(54), fc.constantFrom('0', 'f', 'g', 'A', 'F', '-', ' ', '\t', '\n', '\u00a0', 'ÿ')).map(([text, at, c]) => text.slice(0, at) + c + text.slice(at + 1)),
+  fc.tuple(canonical, fc.nat(54), fc.constantFrom('0', 'f', 'g', 'A', 'F', '-', ' ', '\t', '\n', '\u00a0', 'ÿ', '\u0130', '\u0161')).map(([text, at, c]) => text.slice(0, at) + c + text.slice(at + 1)),
   fc.tuple(canonical, fc.nat(55), fc.constantFrom('0', '-', ' ', 'x', '\n')).map(([text, at, c]) => text.slice(0, at) + c + text.slice(at)),
   fc.tuple(canonical, fc.nat(54)).map(([text, at]) => text.slice(0, at) + text.slice(at + 1)),
   canonical.map((text) => text.toUpperCase()),

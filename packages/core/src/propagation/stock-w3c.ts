@@ -66,8 +66,10 @@ export function stockW3C(configured: TextMapPropagator | undefined, fallback: Te
   return analysis;
 }
 
-// Lower-case hex digits, by character code (a table lookup beats a regular expression here).
-const HEX = new Int8Array(128).fill(-1);
+// Each byte's value as a lower-case hex digit, or NOT_HEX (a bit no digit has): OR-ing a run's
+// entries checks every byte and the all-zero rule at once, with no branch per byte.
+const NOT_HEX = 16;
+const HEX = new Uint8Array(256).fill(NOT_HEX);
 for (let digit = 0; digit < 16; digit++) HEX['0123456789abcdef'.charCodeAt(digit)] = digit;
 
 function allZeros(id: string): boolean {
@@ -80,19 +82,35 @@ export function hasZeroId(traceId: string, spanId: string): boolean {
   return allZeros(traceId) || allZeros(spanId);
 }
 
+/** The HEX entry of a character (characters past Latin-1 are not digits). */
+function hexOf(code: number): number {
+  return code < 256 ? (HEX[code] as number) : NOT_HEX;
+}
+
 /**
  * The digits of `text[start, end)` OR-ed together (0 for all zeros), or -1 when one is not a
- * lower-case hex digit: validity and the all-zero rule in one pass, without slicing.
+ * lower-case hex digit: validity and the all-zero rule in one pass, without slicing. The run's
+ * length is a multiple of 4 (ids are 32 and 16 digits): four independent ORs a turn measured about
+ * a third faster than one.
  */
 function hexDigits(text: string, start: number, end: number): number {
-  let any = 0;
-  for (let i = start; i < end; i++) {
-    const code = text.charCodeAt(i);
-    const digit = code < 128 ? (HEX[code] as number) : -1;
-    if (digit < 0) return -1;
-    any |= digit;
+  let a = 0;
+  let b = 0;
+  let c = 0;
+  let d = 0;
+  for (let i = start; i < end; i += 4) {
+    a |= hexOf(text.charCodeAt(i));
+    b |= hexOf(text.charCodeAt(i + 1));
+    c |= hexOf(text.charCodeAt(i + 2));
+    d |= hexOf(text.charCodeAt(i + 3));
   }
-  return any;
+  const any = a | b | c | d;
+  return (any & NOT_HEX) === 0 ? any : -1;
+}
+
+/** The trace flags of `00-…-<2 hex>` from their two characters' HEX entries, or -1 when not hex. */
+function flagsOf(high: number, low: number): number {
+  return ((high | low) & NOT_HEX) === 0 ? high * 16 + low : -1;
 }
 
 /**
@@ -105,21 +123,26 @@ export function canonicalTraceparent(text: string): SpanContext | undefined {
   if (text.length !== 55 || text.charCodeAt(0) !== 0x30 || text.charCodeAt(1) !== 0x30) return undefined;
   if (text.charCodeAt(2) !== 0x2d || text.charCodeAt(35) !== 0x2d || text.charCodeAt(52) !== 0x2d) return undefined;
   // An all-zero id ORs to 0: invalid, as a malformed one.
-  if (hexDigits(text, 3, 35) <= 0 || hexDigits(text, 36, 52) <= 0 || hexDigits(text, 53, 55) < 0) return undefined;
-  const traceFlags = (HEX[text.charCodeAt(53)] as number) * 16 + (HEX[text.charCodeAt(54)] as number);
+  if (hexDigits(text, 3, 35) <= 0 || hexDigits(text, 36, 52) <= 0) return undefined;
+  const traceFlags = flagsOf(hexOf(text.charCodeAt(53)), hexOf(text.charCodeAt(54)));
+  if (traceFlags < 0) return undefined;
   return { traceId: text.slice(3, 35), spanId: text.slice(36, 52), traceFlags, isRemote: true };
 }
 
 /** {@link hexDigits} of `bytes[start, end)`. */
 function hexBytes(bytes: Uint8Array, start: number, end: number): number {
-  let any = 0;
-  for (let i = start; i < end; i++) {
-    const code = bytes[i] as number;
-    const digit = code < 128 ? (HEX[code] as number) : -1;
-    if (digit < 0) return -1;
-    any |= digit;
+  let a = 0;
+  let b = 0;
+  let c = 0;
+  let d = 0;
+  for (let i = start; i < end; i += 4) {
+    a |= HEX[bytes[i] as number] as number;
+    b |= HEX[bytes[i + 1] as number] as number;
+    c |= HEX[bytes[i + 2] as number] as number;
+    d |= HEX[bytes[i + 3] as number] as number;
   }
-  return any;
+  const any = a | b | c | d;
+  return (any & NOT_HEX) === 0 ? any : -1;
 }
 
 /**
@@ -129,10 +152,11 @@ function hexBytes(bytes: Uint8Array, start: number, end: number): number {
  */
 export function canonicalTraceparentBytes(bytes: Uint8Array): SpanContext | undefined {
   if (bytes.length !== 55 || bytes[0] !== 0x30 || bytes[1] !== 0x30 || bytes[2] !== 0x2d || bytes[35] !== 0x2d || bytes[52] !== 0x2d) return undefined;
-  if (hexBytes(bytes, 3, 35) <= 0 || hexBytes(bytes, 36, 52) <= 0 || hexBytes(bytes, 53, 55) < 0) return undefined;
+  if (hexBytes(bytes, 3, 35) <= 0 || hexBytes(bytes, 36, 52) <= 0) return undefined;
+  const traceFlags = flagsOf(HEX[bytes[53] as number] as number, HEX[bytes[54] as number] as number);
+  if (traceFlags < 0) return undefined;
   // One native decode and two slices cost less than two native decodes (and a Buffer is not wrapped again).
   const text = (Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, 55)).toString('latin1');
-  const traceFlags = (HEX[bytes[53] as number] as number) * 16 + (HEX[bytes[54] as number] as number);
   return { traceId: text.slice(3, 35), spanId: text.slice(36, 52), traceFlags, isRemote: true };
 }
 
