@@ -2,6 +2,7 @@ import { context as otelContext, type Link } from '@opentelemetry/api';
 import { TracecarrierError } from '../../errors.js';
 import type { ConsumerOptions } from '../../options.js';
 import { handOver } from '../../pipeline/carried.js';
+import { BatchIndex } from '../../pipeline/batch-index.js';
 import { beginProcess, receiveMessage, type ReceivedMessage } from '../../pipeline/message-path.js';
 import { resolveConsumerOptions, type ConsumerRuntime, type InstrumentationScope } from '../../pipeline/runtime.js';
 import { awaitInSpan, runInSpan } from '../../spans/run-in-span.js';
@@ -133,14 +134,14 @@ async function processEachBatch(
 ): Promise<void> {
   const { batch } = payload;
   const { topic, partition } = batch;
-  const entries = new Map<KjsReceivedMessage, ReceivedMessage<Buffer | null>>();
+  const entries = new BatchIndex<KjsReceivedMessage, ReceivedMessage<Buffer | null>>();
   const links: Link[] = [];
   let changed = false;
   const messages = batch.messages.map((message) => {
     const received = receive(runtime, identity, topic, partition, message);
     const handed = handOver(message, received);
     if (handed !== message) changed = true;
-    entries.set(handed, received);
+    entries.add(handed, received);
     const link = messageLink(received, received.message);
     if (link !== undefined) links.push(link);
     return handed;

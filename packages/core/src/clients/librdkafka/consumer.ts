@@ -1,6 +1,7 @@
 import { context as otelContext, type Link } from '@opentelemetry/api';
 import type { ConsumerOptions } from '../../options.js';
 import { handOver } from '../../pipeline/carried.js';
+import { BatchIndex } from '../../pipeline/batch-index.js';
 import { beginProcess, receiveMessage, type ReceivedMessage } from '../../pipeline/message-path.js';
 import { resolveConsumerOptions, type ConsumerRuntime } from '../../pipeline/runtime.js';
 import { runInSpan } from '../../spans/run-in-span.js';
@@ -64,8 +65,8 @@ export function tracedConsumerClass<B extends Constructor<RdConsumerBase>, M = R
     // and those of a batch its callback left unprocessed when it returned. Plain 'data' listeners need
     // no entry, and a weak-map entry per message costs the GC dearly (~0.4 µs).
     readonly #reads = new WeakMap<Message, Read>();
-    // The reads of the batch whose callback is running: a plain map, dropped when the callback returns.
-    #batch: Map<Message, Read> | undefined;
+    // The reads of the batch whose callback is running (in batch order), dropped when the callback returns.
+    #batch: BatchIndex<Message, Read> | undefined;
     // Whether #reads ever held anything: a weak-map lookup gives every message an identity hash, a
     // cost plain 'data' listeners need not pay.
     #remembering = false;
@@ -181,11 +182,10 @@ export function tracedConsumerClass<B extends Constructor<RdConsumerBase>, M = R
       if (err !== null && err !== undefined) return cb(err, messages);
       if (messages === undefined || messages.length === 0) return cb(err, messages);
       const links: Link[] = [];
-      const reads = new Map<Message, Read>();
+      const reads = new BatchIndex<Message, Read>();
       const handed = messages.map((message) => {
         const read = this.#read(message);
-        reads.set(message, read);
-        if (read.handed !== message) reads.set(read.handed, read);
+        reads.add(message, read, read.handed);
         const link = messageLink(read.received, message);
         if (link !== undefined) links.push(link);
         return read.handed;
@@ -206,7 +206,7 @@ export function tracedConsumerClass<B extends Constructor<RdConsumerBase>, M = R
       } finally {
         this.#batch = outer;
         // What the callback left unprocessed it may process later (after an await): keep those reads.
-        for (const [message, read] of reads) {
+        for (const [message, read] of reads.entries()) {
           if (read.processed === true) continue;
           this.#remembering = true;
           this.#reads.set(message, read);
