@@ -11,6 +11,7 @@ const root = new URL('..', import.meta.url).pathname;
 
 const PROBE = `
 import { createRequire } from 'node:module';
+import util from 'node:util';
 const require = createRequire(process.cwd() + '/package.json');
 const cjsCore = require('@tracecarrier/core');
 const esmCore = await import('@tracecarrier/core');
@@ -25,6 +26,9 @@ console.log(JSON.stringify({
   plainIsNot: new Error('x') instanceof esmCore.TracecarrierError,
   bindingErrorAcrossPackages: thrown instanceof esmRdkafka.TracecarrierError && thrown instanceof esmCore.TracecarrierError,
   code: thrown && thrown.code,
+  // What a log line shows of the class: its name in both builds (the CJS build once said _class).
+  names: [cjsCore.TracecarrierError.name, esmCore.TracecarrierError.name, thrown && thrown.constructor.name, thrown && thrown.name],
+  printed: [util.inspect(thrown).split(':')[0], util.inspect(new esmCore.TracecarrierError('invalid-options', 'x')).split(':')[0]],
 }));
 `;
 
@@ -42,6 +46,8 @@ describe('the built packages', () => {
       plainIsNot: false,
       bindingErrorAcrossPackages: true,
       code: 'invalid-options',
+      names: ['TracecarrierError', 'TracecarrierError', 'TracecarrierError', 'TracecarrierError'],
+      printed: ['TracecarrierError', 'TracecarrierError'],
     });
   });
 });

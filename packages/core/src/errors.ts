@@ -20,18 +20,22 @@ const BRAND: unique symbol = Symbol.for('tracecarrier.error') as never;
  * holds for errors from either build (ESM or CJS) of any tracecarrier package.
  */
 export class TracecarrierError extends Error {
-  override readonly name = 'TracecarrierError';
+  // Every member is set in the constructor, none by an initialiser: the CJS build lowers initialised
+  // class members into an anonymous class expression, and the class would be named `_class` there.
+  declare readonly name: 'TracecarrierError';
   /** The failure, as a stable string. */
-  readonly code: TracecarrierErrorCode;
+  declare readonly code: TracecarrierErrorCode;
   /** Dotted path of the offending option or field, when there is one (e.g. `consumer.mode`). */
-  readonly path: string | undefined;
+  declare readonly path: string | undefined;
   /** Marks tracecarrier errors across module copies. */
-  readonly [BRAND] = true;
+  declare readonly [BRAND]: true;
 
   constructor(code: TracecarrierErrorCode, message: string, options?: { path?: string; cause?: unknown }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
-    this.code = code;
-    this.path = options?.path;
+    Object.defineProperty(this, 'name', { value: 'TracecarrierError', enumerable: true, writable: false, configurable: true });
+    Object.defineProperty(this, 'code', { value: code, enumerable: true, writable: false, configurable: true });
+    Object.defineProperty(this, 'path', { value: options?.path, enumerable: true, writable: false, configurable: true });
+    Object.defineProperty(this, BRAND, { value: true, enumerable: true, writable: false, configurable: true });
   }
 
   /** True for a tracecarrier error from any copy of this class (ESM or CJS build). */
