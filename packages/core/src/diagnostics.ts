@@ -26,7 +26,8 @@ import { diag } from '@opentelemetry/api';
  *   (reported once per message, only when something was removed).
  * - `carrier-error`: a carrier (built-in or yours) threw. On the producer side the message is sent
  *   with its context in headers; on the consumer side it is handed over untouched.
- * - `propagator-error`: the propagator threw while injecting; the message is sent without context.
+ * - `propagator-error`: the propagator threw while injecting (the message is sent without context) or
+ *   while extracting (the message is processed under a fresh trace).
  * - `internal-error`: tracecarrier itself failed on a message; the message is handed to the
  *   application without tracing rather than lost. Please report it.
  */

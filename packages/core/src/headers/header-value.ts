@@ -7,9 +7,16 @@ export type HeaderValue = string | Uint8Array | null | undefined;
 /**
  * Decodes one header value to text. Bytes must be valid UTF-8; anything else is reported as
  * `non-utf8-header` and ignored, so a binary header can never inject garbage into a propagator.
+ * Total: a value of another type (a number or object in a message the application built) is
+ * reported as `invalid-context` and ignored.
  */
 export function decodeHeaderValue(value: HeaderValue, key: string, sink?: Reporter, maxBytes = Number.POSITIVE_INFINITY): string | undefined {
   if (value === null || value === undefined) return undefined;
+  // Not from the wire, but from a message the application built: a number, an object… is no value.
+  if (typeof value !== 'string' && !(value instanceof Uint8Array)) {
+    report(sink, 'invalid-context', `header "${key}" holds a ${describeType(value)}, not text or bytes, and was ignored`, { field: key });
+    return undefined;
+  }
   // The size is checked before anything proportional to it is done.
   if ((typeof value === 'string' ? value.length : value.byteLength) > maxBytes) {
     report(sink, 'field-too-large', `header "${key}" is larger than limits.maxHeaderBytes (${maxBytes}) and was ignored`, { field: key });
@@ -24,6 +31,11 @@ export function decodeHeaderValue(value: HeaderValue, key: string, sink?: Report
     return undefined;
   }
   return text;
+}
+
+function describeType(value: unknown): string {
+  if (Array.isArray(value)) return 'array';
+  return typeof value === 'object' ? 'non-byte object' : typeof value;
 }
 
 /**

@@ -3,8 +3,9 @@ import type { Carrier, CarrierContext, CarrierRead, IncomingMessage, MessageValu
 import { report, reportedCount, type Reporter } from '../diagnostics.js';
 import type { ReadLimits } from '../limits.js';
 import { applyBaggagePolicy, reportDroppedContext, type BaggagePolicy } from '../propagation/context-limits.js';
-import { reportMissingContext, validSpanContextOf } from '../propagation/propagation.js';
+import { missingContextField, validSpanContextOf } from '../propagation/propagation.js';
 import { carrierCall, extractFields, fieldNames, fieldOf } from './carrier-call.js';
+import { readProblem } from './carrier-results.js';
 import { describe } from './outgoing.js';
 import { asBuffer } from '../carriers/payload.js';
 
@@ -66,6 +67,8 @@ export function readIncoming<V extends MessageValue>(
   let call: CarrierContext | undefined;
   let candidates: SpanContext[] | undefined;
   let remoteParent: SpanContext | undefined;
+  // Fields that held no valid context, reported once the loop knows what the message ran under.
+  let invalid: Array<{ readonly field: string; readonly carrier: string }> | undefined;
   for (const candidate of config.carriers) {
     let read: CarrierRead | undefined;
     let before: number | undefined;
@@ -79,6 +82,11 @@ export function readIncoming<V extends MessageValue>(
       continue;
     }
     if (read === undefined || read === null) continue;
+    const problem = readProblem(read);
+    if (problem !== undefined) {
+      report(sink, 'carrier-error', `carrier "${candidate.name}" returned ${problem}; its read is ignored`);
+      continue;
+    }
     if (read.value !== undefined && !unwrapped) {
       value = asBuffer(read.value);
       unwrapped = true;
@@ -97,11 +105,15 @@ export function readIncoming<V extends MessageValue>(
     remoteParent = validSpanContextOf(extracted);
     if (remoteParent !== undefined) carrier = candidate.name;
     // A field already reported (not UTF-8, conflicting, too large) is not reported again as invalid-context.
-    else if (before === undefined || reportedCount(sink) === before) reportMissingContext(extracted, fieldNames(fields), config.propagator, sink);
+    else if (before === undefined || reportedCount(sink) === before) {
+      const field = missingContextField(extracted, fieldNames(fields), config.propagator);
+      if (field !== undefined) (invalid ??= []).push({ field, carrier: candidate.name });
+    }
     reportDroppedContext(fieldOf(fields, 'tracestate'), fieldOf(fields, 'baggage'), config.propagator, sink);
     // Baggage found without a span context is kept, and a later carrier may still give the span context.
     context = extracted;
   }
+  if (invalid !== undefined) reportInvalidFields(invalid, carrier, sink);
   return {
     context: applyBaggagePolicy(context, config.baggage, sink),
     hasRemoteParent: carrier !== 'none',
@@ -115,4 +127,12 @@ export function readIncoming<V extends MessageValue>(
     message,
     reporter: sink,
   };
+}
+
+/** Reports each field that held no valid context, saying what the message was processed under instead. */
+function reportInvalidFields(invalid: ReadonlyArray<{ readonly field: string; readonly carrier: string }>, used: string, sink: Reporter): void {
+  for (const { field, carrier } of invalid) {
+    const outcome = used === 'none' ? 'a new trace is started' : `the context carried by "${used}" is used instead`;
+    report(sink, 'invalid-context', `"${field}" (carrier "${carrier}") is present but holds no valid trace context; ${outcome}`, { field });
+  }
 }

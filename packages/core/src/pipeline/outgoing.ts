@@ -6,6 +6,7 @@ import type { ReadLimits } from '../limits.js';
 import { asBuffer } from '../carriers/payload.js';
 import { contextToFields } from '../propagation/propagation.js';
 import { carrierCall } from './carrier-call.js';
+import { writeProblem } from './carrier-results.js';
 
 /** A producer's carriers and what they need, resolved from options. */
 export interface OutgoingCarrierConfig {
@@ -34,8 +35,9 @@ interface Outgoing {
 
 /**
  * Carries `context` in one outgoing message: serialises it once with the propagator, then lets each
- * carrier write (in order; a later carrier sees the value an earlier one wrote). A throwing carrier
- * is reported as `carrier-error` and skipped. When no carrier wrote anything (a tombstone, a value
+ * carrier write (in order; a later carrier sees the value an earlier one wrote). A throwing carrier,
+ * or one that returns something other than a {@link CarrierWrite}, is reported as `carrier-error`
+ * and skipped. When no carrier wrote anything (a tombstone, a value
  * that already is a CloudEvent, every carrier failed), the fields go in headers: the context always
  * travels, and the message is always sent.
  */
@@ -60,6 +62,11 @@ export function carryOutgoing<V extends MessageValue>(
       continue;
     }
     if (write === undefined || write === null) continue;
+    const problem = writeProblem(write);
+    if (problem !== undefined) {
+      report(sink, 'carrier-error', `carrier "${carrier.name}" returned ${problem}; its write is ignored`);
+      continue;
+    }
     wrote = true;
     if (write.value !== undefined) {
       value = asBuffer(write.value);

@@ -47,6 +47,6 @@ describe('propagation', () => {
     const throwing: TextMapPropagator = { ...singleHeader, extract: () => { throw new Error('boom'); } };
     const extracted = extractFrom(ROOT_CONTEXT, {}, fieldsGetter, throwing, (code) => reports.push(code));
     expect(extracted).toBe(ROOT_CONTEXT);
-    expect(reports).toEqual(['invalid-context']);
+    expect(reports).toEqual(['propagator-error']);
   });
 });

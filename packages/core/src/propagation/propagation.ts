@@ -64,7 +64,7 @@ const CONTEXT_FREE_FIELDS = new Set(['baggage', 'tracestate']);
 
 /**
  * Extracts a context from any carrier. Never throws: a throwing propagator is reported as
- * `invalid-context` and the base context is returned.
+ * `propagator-error` and the base context is returned.
  */
 export function extractFrom<C>(
   base: Context,
@@ -79,30 +79,24 @@ export function extractFrom<C>(
     const effective = effectivePropagator(propagator);
     return effective === undefined ? propagation.extract(base, carrier, getter) : effective.extract(base, carrier, getter);
   } catch (error) {
-    report(sink, 'invalid-context', 'the propagator threw while extracting', { cause: error });
+    report(sink, 'propagator-error', `the propagator threw while extracting: ${error instanceof Error ? error.message : String(error)}; no context is taken from these fields`, { cause: error });
     return base;
   }
 }
 
 /**
- * Reports `invalid-context` when a propagation field that should carry a span context (any of the
- * propagator's fields but `baggage` and `tracestate`) is among `presentKeys` yet `extracted` holds
- * no valid span context: a malformed `traceparent`, all-zero ids, an empty or null value.
+ * The propagation field that should carry a span context (any of the propagator's fields but
+ * `baggage` and `tracestate`) and is among `presentKeys`, when `extracted` holds no valid span
+ * context: a malformed `traceparent`, all-zero ids, an empty or null value. `undefined` otherwise.
+ * The caller reports it (`invalid-context`) once it knows what the message was processed under.
  */
-export function reportMissingContext(
-  extracted: Context,
-  presentKeys: readonly string[],
-  propagator: TextMapPropagator | undefined,
-  sink: Reporter | undefined,
-): void {
-  if (sink === undefined || hasValidSpanContext(extracted)) return;
+export function missingContextField(extracted: Context, presentKeys: readonly string[], propagator: TextMapPropagator | undefined): string | undefined {
+  if (hasValidSpanContext(extracted)) return undefined;
   for (const field of propagatorFields(propagator)) {
-    if (CONTEXT_FREE_FIELDS.has(field) || !presentKeys.includes(field)) continue;
-    report(sink, 'invalid-context', `"${field}" is present but holds no valid trace context; a new trace is started`, { field });
-    return;
+    if (!CONTEXT_FREE_FIELDS.has(field) && presentKeys.includes(field)) return field;
   }
+  return undefined;
 }
-
 
 /**
  * The span context `context` carries when its ids have the right length and are not all zero, else
