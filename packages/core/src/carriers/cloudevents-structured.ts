@@ -13,8 +13,9 @@ import {
   contentModeOf,
   messageContentMode,
 } from './cloudevents.js';
-import { envelopePayload, rawMember } from './json-envelope.js';
-import { lastNonWhitespace, leadingMembers } from './json-members.js';
+import { isUtf8 } from 'node:buffer';
+import { envelopePayload, notJsonReason } from './json-envelope.js';
+import { objectMembers, type JsonMember } from './json-members.js';
 import { asBuffer, decodeBase64, embedsAsJson, keyText, valueBytes, type PayloadEncoding } from './payload.js';
 
 /** The event's shape as checked by the reader. */
@@ -38,7 +39,6 @@ export interface CloudEventsOptions {
 }
 
 const DATA_JSON = /[/+]json(;|$)/i;
-const DATA_KEYS: ReadonlySet<string> = new Set(['data', 'data_base64']);
 
 /**
  * CloudEvents 1.0 in structured content mode (`cloudevents-structured`): the application's payload
@@ -102,22 +102,26 @@ function readStructured(message: IncomingMessage, context: CarrierContext, ownTy
   if (contentType !== undefined && !/^\s*application\/cloudevents\+json\s*(;|$)/i.test(contentType)) {
     return void report(`event format "${contentType}" is not supported (only ${CLOUDEVENTS_CONTENT_TYPE})`);
   }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(bytes.toString('utf8'));
-  } catch (error) {
-    return void report(`not valid JSON (${(error as Error).message})`);
+  if (!isUtf8(bytes)) return void report('not valid UTF-8, which JSON text on the wire must be');
+  // One validating walk instead of JSON.parse: the attributes are parsed one by one, `data` never is.
+  const members = objectMembers(bytes);
+  if (members === undefined) return void report(notJsonReason(bytes));
+  const event: Record<string, unknown> = Object.create(null);
+  let data: JsonMember | undefined;
+  for (const member of members) {
+    // A repeated member counts with its last occurrence, as JSON.parse takes it.
+    if (member.key === 'data') data = member;
+    else event[member.key] = JSON.parse(bytes.toString('utf8', member.valueStart, member.valueEnd));
   }
-  const version = (parsed as { specversion?: unknown } | null)?.specversion;
+  const version = event.specversion;
   if (typeof version === 'string' && version !== CLOUDEVENTS_SPEC_VERSION) return void report(`specversion ${version} is not supported`, 'unsupported-envelope-version');
-  const result = cloudEventSchema.safeParse(parsed);
+  const result = cloudEventSchema.safeParse(event);
   if (!result.success) return void report(result.error.issues.map((issue) => `${issue.path.join('.') || 'event'}: ${issue.message}`).join('; '));
-  const event = parsed as Record<string, unknown>;
   const fields: Record<string, string> = Object.create(null);
   const attributes: Record<string, string | number | boolean> = Object.create(null);
   for (const name of Object.keys(event)) {
     const attribute = event[name];
-    if (name === 'data' || name === 'data_base64') continue;
+    if (name === 'data_base64') continue;
     if (typeof attribute === 'string' || typeof attribute === 'number' || typeof attribute === 'boolean') attributes[name] = attribute;
     if (!RESERVED_ATTRIBUTES.has(name) && typeof attribute === 'string') fields[name] = attribute;
   }
@@ -128,20 +132,17 @@ function readStructured(message: IncomingMessage, context: CarrierContext, ownTy
   const ours = event[WRAPPED_ATTRIBUTE] === true || event.type === ownType;
   delete attributes[WRAPPED_ATTRIBUTE];
   if (!ours) return { fields, attributes };
-  const payload = dataOf(bytes, event, result.data.datacontenttype, result.data.data_base64);
+  const payload = dataOf(bytes, data, result.data.datacontenttype, result.data.data_base64);
   if (payload === undefined) return void report('data_base64 is not valid base64');
   return { fields, attributes, value: payload };
 }
 
 /** The event's data as the bytes the application sent: never re-serialised. */
-function dataOf(bytes: Buffer, event: Record<string, unknown>, contentType: string | undefined, base64: string | undefined): Buffer | undefined {
+function dataOf(bytes: Buffer, data: JsonMember | undefined, contentType: string | undefined, base64: string | undefined): Buffer | undefined {
   if (base64 !== undefined) return decodeBase64(base64);
-  if (!Object.hasOwn(event, 'data')) return Buffer.alloc(0);
-  if (typeof event.data === 'string' && contentType !== undefined && !DATA_JSON.test(contentType)) return Buffer.from(event.data, 'utf8');
-  if (Object.keys(event).at(-1) === 'data') {
-    // The whole event parsed and `data` is its last member: its raw bytes run to the closing brace.
-    const member = leadingMembers(bytes, DATA_KEYS, bytes.length)?.at(-1);
-    if (member?.key === 'data') return bytes.subarray(member.valueStart, lastNonWhitespace(bytes, lastNonWhitespace(bytes, bytes.length)) + 1);
-  }
-  return rawMember(bytes, 'data');
+  if (data === undefined) return Buffer.alloc(0);
+  const raw = bytes.subarray(data.valueStart, data.valueEnd);
+  // Text data of a non-JSON content type is the string's text (escapes decoded), as SDKs read it.
+  if (raw[0] === 0x22 && contentType !== undefined && !DATA_JSON.test(contentType)) return Buffer.from(JSON.parse(raw.toString('utf8')) as string, 'utf8');
+  return raw;
 }

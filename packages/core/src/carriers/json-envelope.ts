@@ -2,8 +2,9 @@ import { z } from 'zod';
 import type { ReadLimits } from '../limits.js';
 import type { Carrier, CarrierContext, MessageValue } from './carrier.js';
 import { isCloudEvent } from './cloudevents.js';
-import { leadingMembers, lastNonWhitespace, scanString, skipWhitespace, startsWithMember } from './json-members.js';
-import { HAS_ENVELOPE_MARKER, hasMarker, messageHasMarker } from './value-markers.js';
+import { isUtf8 } from 'node:buffer';
+import { hasMember, lastMember, leadingMembers, objectMembers, skipWhitespace, startsWithMember, type JsonMember } from './json-members.js';
+import { HAS_ENVELOPE_MARKER, HAS_UNICODE_ESCAPE, hasMarker, hasUnicodeEscape, messageHasMarker } from './value-markers.js';
 import { asBuffer, decodeBase64, embedsAsJson, stringRecord, valueBytes, type PayloadEncoding } from './payload.js';
 
 /**
@@ -25,7 +26,6 @@ export const JSON_ENVELOPE_FIELDS = {
 
 const MARKER = Buffer.from(`"${JSON_ENVELOPE_FIELDS.version}"`);
 const CLOSE = Buffer.from('}');
-const PAYLOAD_KEYS: ReadonlySet<string> = new Set([JSON_ENVELOPE_FIELDS.data, JSON_ENVELOPE_FIELDS.dataBase64]);
 const NO_STOP: ReadonlySet<string> = new Set();
 
 /** The envelope's shape for the general reader, which accepts any member order and spacing. */
@@ -69,7 +69,7 @@ export function jsonEnvelope(options: JsonEnvelopeOptions = {}): Carrier {
       if (bytes === undefined || isCloudEvent(message)) return undefined;
       return { value: encodeJsonEnvelope(envelopePayload(bytes, context.limits), fields, encoding) };
     },
-    detect: (message) => isJsonEnvelope(message.value, messageHasMarker(message, HAS_ENVELOPE_MARKER)),
+    detect: (message) => isJsonEnvelope(message.value, messageHasMarker(message, HAS_ENVELOPE_MARKER) || messageHasMarker(message, HAS_UNICODE_ESCAPE)),
     extract(message, context) {
       const read = readJsonEnvelope(valueBytes(message.value) ?? Buffer.alloc(0), context.limits);
       if (read.kind === 'envelope') return { fields: read.fields, value: read.payload };
@@ -100,104 +100,82 @@ export function encodeJsonEnvelope(payload: Uint8Array, fields: Readonly<Record<
 }
 
 /**
- * True when `value` claims to be a JSON envelope (cheap: the first member, else a search for the
- * marker). `marked` tells whether the value holds the marker, when already known.
+ * True when `value` is a JSON object with a top-level `tracecarrier` member (cheap when it comes
+ * first, as writers put it: a look at the first bytes; otherwise a marker search rejects ordinary
+ * payloads, and a walk of the top-level members confirms a hit — a nested "tracecarrier" is data).
+ * `marked` tells, when already known, whether the value holds the marker or a `\u` escape (a member
+ * name may spell the marker with escapes).
  */
 export function isJsonEnvelope(value: MessageValue, marked?: boolean): boolean {
   if (value === null || value === undefined) return false;
-  // Without the marker anywhere, neither check below can pass.
-  if (marked === false) return false;
-  const bytes = typeof value === 'string' ? Buffer.from(value) : value;
+  const bytes = typeof value === 'string' ? Buffer.from(value) : asBuffer(value);
   if (startsWithMember(bytes, MARKER)) return true;
-  // Other writers may order members differently: a search rejects ordinary payloads cheaply, and a
-  // walk of the top-level members confirms a hit (a nested "tracecarrier" is data).
-  const buffer = asBuffer(bytes);
-  if (buffer[skipWhitespace(buffer, 0, buffer.length)] !== 0x7b) return false;
-  if (!(marked ?? hasMarker(buffer, HAS_ENVELOPE_MARKER))) return false;
-  return leadingMembers(buffer, NO_STOP, buffer.length)?.some((member) => member.key === JSON_ENVELOPE_FIELDS.version) ?? false;
+  if (bytes[skipWhitespace(bytes, 0, bytes.length)] !== 0x7b) return false;
+  if (!(marked ?? (hasMarker(bytes, HAS_ENVELOPE_MARKER) || hasUnicodeEscape(bytes)))) return false;
+  return hasMember(leadingMembers(bytes, NO_STOP, bytes.length), JSON_ENVELOPE_FIELDS.version);
 }
 
-/** Reads a JSON envelope; total. The payload is always the exact bytes the writer embedded. */
+/**
+ * Reads a JSON envelope; total. Accepts exactly what a JSON parser accepts as an envelope (UTF-8
+ * JSON text, one object, the schema; a repeated member counts with its last occurrence, as
+ * `JSON.parse` takes it), in one validating walk that never builds the payload: the payload is
+ * always the exact bytes the writer embedded, big integers, number formats and key order included.
+ * Members may come in any order and `datalength` is not needed to find the payload (it is checked
+ * as the schema says, and only as a number). Cost: linear in the value, below one `JSON.parse`.
+ */
 export function readJsonEnvelope(value: Uint8Array, limits: ReadLimits): JsonEnvelopeRead {
   if (value.length > limits.maxEnvelopeBytes) return invalid(`envelope of ${value.length} bytes exceeds limits.maxEnvelopeBytes`, 'field-too-large');
   if (value[0] === 0xef && value[1] === 0xbb && value[2] === 0xbf) return invalid('starts with a byte-order mark, which JSON text on the wire must not have');
-  return readFast(value, limits) ?? readGeneral(value);
+  const bytes = asBuffer(value);
+  if (!isUtf8(bytes)) return invalid('not valid UTF-8, which JSON text on the wire must be');
+  const members = objectMembers(bytes);
+  if (members === undefined) return invalid(notJsonReason(bytes));
+  return readMembers(bytes, members);
 }
 
 function invalid(reason: string, code: 'invalid-envelope' | 'unsupported-envelope-version' | 'field-too-large' = 'invalid-envelope'): JsonEnvelopeRead {
   return { kind: 'invalid', code, reason };
 }
 
-/**
- * Reads the canonical layout in time independent of the payload size; `undefined` sends the value to
- * the general reader (members in another order, no `datalength`, anything unexpected).
- */
-function readFast(value: Uint8Array, limits: ReadLimits): JsonEnvelopeRead | undefined {
-  const members = leadingMembers(value, PAYLOAD_KEYS, limits.maxContextBytes);
-  const payloadMember = members?.at(-1);
-  if (members === undefined || payloadMember === undefined || !PAYLOAD_KEYS.has(payloadMember.key)) return undefined;
-  const bytes = asBuffer(value);
-  let version: unknown;
-  let context: Record<string, string> | undefined;
-  let dataLength: number | undefined;
+/** Why bytes that the walk refused are not a JSON object, in the parser's words (only on failure). */
+export function notJsonReason(bytes: Buffer): string {
   try {
-    for (const member of members) {
-      const raw = () => JSON.parse(bytes.toString('utf8', member.valueStart, member.valueEnd)) as unknown;
-      if (member.key === JSON_ENVELOPE_FIELDS.version) version = raw();
-      else if (member.key === JSON_ENVELOPE_FIELDS.context) context = stringRecord(raw());
-      else if (member.key === JSON_ENVELOPE_FIELDS.dataLength) dataLength = raw() as number;
-    }
-  } catch {
-    return undefined;
+    JSON.parse(bytes.toString('utf8'));
+  } catch (error) {
+    return `not valid JSON (${(error as Error).message})`;
   }
-  if (version !== JSON_ENVELOPE_VERSION || context === undefined) return undefined;
-  const close = lastNonWhitespace(bytes, bytes.length);
-  if (bytes[close] !== 0x7d) return undefined;
-  const start = payloadMember.valueStart;
-  if (payloadMember.key === JSON_ENVELOPE_FIELDS.data) {
-    // `datalength` proves the payload ends right before the closing brace: no truncation, no members after it.
-    if (!Number.isSafeInteger(dataLength) || start + (dataLength as number) > close) return undefined;
-    const after = start + (dataLength as number);
-    for (let i = after; i < close; i++) if (bytes[i] !== 0x20 && bytes[i] !== 0x0a && bytes[i] !== 0x0d && bytes[i] !== 0x09) return undefined;
-    if (dataLength === 0) return undefined;
-    return { kind: 'envelope', fields: context, payload: bytes.subarray(start, after) };
-  }
-  const end = scanString(bytes, start, close);
-  if (end < 0 || lastNonWhitespace(bytes, close) !== end - 1) return undefined;
-  const payload = decodeBase64(bytes.toString('latin1', start + 1, end - 1));
-  if (payload === undefined) return invalid('data_base64 is not valid base64');
-  return { kind: 'envelope', fields: context, payload };
+  return 'not a JSON object';
 }
 
-/**
- * The general reader: one `JSON.parse` to validate, the schema, then the payload's raw bytes taken
- * from where `data` lies in the value, so a foreign writer's envelope (members in any order, `data`
- * not last) still gives the exact bytes: big integers, number formats and key order survive.
- */
-function readGeneral(value: Uint8Array): JsonEnvelopeRead {
-  const bytes = asBuffer(value);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(bytes.toString('utf8'));
-  } catch (error) {
-    return invalid(`not valid JSON (${(error as Error).message})`);
-  }
-  const version = (parsed as { tracecarrier?: unknown } | null)?.tracecarrier;
+/** The member's value, parsed (a small member: the version, the context, `datalength`, `data_base64`). */
+function parsedMember(bytes: Buffer, members: readonly JsonMember[], key: string): unknown {
+  const member = lastMember(members, key);
+  return member === undefined ? undefined : JSON.parse(bytes.toString('utf8', member.valueStart, member.valueEnd));
+}
+
+function readMembers(bytes: Buffer, members: readonly JsonMember[]): JsonEnvelopeRead {
+  const version = parsedMember(bytes, members, JSON_ENVELOPE_FIELDS.version);
   if (typeof version === 'number' && version !== JSON_ENVELOPE_VERSION) {
     return invalid(`envelope version ${version} is not supported (this reader knows ${JSON_ENVELOPE_VERSION})`, 'unsupported-envelope-version');
   }
-  const result = jsonEnvelopeSchema.safeParse(parsed);
+  const data = lastMember(members, JSON_ENVELOPE_FIELDS.data);
+  const envelope = {
+    tracecarrier: version,
+    context: parsedMember(bytes, members, JSON_ENVELOPE_FIELDS.context),
+    datalength: parsedMember(bytes, members, JSON_ENVELOPE_FIELDS.dataLength),
+    data_base64: parsedMember(bytes, members, JSON_ENVELOPE_FIELDS.dataBase64),
+  };
+  const result = jsonEnvelopeSchema.safeParse(envelope);
   if (!result.success) return invalid(result.error.issues.map((issue) => `${issue.path.join('.') || 'envelope'}: ${issue.message}`).join('; '));
-  const envelope = result.data;
-  const fields = stringRecord(envelope.context) ?? {};
-  const hasData = Object.hasOwn(parsed as object, JSON_ENVELOPE_FIELDS.data);
-  if (hasData === (envelope.data_base64 !== undefined)) return invalid('exactly one of data and data_base64 is required');
-  if (envelope.data_base64 !== undefined) {
-    const payload = decodeBase64(envelope.data_base64);
+  const fields = stringRecord(result.data.context) ?? {};
+  const base64 = result.data.data_base64;
+  if ((data !== undefined) === (base64 !== undefined)) return invalid('exactly one of data and data_base64 is required');
+  if (base64 !== undefined) {
+    // The JSON string as a parser reads it: escapes (`\/`, `\u003d`) decoded before the base64 is.
+    const payload = decodeBase64(base64);
     return payload === undefined ? invalid('data_base64 is not valid base64') : { kind: 'envelope', fields, payload };
   }
-  const payload = rawMember(bytes, JSON_ENVELOPE_FIELDS.data);
-  return payload === undefined ? invalid('data could not be located') : { kind: 'envelope', fields, payload };
+  return { kind: 'envelope', fields, payload: bytes.subarray((data as JsonMember).valueStart, (data as JsonMember).valueEnd) };
 }
 
 /**
@@ -205,10 +183,6 @@ function readGeneral(value: Uint8Array): JsonEnvelopeRead {
  * that name, as `JSON.parse` keeps).
  */
 export function rawMember(bytes: Buffer, key: string): Buffer | undefined {
-  const members = leadingMembers(bytes, NO_STOP, bytes.length) ?? [];
-  for (let i = members.length - 1; i >= 0; i--) {
-    const member = members[i] as (typeof members)[number];
-    if (member.key === key) return bytes.subarray(member.valueStart, member.valueEnd);
-  }
-  return undefined;
+  const member = lastMember(leadingMembers(bytes, NO_STOP, bytes.length) ?? [], key);
+  return member === undefined ? undefined : bytes.subarray(member.valueStart, member.valueEnd);
 }

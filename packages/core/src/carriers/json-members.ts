@@ -1,16 +1,16 @@
+import { jsonStringEnd, jsonValueEnd } from './json-syntax.js';
+
 /**
  * A byte-level reader for the leading members of a JSON object. It lets envelope readers find the
  * context members and where `data` starts without parsing (or even visiting) the payload bytes, so
- * their cost does not grow with payload size. Every function is total: bad input gives -1 or
- * `undefined`, never an exception.
+ * their cost does not grow with payload size. Every value walked past is validated as it is
+ * scanned (json-syntax.ts), so a walk that succeeds only ever saw valid JSON. Every function is
+ * total: bad input gives -1 or `undefined`, never an exception.
  */
 
-const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const OPEN_BRACE = 0x7b;
 const CLOSE_BRACE = 0x7d;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACKET = 0x5d;
 const COMMA = 0x2c;
 const COLON = 0x3a;
 
@@ -31,48 +31,6 @@ export function lastNonWhitespace(bytes: Uint8Array, end: number): number {
   return i;
 }
 
-/** With `i` on an opening quote: the index just past the closing quote, or -1. */
-export function scanString(bytes: Uint8Array, i: number, end: number): number {
-  if (bytes[i] !== QUOTE) return -1;
-  for (let j = i + 1; j < end; j++) {
-    const byte = bytes[j];
-    if (byte === BACKSLASH) j++;
-    else if (byte === QUOTE) return j + 1;
-  }
-  return -1;
-}
-
-/**
- * With `i` on the first byte of a JSON value: the index just past it, or -1 when it does not end
- * before `end`. Only structure is checked (brackets and strings); the value is not validated.
- */
-export function scanValue(bytes: Uint8Array, i: number, end: number): number {
-  const first = bytes[i];
-  if (first === QUOTE) return scanString(bytes, i, end);
-  if (first === OPEN_BRACE || first === OPEN_BRACKET) {
-    let depth = 0;
-    for (let j = i; j < end; j++) {
-      const byte = bytes[j];
-      if (byte === QUOTE) {
-        j = scanString(bytes, j, end) - 1;
-        if (j < 0) return -1;
-      } else if (byte === OPEN_BRACE || byte === OPEN_BRACKET) depth++;
-      else if (byte === CLOSE_BRACE || byte === CLOSE_BRACKET) {
-        depth--;
-        if (depth === 0) return j + 1;
-      }
-    }
-    return -1;
-  }
-  let j = i;
-  while (j < end) {
-    const byte = bytes[j];
-    if (byte === COMMA || byte === CLOSE_BRACE || byte === CLOSE_BRACKET || isWhitespace(byte)) break;
-    j++;
-  }
-  return j > i ? j : -1;
-}
-
 /** One member of an object: its decoded key and where its raw value lies. */
 export interface JsonMember {
   readonly key: string;
@@ -81,15 +39,15 @@ export interface JsonMember {
   readonly valueEnd: number;
 }
 
-const textDecoder = new TextDecoder('utf-8');
-
-function decodeKey(bytes: Uint8Array, start: number, end: number): string | undefined {
-  try {
-    const key: unknown = JSON.parse(textDecoder.decode(bytes.subarray(start, end)));
-    return typeof key === 'string' ? key : undefined;
-  } catch {
-    return undefined;
-  }
+/**
+ * The text of a member name whose quoted form (valid, as scanned) is `bytes[start, end)`. Escapes
+ * (`"tr\u0061cecarrier"`) are decoded, as a parser does; a name without a backslash is its bytes.
+ */
+export function decodeKey(bytes: Uint8Array, start: number, end: number): string {
+  const buffer = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const escape = buffer.indexOf(BACKSLASH, start);
+  if (escape < 0 || escape >= end) return buffer.toString('utf8', start + 1, end - 1);
+  return JSON.parse(buffer.toString('utf8', start, end)) as string;
 }
 
 /**
@@ -107,10 +65,9 @@ export function leadingMembers(bytes: Uint8Array, stopAt: ReadonlySet<string>, b
   const members: JsonMember[] = [];
   if (bytes[i] === CLOSE_BRACE) return members;
   for (;;) {
-    const keyEnd = scanString(bytes, i, limit);
+    const keyEnd = jsonStringEnd(bytes, i, limit);
     if (keyEnd < 0) return undefined;
     const key = decodeKey(bytes, i, keyEnd);
-    if (key === undefined) return undefined;
     i = skipWhitespace(bytes, keyEnd, end);
     if (bytes[i] !== COLON) return undefined;
     const valueStart = skipWhitespace(bytes, i + 1, end);
@@ -118,7 +75,7 @@ export function leadingMembers(bytes: Uint8Array, stopAt: ReadonlySet<string>, b
       members.push({ key, valueStart, valueEnd: -1 });
       return members;
     }
-    const valueEnd = scanValue(bytes, valueStart, limit);
+    const valueEnd = jsonValueEnd(bytes, valueStart, limit);
     if (valueEnd < 0) return undefined;
     members.push({ key, valueStart, valueEnd });
     i = skipWhitespace(bytes, valueEnd, end);
@@ -142,4 +99,32 @@ export function startsWithMember(bytes: Uint8Array, keyBytes: Uint8Array): boole
   if (i + keyBytes.length > end) return false;
   for (let k = 0; k < keyBytes.length; k++) if (bytes[i + k] !== keyBytes[k]) return false;
   return true;
+}
+
+const NONE: ReadonlySet<string> = new Set();
+
+/**
+ * The members of `bytes` when it is exactly one valid JSON object (whitespace around it allowed),
+ * else `undefined`: what `JSON.parse` accepts as an object, in one validating walk and without
+ * building the object. A member name may occur more than once; as `JSON.parse`, readers take the
+ * last (see {@link lastMember}).
+ */
+export function objectMembers(bytes: Uint8Array): JsonMember[] | undefined {
+  const end = bytes.length;
+  const members = leadingMembers(bytes, NONE, end);
+  if (members === undefined) return undefined;
+  const last = members.at(-1);
+  const close = last === undefined ? skipWhitespace(bytes, skipWhitespace(bytes, 0, end) + 1, end) : skipWhitespace(bytes, last.valueEnd, end);
+  return bytes[close] === CLOSE_BRACE && skipWhitespace(bytes, close + 1, end) === end ? members : undefined;
+}
+
+/** The last member named `key` (the one `JSON.parse` keeps), or `undefined`. */
+export function lastMember(members: readonly JsonMember[], key: string): JsonMember | undefined {
+  for (let i = members.length - 1; i >= 0; i--) if ((members[i] as JsonMember).key === key) return members[i];
+  return undefined;
+}
+
+/** Whether some member is named `key`. */
+export function hasMember(members: readonly JsonMember[] | undefined, key: string): boolean {
+  return members !== undefined && lastMember(members, key) !== undefined;
 }

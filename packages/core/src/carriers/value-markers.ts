@@ -11,8 +11,15 @@ export const SNIFF_BYTES = 4096;
 /** The markers, as bits. */
 export const HAS_ENVELOPE_MARKER = 1;
 export const HAS_SPECVERSION_MARKER = 2;
+/**
+ * A `\u` escape somewhere in the value: a member name may then be a marker written with escapes
+ * (`"tr\u0061cecarrier"` is `"tracecarrier"` to a parser), which the byte searches cannot see.
+ * Letters have no short escape, so an escaped marker always holds a `\u`.
+ */
+export const HAS_UNICODE_ESCAPE = 4;
 type MarkerBit = typeof HAS_ENVELOPE_MARKER | typeof HAS_SPECVERSION_MARKER;
 const BOTH = HAS_ENVELOPE_MARKER | HAS_SPECVERSION_MARKER;
+const ALL = BOTH | HAS_UNICODE_ESCAPE;
 const MARKERS: ReadonlyArray<readonly [MarkerBit, Buffer]> = [
   [HAS_ENVELOPE_MARKER, ENVELOPE_MARKER],
   [HAS_SPECVERSION_MARKER, SPECVERSION_MARKER],
@@ -58,6 +65,12 @@ function search(bytes: Buffer, marker: MarkerBit): boolean {
   return marker === HAS_ENVELOPE_MARKER ? bytes.indexOf(ENVELOPE_MARKER) >= 0 : bytes.subarray(0, SNIFF_BYTES).indexOf(SPECVERSION_MARKER) >= 0;
 }
 
+/** Whether `bytes` holds a `\u` escape (see {@link HAS_UNICODE_ESCAPE}): a native search for each backslash. */
+export function hasUnicodeEscape(bytes: Buffer): boolean {
+  for (let at = bytes.indexOf(0x5c); at >= 0; at = bytes.indexOf(0x5c, at + 2)) if (bytes[at + 1] === 0x75) return true;
+  return false;
+}
+
 /**
  * Whether a value holds a carrier marker: the presence test the JSON envelope and the CloudEvents
  * structured carriers start with. A hit is only a hint; the carriers confirm it.
@@ -82,23 +95,30 @@ let known = 0;
 let found = 0;
 
 /**
- * {@link hasMarker} for a received message's value, each marker looked for once per message (both
- * at once for a short value, none for a value that is not a JSON object); `undefined` for a
- * tombstone or a value that is not a Buffer.
+ * {@link hasMarker} (or {@link hasUnicodeEscape}) for a received message's value, each looked for at
+ * most once per message (both markers at once for a short value, nothing for a value that is not a
+ * JSON object); `undefined` for a tombstone or a value that is not a Buffer.
  */
-export function messageHasMarker(message: Pick<IncomingMessage, 'value'>, marker: MarkerBit): boolean | undefined {
+export function messageHasMarker(message: Pick<IncomingMessage, 'value'>, marker: MarkerBit | typeof HAS_UNICODE_ESCAPE): boolean | undefined {
   const value = message.value;
   if (!Buffer.isBuffer(value)) return undefined;
   if (message !== lastMessage) {
     lastMessage = message;
     known = 0;
     found = 0;
-    if (!mayBeObject(value)) known = BOTH;
+    if (!mayBeObject(value)) known = ALL;
+  }
+  if (marker === HAS_UNICODE_ESCAPE) {
+    if ((known & HAS_UNICODE_ESCAPE) === 0) {
+      if (hasUnicodeEscape(value)) found |= HAS_UNICODE_ESCAPE;
+      known |= HAS_UNICODE_ESCAPE;
+    }
+    return (found & HAS_UNICODE_ESCAPE) !== 0;
   }
   if ((known & marker) === 0) {
     if (value.length <= ONE_PASS) {
-      found = scanShort(value);
-      known = BOTH;
+      found = (found & HAS_UNICODE_ESCAPE) | scanShort(value);
+      known |= BOTH;
     } else {
       if (search(value, marker)) found |= marker;
       known |= marker;
