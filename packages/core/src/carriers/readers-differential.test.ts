@@ -108,7 +108,7 @@ const canonical = fc.tuple(fc.jsonValue({ maxDepth: 3 }), fc.boolean()).map(([da
 const ALPHABET = ['{', '}', '[', ']', '"', '\\', ',', ':', ' ', '1', '2', '-', 'e', 'u', 'a', '/', '=', '\u0000', 'x'].map((c) => c.charCodeAt(0)).concat([0xff, 0xc3]);
 const mutate = (base: fc.Arbitrary<Buffer>) =>
   fc.tuple(base, fc.array(fc.tuple(fc.nat(), fc.constantFrom(...ALPHABET), fc.constantFrom('insert', 'delete', 'replace')), { maxLength: 3 })).map(([bytes, edits]) => {
-    let out = [...bytes];
+    const out = [...bytes];
     for (const [at, byte, kind] of edits) {
       const i = at % (out.length + 1);
       if (kind === 'insert') out.splice(i, 0, byte);
