@@ -110,11 +110,14 @@ describe('jsonEnvelope', () => {
     expect(codec.decode(wrapped, { ...DEFAULT_ENVELOPE_LIMITS, maxEnvelopeBytes: 10 })).toMatchObject({ kind: 'invalid' });
   });
 
-  it('does not detect ordinary JSON or bytes as an envelope', () => {
-    for (const text of ['{"title":"x"}', '[1,2]', 'tracecarrier', '', '{"log":"tracecarrier was here"}', '{"nested":{"tracecarrier":1}}']) {
-      expect(codec.detect(Buffer.from(text))).toBe(false);
+  it('does not take ordinary JSON or bytes for an envelope', () => {
+    for (const text of ['{"title":"x"}', '[1,2]', 'tracecarrier', '']) expect(codec.detect(Buffer.from(text))).toBe(false);
+    // A marker that is only data is a claim the reader settles: not an envelope, nothing reported.
+    for (const text of ['{"log":"tracecarrier was here"}', '{"nested":{"tracecarrier":1}}', '{"nested":{"tracecarrier":1},"broken":}']) {
+      expect(codec.decode(Buffer.from(text), DEFAULT_ENVELOPE_LIMITS)).toEqual({ kind: 'not-envelope' });
     }
     expect(codec.detect(Buffer.from('{"data":1,"tracecarrier":1}'))).toBe(true);
+    expect(codec.decode(Buffer.from('{"data":1,"tracecarrier":1,"context":{}}'), DEFAULT_ENVELOPE_LIMITS).kind).toBe('envelope');
   });
 
   it('survives deeply nested data', () => {

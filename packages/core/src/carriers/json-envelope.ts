@@ -3,7 +3,8 @@ import type { ReadLimits } from '../limits.js';
 import type { Carrier, CarrierContext, MessageValue } from './carrier.js';
 import { isCloudEvent } from './cloudevents.js';
 import { isUtf8 } from 'node:buffer';
-import { hasMember, lastMember, leadingMembers, objectMembers, skipWhitespace, startsWithMember, type JsonMember } from './json-members.js';
+import { skipWhitespace, startsWithMember } from './json-members.js';
+import { quotedNames, scanMembers, type MemberSpan } from './member-scan.js';
 import { HAS_ENVELOPE_MARKER, HAS_UNICODE_ESCAPE, hasMarker, hasUnicodeEscape, messageHasMarker } from './value-markers.js';
 import { asBuffer, decodeBase64, embedsAsJson, stringRecord, valueBytes, type PayloadEncoding } from './payload.js';
 
@@ -26,7 +27,6 @@ export const JSON_ENVELOPE_FIELDS = {
 
 const MARKER = Buffer.from(`"${JSON_ENVELOPE_FIELDS.version}"`);
 const CLOSE = Buffer.from('}');
-const NO_STOP: ReadonlySet<string> = new Set();
 
 /** The envelope's shape for the general reader, which accepts any member order and spacing. */
 export const jsonEnvelopeSchema = z.object({
@@ -46,6 +46,7 @@ export interface JsonEnvelopeOptions {
 /** What reading a value as a JSON envelope gave. */
 export type JsonEnvelopeRead =
   | { readonly kind: 'envelope'; readonly fields: Readonly<Record<string, string>>; readonly payload: Buffer }
+  | { readonly kind: 'not-envelope' }
   | { readonly kind: 'invalid'; readonly code: 'invalid-envelope' | 'unsupported-envelope-version' | 'field-too-large'; readonly reason: string };
 
 /**
@@ -73,6 +74,7 @@ export function jsonEnvelope(options: JsonEnvelopeOptions = {}): Carrier {
     extract(message, context) {
       const read = readJsonEnvelope(valueBytes(message.value) ?? Buffer.alloc(0), context.limits);
       if (read.kind === 'envelope') return { fields: read.fields, value: read.payload };
+      if (read.kind === 'not-envelope') return undefined;
       reportInvalid(context, read);
       return undefined;
     },
@@ -100,37 +102,45 @@ export function encodeJsonEnvelope(payload: Uint8Array, fields: Readonly<Record<
 }
 
 /**
- * True when `value` is a JSON object with a top-level `tracecarrier` member (cheap when it comes
- * first, as writers put it: a look at the first bytes; otherwise a marker search rejects ordinary
- * payloads, and a walk of the top-level members confirms a hit — a nested "tracecarrier" is data).
- * `marked` tells, when already known, whether the value holds the marker or a `\u` escape (a member
- * name may spell the marker with escapes).
+ * True when `value` claims to be a JSON envelope: its first member is `tracecarrier` (a look at the
+ * first bytes, where writers put it), or it is a JSON object holding the marker (or a `\u` escape,
+ * with which a member name may spell it). Cheap; the reader settles a claim, and a value whose
+ * marker is only nested (data) is then handed over as it is, unreported. `marked` tells, when
+ * already known, whether the value holds the marker or an escape.
  */
 export function isJsonEnvelope(value: MessageValue, marked?: boolean): boolean {
   if (value === null || value === undefined) return false;
   const bytes = typeof value === 'string' ? Buffer.from(value) : asBuffer(value);
   if (startsWithMember(bytes, MARKER)) return true;
   if (bytes[skipWhitespace(bytes, 0, bytes.length)] !== 0x7b) return false;
-  if (!(marked ?? (hasMarker(bytes, HAS_ENVELOPE_MARKER) || hasUnicodeEscape(bytes)))) return false;
-  return hasMember(leadingMembers(bytes, NO_STOP, bytes.length), JSON_ENVELOPE_FIELDS.version);
+  return marked ?? (hasMarker(bytes, HAS_ENVELOPE_MARKER) || hasUnicodeEscape(bytes));
 }
+
+// The members the reader looks for, in this order.
+const WANTED = quotedNames([JSON_ENVELOPE_FIELDS.version, JSON_ENVELOPE_FIELDS.context, JSON_ENVELOPE_FIELDS.dataLength, JSON_ENVELOPE_FIELDS.data, JSON_ENVELOPE_FIELDS.dataBase64]);
+const [VERSION, CONTEXT, DATA_LENGTH, DATA, DATA_BASE64] = [0, 1, 2, 3, 4] as const;
+const NOT_ENVELOPE: JsonEnvelopeRead = { kind: 'not-envelope' };
 
 /**
  * Reads a JSON envelope; total. Accepts exactly what a JSON parser accepts as an envelope (UTF-8
  * JSON text, one object, the schema; a repeated member counts with its last occurrence, as
- * `JSON.parse` takes it), in one validating walk that never builds the payload: the payload is
- * always the exact bytes the writer embedded, big integers, number formats and key order included.
- * Members may come in any order and `datalength` is not needed to find the payload (it is checked
- * as the schema says, and only as a number). Cost: linear in the value, below one `JSON.parse`.
+ * `JSON.parse` takes it), in one validating walk that builds neither the payload nor the other
+ * members: the payload is always the exact bytes the writer embedded, big integers, number formats
+ * and key order included. Members may come in any order (`datalength` is checked as the schema
+ * says, and not needed to find the payload). Members besides the payload are bounded by
+ * `limits.maxContextBytes`. Cost: one linear pass, below one `JSON.parse` of the value.
  */
 export function readJsonEnvelope(value: Uint8Array, limits: ReadLimits): JsonEnvelopeRead {
   if (value.length > limits.maxEnvelopeBytes) return invalid(`envelope of ${value.length} bytes exceeds limits.maxEnvelopeBytes`, 'field-too-large');
   if (value[0] === 0xef && value[1] === 0xbb && value[2] === 0xbf) return invalid('starts with a byte-order mark, which JSON text on the wire must not have');
   const bytes = asBuffer(value);
+  const scan = scanMembers(bytes, WANTED);
+  // Only a value with a top-level version member (or opening with one) is an envelope at all.
+  if (scan.found[VERSION] === undefined && !startsWithMember(bytes, MARKER)) return NOT_ENVELOPE;
+  if (!scan.valid) return invalid(notJsonReason(bytes));
   if (!isUtf8(bytes)) return invalid('not valid UTF-8, which JSON text on the wire must be');
-  const members = objectMembers(bytes);
-  if (members === undefined) return invalid(notJsonReason(bytes));
-  return readMembers(bytes, members);
+  if (scan.attributeBytes > limits.maxContextBytes) return invalid(`members besides the payload span ${scan.attributeBytes} bytes, over limits.maxContextBytes`, 'field-too-large');
+  return readMembers(bytes, scan.found);
 }
 
 function invalid(reason: string, code: 'invalid-envelope' | 'unsupported-envelope-version' | 'field-too-large' = 'invalid-envelope'): JsonEnvelopeRead {
@@ -147,27 +157,21 @@ export function notJsonReason(bytes: Buffer): string {
   return 'not a JSON object';
 }
 
-/** The member's value, parsed (a small member: the version, the context, `datalength`, `data_base64`). */
-function parsedMember(bytes: Buffer, members: readonly JsonMember[], key: string): unknown {
-  const member = lastMember(members, key);
+/** A small member's value, parsed (the version, the context, `datalength`, `data_base64`). */
+function parsed(bytes: Buffer, member: MemberSpan | undefined): unknown {
   return member === undefined ? undefined : JSON.parse(bytes.toString('utf8', member.valueStart, member.valueEnd));
 }
 
-function readMembers(bytes: Buffer, members: readonly JsonMember[]): JsonEnvelopeRead {
-  const version = parsedMember(bytes, members, JSON_ENVELOPE_FIELDS.version);
+function readMembers(bytes: Buffer, found: ReadonlyArray<MemberSpan | undefined>): JsonEnvelopeRead {
+  const version = parsed(bytes, found[VERSION]);
   if (typeof version === 'number' && version !== JSON_ENVELOPE_VERSION) {
     return invalid(`envelope version ${version} is not supported (this reader knows ${JSON_ENVELOPE_VERSION})`, 'unsupported-envelope-version');
   }
-  const data = lastMember(members, JSON_ENVELOPE_FIELDS.data);
-  const envelope = {
-    tracecarrier: version,
-    context: parsedMember(bytes, members, JSON_ENVELOPE_FIELDS.context),
-    datalength: parsedMember(bytes, members, JSON_ENVELOPE_FIELDS.dataLength),
-    data_base64: parsedMember(bytes, members, JSON_ENVELOPE_FIELDS.dataBase64),
-  };
+  const envelope = { tracecarrier: version, context: parsed(bytes, found[CONTEXT]), datalength: parsed(bytes, found[DATA_LENGTH]), data_base64: parsed(bytes, found[DATA_BASE64]) };
   const result = jsonEnvelopeSchema.safeParse(envelope);
   if (!result.success) return invalid(result.error.issues.map((issue) => `${issue.path.join('.') || 'envelope'}: ${issue.message}`).join('; '));
   const fields = stringRecord(result.data.context) ?? {};
+  const data = found[DATA];
   const base64 = result.data.data_base64;
   if ((data !== undefined) === (base64 !== undefined)) return invalid('exactly one of data and data_base64 is required');
   if (base64 !== undefined) {
@@ -175,14 +179,5 @@ function readMembers(bytes: Buffer, members: readonly JsonMember[]): JsonEnvelop
     const payload = decodeBase64(base64);
     return payload === undefined ? invalid('data_base64 is not valid base64') : { kind: 'envelope', fields, payload };
   }
-  return { kind: 'envelope', fields, payload: bytes.subarray((data as JsonMember).valueStart, (data as JsonMember).valueEnd) };
-}
-
-/**
- * The raw bytes of a top-level member's value in JSON text that already parsed (the last one of
- * that name, as `JSON.parse` keeps).
- */
-export function rawMember(bytes: Buffer, key: string): Buffer | undefined {
-  const member = lastMember(leadingMembers(bytes, NO_STOP, bytes.length) ?? [], key);
-  return member === undefined ? undefined : bytes.subarray(member.valueStart, member.valueEnd);
+  return { kind: 'envelope', fields, payload: bytes.subarray((data as MemberSpan).valueStart, (data as MemberSpan).valueEnd) };
 }

@@ -45,9 +45,9 @@ export interface JsonMember {
  */
 export function decodeKey(bytes: Uint8Array, start: number, end: number): string {
   const buffer = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const escape = buffer.indexOf(BACKSLASH, start);
-  if (escape < 0 || escape >= end) return buffer.toString('utf8', start + 1, end - 1);
-  return JSON.parse(buffer.toString('utf8', start, end)) as string;
+  // A loop, not indexOf: a native search would run past the key to the end of the value for every key.
+  for (let i = start + 1; i < end - 1; i++) if (buffer[i] === BACKSLASH) return JSON.parse(buffer.toString('utf8', start, end)) as string;
+  return buffer.toString('utf8', start + 1, end - 1);
 }
 
 /**
@@ -99,32 +99,4 @@ export function startsWithMember(bytes: Uint8Array, keyBytes: Uint8Array): boole
   if (i + keyBytes.length > end) return false;
   for (let k = 0; k < keyBytes.length; k++) if (bytes[i + k] !== keyBytes[k]) return false;
   return true;
-}
-
-const NONE: ReadonlySet<string> = new Set();
-
-/**
- * The members of `bytes` when it is exactly one valid JSON object (whitespace around it allowed),
- * else `undefined`: what `JSON.parse` accepts as an object, in one validating walk and without
- * building the object. A member name may occur more than once; as `JSON.parse`, readers take the
- * last (see {@link lastMember}).
- */
-export function objectMembers(bytes: Uint8Array): JsonMember[] | undefined {
-  const end = bytes.length;
-  const members = leadingMembers(bytes, NONE, end);
-  if (members === undefined) return undefined;
-  const last = members.at(-1);
-  const close = last === undefined ? skipWhitespace(bytes, skipWhitespace(bytes, 0, end) + 1, end) : skipWhitespace(bytes, last.valueEnd, end);
-  return bytes[close] === CLOSE_BRACE && skipWhitespace(bytes, close + 1, end) === end ? members : undefined;
-}
-
-/** The last member named `key` (the one `JSON.parse` keeps), or `undefined`. */
-export function lastMember(members: readonly JsonMember[], key: string): JsonMember | undefined {
-  for (let i = members.length - 1; i >= 0; i--) if ((members[i] as JsonMember).key === key) return members[i];
-  return undefined;
-}
-
-/** Whether some member is named `key`. */
-export function hasMember(members: readonly JsonMember[] | undefined, key: string): boolean {
-  return members !== undefined && lastMember(members, key) !== undefined;
 }
