@@ -14,12 +14,13 @@ import { barChart, type Bar } from './chart.js';
 import { benchCodec } from './codec.js';
 import type { HandWrittenResult } from './hand-written.js';
 import type { MemoryResult } from './memory.js';
+import { benchHostile } from './hostile-values.js';
 import { benchPropagation } from './propagation.js';
 
 const smoke = process.argv.includes('--smoke');
 const outIndex = process.argv.indexOf('--out');
 const out = outIndex > 0 ? process.argv[outIndex + 1]! : 'docs';
-const sizes = { propagation: smoke ? 2_000 : 100_000, codecBudget: smoke ? 2 * 1024 * 1024 : 256 * 1024 * 1024, broker: smoke ? 2_000 : 100_000, memory: smoke ? 20_000 : 1_000_000, handWritten: smoke ? 2_000 : 100_000, handWrittenProcesses: smoke ? 1 : 3 };
+const sizes = { propagation: smoke ? 2_000 : 100_000, codecBudget: smoke ? 2 * 1024 * 1024 : 256 * 1024 * 1024, broker: smoke ? 2_000 : 100_000, memory: smoke ? 20_000 : 1_000_000, handWritten: smoke ? 2_000 : 100_000, handWrittenProcesses: smoke ? 1 : 3, hostile: smoke ? [16 * 1024, 64 * 1024] : [64 * 1024, 1024 * 1024, 16 * 1024 * 1024], hostileRounds: smoke ? 3 : 7 };
 // The parts that run as their own processes, as compiled beside this file (scripts/build-bench.mjs),
 // or through tsx when this file itself runs from source.
 const here = dirname(fileURLToPath(import.meta.url));
@@ -118,7 +119,17 @@ for (const c of handWritten.cases) {
   say(`   ${label.padEnd(72)} ${(c.tracecarrierNs / 1000).toFixed(2).padStart(6)} µs ${(c.handNs / 1000).toFixed(2).padStart(6)} µs   ${verdict.padEnd(27)} ${article.padStart(8)}  ${c.tracecarrierBytes.toFixed(0).padStart(5)} B, ${c.handBytes.toFixed(0).padStart(5)} B${c.processes === undefined || c.processes.length < 2 ? '' : `  (processes: ${c.processes.map((r) => r.toFixed(2)).join(', ')})`}`);
 }
 
+say(`\n7. Hostile values: the readers (detect + extract) on values crafted to be expensive, against one JSON.parse of the same value (median of ${sizes.hostileRounds} calls)`);
+const hostile = benchHostile(sizes.hostile, sizes.hostileRounds);
+for (const pattern of new Set(hostile.map((r) => r.pattern))) {
+  const rows = hostile.filter((r) => r.pattern === pattern);
+  const worst = Math.max(...rows.map((r) => r.readerMsPerMiB / r.parseMsPerMiB));
+  const growth = rows.at(-1)!.readerMsPerMiB / rows[0]!.readerMsPerMiB;
+  say(`   ${pattern.padEnd(52)} ${rows.map((r) => `${(r.bytes / 1024).toFixed(0)} KiB ${r.readerMsPerMiB.toFixed(1)} vs ${r.parseMsPerMiB.toFixed(1)} ms/MiB`).join(' · ')}`);
+  say(`   ${''.padEnd(52)} worst ${worst.toFixed(2)}× one JSON.parse (target ≤ 1: ${worst <= 1 ? 'met' : 'MISSED'}), cost per MiB ${growth.toFixed(2)}× from the smallest to the largest (reported)`);
+}
+
 mkdirSync(out, { recursive: true });
 writeFileSync(join(out, 'benchmarks.svg'), barChart(`tracecarrier overhead ratios${smoke ? ' (smoke run)' : ''}`, bars));
-writeFileSync(join(out, 'benchmarks.json'), JSON.stringify({ smoke, sizes, propagation, codec, broker: [...results.values()], memory, handWritten, report: lines }, null, 2));
+writeFileSync(join(out, 'benchmarks.json'), JSON.stringify({ smoke, sizes, propagation, codec, broker: [...results.values()], memory, handWritten, hostile, report: lines }, null, 2));
 say(`\nwrote ${join(out, 'benchmarks.svg')} and ${join(out, 'benchmarks.json')}`);

@@ -4,7 +4,7 @@ import type { Carrier, CarrierContext, MessageValue } from './carrier.js';
 import { isCloudEvent } from './cloudevents.js';
 import { isUtf8 } from 'node:buffer';
 import { skipWhitespace, startsWithMember } from './json-members.js';
-import { quotedNames, scanMembers, type MemberSpan } from './member-scan.js';
+import { quotedNames, scanMembers, type MemberScan, type MemberSpan } from './member-scan.js';
 import { HAS_ENVELOPE_MARKER, HAS_UNICODE_ESCAPE, hasMarker, hasUnicodeEscape, messageHasMarker } from './value-markers.js';
 import { asBuffer, decodeBase64, embedsAsJson, stringRecord, valueBytes, type PayloadEncoding } from './payload.js';
 
@@ -137,7 +137,7 @@ export function readJsonEnvelope(value: Uint8Array, limits: ReadLimits): JsonEnv
   const scan = scanMembers(bytes, WANTED);
   // Only a value with a top-level version member (or opening with one) is an envelope at all.
   if (scan.found[VERSION] === undefined && !startsWithMember(bytes, MARKER)) return NOT_ENVELOPE;
-  if (!scan.valid) return invalid(notJsonReason(bytes));
+  if (!scan.valid) return invalid(notJsonReason(scan));
   if (!isUtf8(bytes)) return invalid('not valid UTF-8, which JSON text on the wire must be');
   if (scan.attributeBytes > limits.maxContextBytes) return invalid(`members besides the payload span ${scan.attributeBytes} bytes, over limits.maxContextBytes`, 'field-too-large');
   return readMembers(bytes, scan.found);
@@ -147,14 +147,9 @@ function invalid(reason: string, code: 'invalid-envelope' | 'unsupported-envelop
   return { kind: 'invalid', code, reason };
 }
 
-/** Why bytes that the walk refused are not a JSON object, in the parser's words (only on failure). */
-export function notJsonReason(bytes: Buffer): string {
-  try {
-    JSON.parse(bytes.toString('utf8'));
-  } catch (error) {
-    return `not valid JSON (${(error as Error).message})`;
-  }
-  return 'not a JSON object';
+/** Why a value the walk refused is not a JSON object (no second parse to say it: the walk knows where). */
+export function notJsonReason(scan: MemberScan): string {
+  return scan.invalidAt === 0 ? 'not a JSON object' : `not valid JSON (in the member at byte ${scan.invalidAt}, or after it)`;
 }
 
 /** A small member's value, parsed (the version, the context, `datalength`, `data_base64`). */

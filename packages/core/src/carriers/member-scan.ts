@@ -20,6 +20,8 @@ export interface MemberSpan {
 export interface MemberScan {
   /** True when the bytes are exactly one valid JSON object (whitespace around it allowed). */
   readonly valid: boolean;
+  /** When not valid: where the member (or the object) that is not valid JSON starts. */
+  readonly invalidAt: number;
   /** For each wanted name, its last occurrence (the one `JSON.parse` keeps), up to where the walk got. */
   readonly found: ReadonlyArray<MemberSpan | undefined>;
   /** The bytes of every member but the payload (`data`, `data_base64`): what limits.maxContextBytes bounds. */
@@ -74,13 +76,15 @@ export function scanMembers(bytes: Uint8Array, wanted: readonly Uint8Array[], ev
   const occurrences: MemberSpan[] = [];
   const everyName = every === undefined ? [] : [every];
   let attributeBytes = 0;
-  const result = (valid: boolean): MemberScan => ({ valid, found, attributeBytes, occurrences });
   let i = skipWhitespace(bytes, 0, end);
+  let at = i;
+  const result = (valid: boolean): MemberScan => ({ valid, invalidAt: valid ? -1 : at, found, attributeBytes, occurrences });
   if (bytes[i] !== OPEN_BRACE) return result(false);
   i = skipWhitespace(bytes, i + 1, end);
   if (bytes[i] !== CLOSE_BRACE) {
     for (;;) {
       const keyStart = i;
+      at = i;
       const keyEnd = jsonStringEnd(bytes, i, end);
       if (keyEnd < 0) return result(false);
       i = skipWhitespace(bytes, keyEnd, end);
@@ -98,5 +102,6 @@ export function scanMembers(bytes: Uint8Array, wanted: readonly Uint8Array[], ev
       i = skipWhitespace(bytes, i + 1, end);
     }
   }
+  at = i;
   return result(i < end && skipWhitespace(bytes, i + 1, end) === end);
 }
