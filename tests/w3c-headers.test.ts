@@ -14,13 +14,15 @@ import { CONSUMER_TOPIC_CONFIG, consumerConfig, disconnect, startFlowing } from 
  * W3C Trace Context and Baggage with several headers of one name, as Kafka allows, through both
  * consumers on the real broker (table-driven): tracestate and baggage headers combine in order,
  * disagreeing traceparents are not guessed between, whitespace is trimmed, empty tracestate is
- * neither used nor forwarded.
+ * neither used nor forwarded, and a tracestate that breaks the W3C rules (as the W3C test suite
+ * has them) is discarded whole and not forwarded, the traceparent kept.
  */
 const suite = useKafkajsSuite();
 const topic = randomTopic('w3c');
 const forwarded = randomTopic('w3c-fwd');
 const TP = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
 const OTHER = '00-11111111111111111111111111111111-2222222222222222-01';
+const members = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => `bar${String(from + i).padStart(2, '0')}=${String(from + i).padStart(2, '0')}`).join(',');
 
 interface Expect {
   readonly parent: string | null;
@@ -36,8 +38,17 @@ const CASES: Array<{ name: string; headers: IHeaders; expect: Expect }> = [
   {
     name: 'tracestate within the limit per header, over it combined',
     headers: { traceparent: TP, tracestate: [Array.from({ length: 20 }, (_, i) => `a${i}=1`).join(','), Array.from({ length: 20 }, (_, i) => `b${i}=1`).join(',')] },
-    expect: { parent: '00f067aa0ba902b7', links: [], diagnostics: ['context-dropped'] },
+    expect: { parent: '00f067aa0ba902b7', links: [], diagnostics: ['context-dropped'], tracestate: '' },
   },
+  // The tracestate rules of the W3C test suite (test/test.py): a list is inherited whole or discarded whole.
+  { name: 'tracestate keys with @ where the grammar allows it', headers: { traceparent: TP, tracestate: ['foo@=1,bar=2', 'foo@@bar=1', `t@${'v'.repeat(15)}=1`] }, expect: { parent: '00f067aa0ba902b7', links: [], diagnostics: [], tracestate: `foo@=1,bar=2,foo@@bar=1,t@${'v'.repeat(15)}=1` } },
+  { name: 'a tracestate key starting with @', headers: { traceparent: TP, tracestate: '@foo=1,bar=2' }, expect: { parent: '00f067aa0ba902b7', links: [], diagnostics: ['context-dropped'], tracestate: '' } },
+  { name: '32 tracestate members over four headers', headers: { traceparent: TP, tracestate: [members(1, 10), members(11, 20), members(21, 30), members(31, 32)] }, expect: { parent: '00f067aa0ba902b7', links: [], diagnostics: [], tracestate: members(1, 32) } },
+  { name: '33 tracestate members over four headers', headers: { traceparent: TP, tracestate: [members(1, 10), members(11, 20), members(21, 30), members(31, 33)] }, expect: { parent: '00f067aa0ba902b7', links: [], diagnostics: ['context-dropped'], tracestate: '' } },
+  { name: 'a tracestate key of 256 characters', headers: { traceparent: TP, tracestate: ['foo=1', `${'z'.repeat(256)}=1`] }, expect: { parent: '00f067aa0ba902b7', links: [], diagnostics: [], tracestate: `foo=1,${'z'.repeat(256)}=1` } },
+  { name: 'a tracestate key of 257 characters', headers: { traceparent: TP, tracestate: ['foo=1', `${'z'.repeat(257)}=1`] }, expect: { parent: '00f067aa0ba902b7', links: [], diagnostics: ['context-dropped'], tracestate: '' } },
+  { name: 'a tracestate value with "="', headers: { traceparent: TP, tracestate: 'foo=bar=baz' }, expect: { parent: '00f067aa0ba902b7', links: [], diagnostics: ['context-dropped'], tracestate: '' } },
+  { name: 'an empty tracestate value beside a valid member', headers: { traceparent: TP, tracestate: 'foo=,bar=3' }, expect: { parent: '00f067aa0ba902b7', links: [], diagnostics: ['context-dropped'], tracestate: '' } },
   { name: 'baggage in two headers, combined', headers: { traceparent: TP, baggage: ['tenant=acme', 'user=ada'] }, expect: { parent: '00f067aa0ba902b7', links: [], diagnostics: [], baggage: ['tenant', 'user'] } },
   { name: 'a traceparent padded with tabs and spaces', headers: { traceparent: ` \t  ${TP}\t ` }, expect: { parent: '00f067aa0ba902b7', links: [], diagnostics: [] } },
   { name: 'an empty tracestate header', headers: { traceparent: TP, tracestate: '' }, expect: { parent: '00f067aa0ba902b7', links: [], diagnostics: [], tracestate: '' } },

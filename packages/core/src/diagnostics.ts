@@ -19,9 +19,10 @@ import { diag } from '@opentelemetry/api';
  * - `field-too-large`: a propagation header or an envelope is larger than the configured limit
  *   (`limits.maxHeaderBytes`, `limits.maxEnvelopeBytes`); it is not parsed, and the value is handed
  *   over untouched.
- * - `context-dropped`: part of the context exceeded the W3C limits (`tracestate` over 512 characters
- *   or 32 members, `baggage` over 8192 bytes or 180 members) and was dropped by the propagator; the
- *   valid part (the `traceparent`) is kept.
+ * - `context-dropped`: part of the context was dropped and the valid part (the `traceparent`) kept:
+ *   a `tracestate` that breaks the W3C rules (its grammar, over 32 members or 512 characters) is
+ *   discarded whole, incoming or outgoing; `baggage` over 8192 bytes or 180 members loses the
+ *   entries beyond the limits.
  * - `baggage-filtered`: incoming baggage entries were removed by the consumer's `baggage` option
  *   (reported once per message, only when something was removed).
  * - `carrier-error`: a carrier (built-in or yours) threw. On the producer side the message is sent

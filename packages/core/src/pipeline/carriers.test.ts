@@ -336,3 +336,34 @@ function payload(): Buffer {
   return Buffer.from('{"id":1}');
 }
 
+
+describe('tracestate through every carrier: inherited whole or discarded whole (W3C)', () => {
+  const TP = `00-${TRACE_ID}-${SPAN_ID}-01`;
+  // How each carrier puts the same fields on the wire, written by hand as a peer would.
+  const WIRE: Record<string, (tracestate: string) => { headers: KafkaHeaders | undefined; value: Buffer }> = {
+    headers: (tracestate) => ({ headers: { traceparent: TP, tracestate }, value: Buffer.from('{"id":1}') }),
+    'json envelope': (tracestate) => ({ headers: undefined, value: Buffer.from(`{"tracecarrier":1,"context":${JSON.stringify({ traceparent: TP, tracestate })},"data":{"id":1}}`) }),
+    'CloudEvents structured': (tracestate) => ({
+      headers: { 'content-type': 'application/cloudevents+json' },
+      value: Buffer.from(`{"specversion":"1.0","id":"1","source":"s","type":"t","traceparent":"${TP}","tracestate":${JSON.stringify(tracestate)},"data":{"id":1}}`),
+    }),
+    'CloudEvents binary': (tracestate) => ({ headers: { ce_specversion: '1.0', ce_id: '1', ce_source: 's', ce_type: 't', ce_traceparent: TP, ce_tracestate: tracestate }, value: Buffer.from('{"id":1}') }),
+  };
+  const STATES: Array<[string, string | null]> = [
+    ['foo@=1,bar=2', 'foo@=1,bar=2'],
+    ['@foo=1,bar=2', null],
+    ['foo=bar=baz', null],
+    [Array.from({ length: 33 }, (_, i) => `k${i}=1`).join(','), null],
+  ];
+  const rows = Object.keys(WIRE).flatMap((carrier) => STATES.map(([tracestate, kept]) => ({ carrier, tracestate, kept })));
+
+  it.each(rows)('$carrier: $tracestate', ({ carrier, tracestate, kept }) => {
+    const { headers, value } = WIRE[carrier]!(tracestate);
+    const { sink, codes } = collect();
+    const read = readIncoming(headers, value, consumer('auto'), sink);
+    const spanContext = trace.getSpanContext(read.context);
+    expect(spanContext?.spanId).toBe(SPAN_ID);
+    expect(spanContext?.traceState?.serialize()).toBe(kept ?? undefined);
+    expect(codes()).toEqual(kept === null ? ['context-dropped'] : []);
+  });
+});

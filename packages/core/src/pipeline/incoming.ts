@@ -2,7 +2,7 @@ import { ROOT_CONTEXT, type Context, type SpanContext, type TextMapPropagator } 
 import type { Carrier, CarrierContext, CarrierRead, IncomingMessage, MessageValue } from '../carriers/carrier.js';
 import { report, reportedCount, type Reporter } from '../diagnostics.js';
 import type { ReadLimits } from '../limits.js';
-import { applyBaggagePolicy, reportDroppedContext, type BaggagePolicy } from '../propagation/context-limits.js';
+import { applyBaggagePolicy, reportDroppedBaggage, type BaggagePolicy } from '../propagation/context-limits.js';
 import { missingContextField, validSpanContextOf } from '../propagation/propagation.js';
 import { carrierCall, extractFields, fieldNames, fieldOf } from './carrier-call.js';
 import { readProblem } from './carrier-results.js';
@@ -109,7 +109,7 @@ export function readIncoming<V extends MessageValue>(
       const field = missingContextField(extracted, fieldNames(fields), config.propagator);
       if (field !== undefined) (invalid ??= []).push({ field, carrier: candidate.name });
     }
-    reportDroppedContext(fieldOf(fields, 'tracestate'), fieldOf(fields, 'baggage'), config.propagator, sink);
+    reportDroppedBaggage(fieldOf(fields, 'baggage'), config.propagator, sink);
     // Baggage found without a span context is kept, and a later carrier may still give the span context.
     context = extracted;
   }

@@ -9,11 +9,10 @@ import { propagatorFields } from './propagation.js';
 export type BaggagePolicy = 'keep' | 'drop' | { readonly allow: readonly string[] };
 
 /**
- * The W3C limits beyond which propagators drop context.
- * @see https://www.w3.org/TR/trace-context/#tracestate-limits
+ * The W3C baggage limits beyond which the propagator drops entries (tracestate's are in tracestate.ts).
  * @see https://www.w3.org/TR/baggage/#limits
  */
-export const W3C_LIMITS = { tracestateChars: 512, tracestateMembers: 32, baggageBytes: 8192, baggageMembers: 180 } as const;
+export const W3C_LIMITS = { baggageBytes: 8192, baggageMembers: 180 } as const;
 
 function members(text: string): number {
   let count = 0;
@@ -22,22 +21,12 @@ function members(text: string): number {
 }
 
 /**
- * Reports `context-dropped` when an incoming `tracestate` or `baggage` exceeds the W3C limits, so
- * the propagator kept only part of it (or none). Looks only at fields the propagator reads. The
- * values are the message's `tracestate` and `baggage` fields, as the carrier read them.
+ * Reports `context-dropped` when an incoming `baggage` exceeds the W3C limits, so the propagator
+ * kept only part of it. Looks only at fields the propagator reads. (A `tracestate` is judged where
+ * it is extracted: see `withW3CTraceState`.)
  */
-export function reportDroppedContext(
-  tracestate: string | undefined,
-  baggage: string | undefined,
-  propagator: TextMapPropagator | undefined,
-  sink: Reporter,
-): void {
+export function reportDroppedBaggage(baggage: string | undefined, propagator: TextMapPropagator | undefined, sink: Reporter): void {
   // The propagator's field list is only consulted when a field is over the limits.
-  if (tracestate !== undefined && (tracestate.length > W3C_LIMITS.tracestateChars || members(tracestate) > W3C_LIMITS.tracestateMembers)) {
-    if (propagatorFields(propagator).includes('tracestate')) {
-      report(sink, 'context-dropped', `tracestate exceeds the W3C limits (${W3C_LIMITS.tracestateChars} characters, ${W3C_LIMITS.tracestateMembers} members)`, { field: 'tracestate' });
-    }
-  }
   if (baggage !== undefined && (Buffer.byteLength(baggage) > W3C_LIMITS.baggageBytes || members(baggage) > W3C_LIMITS.baggageMembers)) {
     if (propagatorFields(propagator).includes('baggage')) {
       report(sink, 'context-dropped', `baggage exceeds the W3C limits (${W3C_LIMITS.baggageBytes} bytes, ${W3C_LIMITS.baggageMembers} members); entries beyond them were dropped`, { field: 'baggage' });

@@ -2,6 +2,7 @@ import { propagation, trace, type Context, type SpanContext, type TextMapGetter,
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { report, type Reporter } from '../diagnostics.js';
 import { extractStock, hasZeroId, injectStock, stockW3C } from './stock-w3c.js';
+import { traceStateProblem, withW3CTraceState } from './tracestate.js';
 
 /**
  * Used when the application registered no global propagator (the API's no-op one, whose field list
@@ -44,6 +45,13 @@ export function contextToFields(context: Context, propagator: TextMapPropagator 
     }
     // An empty field says nothing and some readers reject it (an empty tracestate from a consumed message, re-injected).
     for (const key in fields) if (Object.hasOwn(fields, key) && fields[key] === '') delete fields[key];
+    // What the application forwards follows the W3C rules too: a reader would discard it whole.
+    const tracestate = fields.tracestate;
+    const problem = tracestate === undefined ? undefined : traceStateProblem(tracestate);
+    if (problem !== undefined) {
+      delete fields.tracestate;
+      report(sink, 'context-dropped', `the outgoing tracestate breaks the W3C rules (${problem}); it is not sent, the traceparent is`, { field: 'tracestate' });
+    }
     return fields;
   } catch (error) {
     report(sink, 'propagator-error', `the propagator threw while injecting: ${error instanceof Error ? error.message : String(error)}; the message is sent without context`, { cause: error });
@@ -74,14 +82,22 @@ export function extractFrom<C>(
   sink: Reporter | undefined,
 ): Context {
   const stock = stockW3C(propagator, DEFAULT_PROPAGATOR);
+  let extracted: Context;
   try {
-    if (stock !== undefined) return extractStock(stock, base, carrier, getter);
-    const effective = effectivePropagator(propagator);
-    return effective === undefined ? propagation.extract(base, carrier, getter) : effective.extract(base, carrier, getter);
+    if (stock !== undefined) extracted = extractStock(stock, base, carrier, getter);
+    else {
+      const effective = effectivePropagator(propagator);
+      extracted = effective === undefined ? propagation.extract(base, carrier, getter) : effective.extract(base, carrier, getter);
+    }
   } catch (error) {
     report(sink, 'propagator-error', `the propagator threw while extracting: ${error instanceof Error ? error.message : String(error)}; no context is taken from these fields`, { cause: error });
     return base;
   }
+  // A tracestate is taken whole or not at all (W3C), whichever propagator read it; one getter call.
+  if (extracted === base) return extracted;
+  const tracestate = getter.get(carrier, 'tracestate');
+  if (tracestate === undefined || !(stock?.fields ?? propagatorFields(propagator)).includes('tracestate')) return extracted;
+  return withW3CTraceState(extracted, tracestate, sink);
 }
 
 /**
