@@ -68,15 +68,28 @@ describe('cloudEventsStructured', () => {
 
   it('never touches a value that already is an event, in either content mode', () => {
     const event = Buffer.from('{"specversion":"1.0","id":"1","source":"s","type":"t","data":1}');
-    expect(carrier.inject(message(event), FIELDS, contextWith())).toBeUndefined();
+    expect(carrier.inject(message(event, { 'content-type': 'application/cloudevents+json' }), FIELDS, contextWith())).toBeUndefined();
+    // The application's own content-type stays, whatever it says (the Python SDK writes the data's type there).
+    expect(carrier.inject(message(event, { 'content-type': 'application/json' }), FIELDS, contextWith())).toBeUndefined();
     expect(carrier.inject(message(Buffer.from('1'), { ce_specversion: '1.0', ce_id: 'x' }), FIELDS, contextWith())).toBeUndefined();
     expect(carrier.inject(message(null), FIELDS, contextWith())).toBeUndefined();
   });
 
-  it('lets a content-type header decide the mode: a CloudEvent-looking value announced as application/json is not an event', () => {
+  it('forwards someone else\'s structured event without a content-type with application/cloudevents+json added, the event untouched', () => {
     const event = Buffer.from('{"specversion":"1.0","id":"1","source":"s","type":"t","data":1}');
-    expect(carrier.detect(message(event, { 'content-type': 'application/json' }))).toBe(false);
+    const write = carrier.inject(message(event), FIELDS, contextWith());
+    expect(write).toEqual({ headers: { ...FIELDS, 'content-type': 'application/cloudevents+json' } });
+  });
+
+  it('takes a value with every required attribute for a structured event under a content-type that names no event format (the Python SDK\'s)', () => {
+    const event = Buffer.from('{"specversion": "1.0", "id": "1", "source": "s", "type": "t", "data": 1}');
+    for (const contentType of ['application/json', 'text/plain', 'application/octet-stream']) {
+      expect(carrier.detect(message(event, { 'content-type': contentType }))).toBe(true);
+    }
     expect(carrier.detect(message(event, { 'content-type': 'application/cloudevents+json; charset=utf-8' }))).toBe(true);
+    // Announced as something else, an object merely opening with specversion is a payload, not an event.
+    expect(carrier.detect(message(Buffer.from('{"specversion":"1.0","id":"1"}'), { 'content-type': 'application/json' }))).toBe(false);
+    expect(carrier.detect(message(Buffer.from('{"specversion":"1.0","id":"1"}')))).toBe(true);
     expect(carrier.detect(message(event))).toBe(true);
     expect(carrier.detect(message(Buffer.from('{"id":"1"}'), { 'content-type': 'application/cloudevents+json' }))).toBe(true);
   });

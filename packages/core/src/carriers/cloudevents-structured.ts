@@ -74,7 +74,12 @@ export function cloudEventsStructured(options: CloudEventsOptions = {}): Carrier
     placement: 'headers+value',
     inject(message, fields, context) {
       const bytes = valueBytes(message.value);
-      if (bytes === undefined || contentModeOf(message.headers, bytes) !== undefined) return undefined;
+      if (bytes === undefined) return undefined;
+      const mode = contentModeOf(message.headers, bytes);
+      // Someone else's structured event is forwarded as it is, with the context in headers; the
+      // binding requires its content-type, so it is added when the application gave none.
+      if (mode === 'structured' && readHeader(message.headers, CONTENT_TYPE_HEADER) === undefined) return { headers: { ...fields, [CONTENT_TYPE_HEADER]: CLOUDEVENTS_CONTENT_TYPE } };
+      if (mode !== undefined) return undefined;
       // A JSON envelope being forwarded: the event wraps its payload, not the envelope.
       const payload = envelopePayload(bytes, context.limits);
       const source = JSON.stringify(options.source ?? `/tracecarrier/kafka/${message.topic}`);
@@ -101,29 +106,37 @@ function readStructured(message: IncomingMessage, context: CarrierContext, ownTy
     context.report(code, `value looks like a structured CloudEvent but cannot be read: ${reason}; handed over untouched`);
   if (bytes.length > context.limits.maxEnvelopeBytes) return void report(`event of ${bytes.length} bytes exceeds limits.maxEnvelopeBytes`, 'field-too-large');
   const contentType = readHeader(message.headers, CONTENT_TYPE_HEADER);
-  if (contentType !== undefined && !/^\s*application\/cloudevents\+json\s*(;|$)/i.test(contentType)) {
+  // Another event format (cloudevents+avro, …) is refused; a content-type naming no event format is
+  // the event's datacontenttype, as the Python SDK writes it, and the value itself was found to be an event.
+  if (contentType !== undefined && /^\s*application\/cloudevents/i.test(contentType) && !/^\s*application\/cloudevents\+json\s*(;|$)/i.test(contentType)) {
     return void report(`event format "${contentType}" is not supported (only ${CLOUDEVENTS_CONTENT_TYPE})`);
   }
   if (!isUtf8(bytes)) return void report('not valid UTF-8, which JSON text on the wire must be');
   // One validating walk finds every `data` member; the attributes are then parsed at once, the data
-  // never is (its value stands as null in the text parsed), so no event costs more than one JSON.parse.
+  // never is (its value stands as null in the text parsed): the data costs one walk, the attributes
+  // (bounded by limits.maxContextBytes) a walk and a parse.
   const scan = scanMembers(bytes, NO_NAMES, DATA_NAME);
-  if (!scan.valid) return void report(notJsonReason(bytes));
+  if (!scan.valid) return void report(notJsonReason(scan));
   if (scan.attributeBytes > context.limits.maxContextBytes) return void report(`attributes span ${scan.attributeBytes} bytes, over limits.maxContextBytes`, 'field-too-large');
   const event = JSON.parse(withoutData(bytes, scan.occurrences)) as Record<string, unknown>;
   // A repeated member counts with its last occurrence, as JSON.parse takes it.
   const data = scan.occurrences.at(-1);
   const version = event.specversion;
   if (typeof version === 'string' && version !== CLOUDEVENTS_SPEC_VERSION) return void report(`specversion ${version} is not supported`, 'unsupported-envelope-version');
-  const result = cloudEventSchema.safeParse(event);
+  // Only the attributes the schema names are checked (an event may carry thousands of others).
+  const result = cloudEventSchema.safeParse({ specversion: version, id: event.id, source: event.source, type: event.type, datacontenttype: event.datacontenttype, data_base64: event.data_base64 });
   if (!result.success) return void report(result.error.issues.map((issue) => `${issue.path.join('.') || 'event'}: ${issue.message}`).join('; '));
   const fields: Record<string, string> = Object.create(null);
-  const attributes: Record<string, string | number | boolean> = Object.create(null);
-  for (const name of Object.keys(event)) {
-    const attribute = event[name];
-    if (name === 'data' || name === 'data_base64') continue;
-    if (typeof attribute === 'string' || typeof attribute === 'number' || typeof attribute === 'boolean') attributes[name] = attribute;
-    if (!RESERVED_ATTRIBUTES.has(name) && typeof attribute === 'string') fields[name] = attribute;
+  // The parsed event becomes the attributes in place: copying thousands of members into a new
+  // object cost more than the parse itself (measured: 64 KiB of attributes, 2.2 ms over a 2.0 ms parse).
+  const attributes = Object.setPrototypeOf(event, null) as Record<string, string | number | boolean>;
+  delete attributes.data;
+  delete attributes.data_base64;
+  for (const name in attributes) {
+    const attribute = attributes[name];
+    if (typeof attribute === 'string') {
+      if (!RESERVED_ATTRIBUTES.has(name)) fields[name] = attribute;
+    } else if (typeof attribute !== 'number' && typeof attribute !== 'boolean') delete attributes[name];
   }
   const key = keyText(message.key);
   if (attributes.partitionkey === undefined && key !== undefined) attributes.partitionkey = key;

@@ -80,7 +80,7 @@ const NO_STOP: ReadonlySet<string> = new Set();
  */
 export function contentModeOf(headers: KafkaHeaders | undefined, value: MessageValue, message?: Pick<IncomingMessage, 'value'>): ContentMode | undefined {
   // Most messages have none of the headers that decide: one pass says so, and only the value is left.
-  if (headers === undefined || headers === null || !hasAnyHeader(headers, MODE_HEADERS)) return valueMode(value, message);
+  if (headers === undefined || headers === null || !hasAnyHeader(headers, MODE_HEADERS)) return valueMode(value, message, false);
   const contentType = readHeader(headers, CONTENT_TYPE_HEADER);
   if (contentType !== undefined) {
     const lower = contentType.trimStart().toLowerCase();
@@ -88,8 +88,9 @@ export function contentModeOf(headers: KafkaHeaders | undefined, value: MessageV
     if (lower.startsWith('application/cloudevents')) return 'structured';
   }
   if (hasBinaryAttributes(headers)) return 'binary';
-  if (contentType !== undefined) return undefined;
-  return valueMode(value, message);
+  // A content-type that names neither mode: the Python SDK writes the event's datacontenttype there
+  // for a structured event. Only a value with every required attribute is taken for one.
+  return valueMode(value, message, contentType !== undefined);
 }
 
 // The headers that can decide a content mode (see {@link contentModeOf}).
@@ -99,11 +100,14 @@ function hasBinaryAttributes(headers: KafkaHeaders): boolean {
   return readHeader(headers, 'ce_specversion') !== undefined || readHeader(headers, 'ce_id') !== undefined;
 }
 
-/** The content mode a value alone tells (a structured event whose `content-type` header was dropped). */
-function valueMode(value: MessageValue, message: Pick<IncomingMessage, 'value'> | undefined): ContentMode | undefined {
+/**
+ * The content mode a value alone tells: a structured event whose `content-type` header was dropped,
+ * or replaced by its data's content type (`strict`: then every required attribute must be there).
+ */
+function valueMode(value: MessageValue, message: Pick<IncomingMessage, 'value'> | undefined, strict: boolean): ContentMode | undefined {
   if (value === null || value === undefined) return undefined;
   // A received message's value is searched once, however many carriers ask.
-  return looksStructured(value, message === undefined ? undefined : messageHasMarker(message, HAS_SPECVERSION_MARKER)) ? 'structured' : undefined;
+  return looksStructured(value, message === undefined ? undefined : messageHasMarker(message, HAS_SPECVERSION_MARKER), strict) ? 'structured' : undefined;
 }
 
 // The attributes every event has: a payload that merely has a `specversion` field is not taken for one.
@@ -117,15 +121,16 @@ function hasRequired(members: ReadonlyArray<{ readonly key: string }> | undefine
  * True when `value` is a JSON object that opens with `specversion` (as CloudEvents writers put it),
  * or has all the required attributes (`specversion`, `id`, `source`, `type`) at its top level: a
  * structured event whose `content-type` header was dropped. A payload with a `specversion` field of
- * its own somewhere among others is not taken for an event.
+ * its own somewhere among others is not taken for an event. `strict`: the required attributes must
+ * all be there, wherever `specversion` stands.
  */
-export function looksStructured(value: Uint8Array | string, marked?: boolean): boolean {
+export function looksStructured(value: Uint8Array | string, marked?: boolean, strict = false): boolean {
   if (marked === false) return false;
   const bytes = typeof value === 'string' ? Buffer.from(value.slice(0, SNIFF_BYTES)) : asBuffer(value);
   // A search rejects ordinary payloads without walking them; the walk confirms a hit is a top-level attribute.
   if (!(marked ?? hasMarker(bytes, HAS_SPECVERSION_MARKER))) return false;
   const leading = leadingMembers(bytes, DATA_KEYS, SNIFF_BYTES);
-  if (leading?.[0]?.key === 'specversion' || hasRequired(leading)) return true;
+  if ((!strict && leading?.[0]?.key === 'specversion') || hasRequired(leading)) return true;
   // `data` before some attributes (another writer's order): walk past it, within the same budget.
   return leading !== undefined && hasRequired(leadingMembers(bytes, NO_STOP, SNIFF_BYTES));
 }
