@@ -1,4 +1,5 @@
 import type { CloudEventAttributes } from '../carriers/cloudevents.js';
+import { builtAttributes } from '../carriers/lazy-attributes.js';
 import type { CarriedAttributes, IncomingRead } from './incoming.js';
 
 // Keyed by the message object the application is handed: nothing is held once it is dropped, and
@@ -21,7 +22,14 @@ export function handOver<M extends { readonly value?: unknown }>(message: M, rea
  * carrier read nothing more (plain headers, the JSON envelope).
  */
 export function carriedAttributes(message: object): CarriedAttributes | undefined {
-  return carried.get(message);
+  const entry = carried.get(message);
+  if (entry === undefined) return undefined;
+  // Built on first use (see lazy-attributes.ts), then kept.
+  const attributes = builtAttributes(entry.attributes);
+  if (attributes === entry.attributes) return entry;
+  const built = { carrier: entry.carrier, attributes };
+  carried.set(message, built);
+  return built;
 }
 
 /**
@@ -37,7 +45,7 @@ export function carriedAttributes(message: object): CarriedAttributes | undefine
  * ```
  */
 export function cloudEventOf(message: object): CloudEventAttributes | undefined {
-  const entry = carried.get(message);
+  const entry = carriedAttributes(message);
   if (entry === undefined || (entry.carrier !== 'cloudevents-structured' && entry.carrier !== 'cloudevents-binary')) return undefined;
   return entry.attributes as CloudEventAttributes;
 }
