@@ -117,7 +117,18 @@ const mutate = (base: fc.Arbitrary<Buffer>) =>
     }
     return Buffer.from(out);
   });
+// The shapes crafted to be expensive (bench/hostile-values.ts, part 7), at sizes a property test
+// can afford: many members before a late marker, deep nesting, broken JSON at the very end, a
+// marker nested in every record.
+const size = fc.integer({ min: 1, max: 400 });
+const crafted = fc.oneof(
+  size.map((n) => Buffer.from(`{${Array.from({ length: n }, (_, i) => `"m${i}":${i}`).join(',')},"tracecarrier":1,"context":{"traceparent":"${TP}"},"data":7}`)),
+  size.map((n) => Buffer.from(`{"tracecarrier":1,"context":{"traceparent":"${TP}"},"data":${'['.repeat(n)}${']'.repeat(n)}}`)),
+  size.map((n) => Buffer.from(`{"tracecarrier":1,"context":{"traceparent":"${TP}"},"datalength":${2 * n},"data":${'['.repeat(n)}${']'.repeat(n)} x}`)),
+  size.map((n) => Buffer.from(`{"rows":[${Array.from({ length: n }, (_, i) => `{"tracecarrier":${i}}`).join(',')}]}`)),
+);
 const envelopes = fc.oneof(members, canonical, mutate(members), mutate(canonical));
+const craftedEnvelopes = fc.oneof(crafted, mutate(crafted));
 
 const eventOf = fc
   .record({
@@ -138,29 +149,46 @@ const eventOf = fc
     const all = e.dataFirst ? [...data, ...list] : [...list, ...data];
     return Buffer.from(`{${all.join(`,${e.space}`)}}`);
   });
+const craftedEvents = fc.oneof(
+  size.map((n) => Buffer.from(`{"specversion":"1.0","id":"1","source":"s","type":"dev.tracecarrier.message",${Array.from({ length: n }, (_, i) => `"m${i}":${i}`).join(',')},"traceparent":"${TP}","data":7}`)),
+  size.map((n) => Buffer.from(`{"specversion":"1.0","id":"1","source":"s","type":"dev.tracecarrier.message","tracecarrierwrap":true,"traceparent":"${TP}","data":${'['.repeat(n)}${']'.repeat(n)}}`)),
+);
 const events = fc.oneof(eventOf, mutate(eventOf));
+const craftedOrMutated = fc.oneof(craftedEvents, mutate(craftedEvents));
 
 describe('differential: the value readers against JSON.parse', () => {
-  it('the JSON envelope reader accepts exactly the envelopes JSON.parse gives, with the same data', () => {
+  it.each([
+    ['random and mutated', envelopes, 15_000],
+    ['crafted to be expensive', craftedEnvelopes, 1_500],
+  ] as const)('the JSON envelope reader accepts exactly the envelopes JSON.parse gives, with the same data (%s values)', (_, values, numRuns) => {
     fc.assert(
-      fc.property(envelopes, (bytes) => {
+      fc.property(values, (bytes) => {
         const received = message(bytes);
         const detected = envelope.detect(received);
         expectSame(ours(detected ? envelope.extract(received, context) : undefined, detected), referenceEnvelope(bytes), bytes);
       }),
-      { numRuns: 15_000 },
+      { numRuns },
     );
   });
 
-  it('the structured CloudEvents reader accepts exactly the events JSON.parse gives, with the same data', () => {
+  it.each([
+    ['random and mutated', events, 15_000],
+    ['crafted to be expensive', craftedOrMutated, 1_500],
+  ] as const)('the structured CloudEvents reader accepts exactly the events JSON.parse gives, with the same data and attributes (%s values)', (_, values, numRuns) => {
     fc.assert(
-      fc.property(events, (bytes) => {
+      fc.property(values, (bytes) => {
         const received = message(bytes, { 'content-type': 'application/cloudevents+json' });
         const read = structured.extract(received, context);
         const outcome: Outcome = read?.fields === undefined ? { accepted: false } : { accepted: true, bytes: read.value === undefined ? bytes : Buffer.from(read.value) };
         expectSame(outcome, referenceEvent(bytes), bytes);
+        // The attributes (built when looked at) are the parsed event's, less the data and the marker.
+        if (read?.attributes !== undefined) {
+          const parsed = parse(bytes) as Record<string, unknown>;
+          const primitive = Object.entries(parsed).filter(([name, value]) => !['data', 'data_base64', 'tracecarrierwrap'].includes(name) && ['string', 'number', 'boolean'].includes(typeof value));
+          expect({ ...read.attributes }).toEqual(Object.fromEntries(primitive));
+        }
       }),
-      { numRuns: 15_000 },
+      { numRuns },
     );
   });
 });
