@@ -1,8 +1,9 @@
 // Checks the built packages the way users load them: `require` (CJS) and `import` (ESM) of each
 // package name resolve to dist/, expose the same named exports, pass publint, and their types
-// resolve under node10, node16 (CJS and ESM) and bundler settings ("are the types wrong", packed).
+// resolve under node10, node16 (CJS and ESM) and bundler settings ("are the types wrong", packed),
+// and each ships the repository's LICENSE.
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -38,6 +39,12 @@ for (const dir of readdirSync(join(root, 'packages'))) {
         failed = true;
       }
     }
+  }
+  // Each package ships the repository's license text, unchanged.
+  const license = join(root, 'packages', dir, 'LICENSE');
+  if (!existsSync(license) || readFileSync(license, 'utf8') !== readFileSync(join(root, 'LICENSE'), 'utf8')) {
+    console.error(`${manifest.name}: LICENSE is missing or differs from the repository's LICENSE`);
+    failed = true;
   }
   try {
     execFileSync('npx', ['publint', '--strict', join(root, 'packages', dir)], { stdio: 'pipe' });
