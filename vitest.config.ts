@@ -10,14 +10,14 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['packages/*/src/**/*.test.ts', 'demo/**/*.test.ts', 'tests/docs-examples.test.ts', 'tests/envelope-readers.test.ts', 'tests/packaging.test.ts', 'tests/manual-api-hostile.test.ts'], environment: 'node' },
+        test: { name: 'unit', include: ['packages/*/src/**/*.test.ts', 'demo/**/*.test.ts', 'tests/docs-examples.test.ts', 'tests/envelope-readers.test.ts', 'tests/packaging.test.ts', 'tests/manual-api-hostile.test.ts', 'tests/api-report.test.ts', 'tests/versions.test.ts'], environment: 'node' },
       },
       {
         extends: true,
         test: {
           name: 'integration',
           include: ['tests/**/*.test.ts'],
-          exclude: ['tests/docs-examples.test.ts', 'tests/envelope-readers.test.ts', 'tests/packaging.test.ts', 'tests/manual-api-hostile.test.ts', 'tests/cluster/**'],
+          exclude: ['tests/docs-examples.test.ts', 'tests/envelope-readers.test.ts', 'tests/packaging.test.ts', 'tests/manual-api-hostile.test.ts', 'tests/api-report.test.ts', 'tests/versions.test.ts', 'tests/cluster/**'],
           environment: 'node',
           testTimeout: 60_000,
           hookTimeout: 60_000,

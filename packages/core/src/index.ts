@@ -40,3 +40,6 @@ export type { ReadLimits } from './limits.js';
 export { TracecarrierError } from './errors.js';
 export type { TracecarrierErrorCode } from './errors.js';
 export type { Diagnostic, DiagnosticCode, DiagnosticHook } from './diagnostics.js';
+/** The header shapes a carrier sees (`OutgoingMessage.headers`, `IncomingMessage.headers`): either client's. */
+export type { HeaderList, HeaderRecord, KafkaHeaders } from './headers/kafka-headers.js';
+export type { HeaderValue } from './headers/header-value.js';

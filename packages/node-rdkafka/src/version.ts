@@ -1,2 +1,2 @@
 /** The instrumentation scope of the spans this package creates. */
-export const INSTRUMENTATION_SCOPE = { name: '@tracecarrier/node-rdkafka', version: '0.1.0' } as const;
+export const INSTRUMENTATION_SCOPE = { name: '@tracecarrier/node-rdkafka', version: '0.2.0' } as const;
