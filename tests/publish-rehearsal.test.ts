@@ -1,0 +1,111 @@
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { brokers } from './helpers/kafka.js';
+
+/**
+ * The publish rehearsal: every package packed as `pnpm publish` would pack it, the tarballs checked
+ * (LICENSE, README, CHANGELOG, metadata, no workspace ranges), installed into a fresh application
+ * with npm, and a traced send/receive run there with each client through the real broker, once
+ * from ESM and once from CJS: the packed artifacts, not the workspace links. The native clients
+ * (node-rdkafka, @confluentinc/kafka-javascript) are linked from the workspace's built copies rather
+ * than compiled a second time; they are not ours.
+ */
+const root = new URL('..', import.meta.url).pathname;
+const PACKAGES = readdirSync(join(root, 'packages')).sort();
+const work = mkdtempSync(join(tmpdir(), 'tc-rehearsal-'));
+const packs = join(work, 'packs');
+const app = join(work, 'app');
+const tarballs = new Map<string, string>();
+const manifests = new Map<string, Record<string, unknown>>();
+const contents = new Map<string, string[]>();
+const runs: Record<'esm' | 'cjs', { resolved: string; results: Array<Record<string, unknown>> }> = {} as never;
+
+// The versions the workspace itself tests with, so the app runs what CI ran.
+const workspace = createRequire(join(root, 'package.json'));
+function versionOf(name: string): string {
+  // Some packages do not export their package.json: walk up from the entry point to it.
+  for (let dir = dirname(workspace.resolve(name)); dir !== dirname(dir); dir = dirname(dir)) {
+    const file = join(dir, 'package.json');
+    if (existsSync(file)) {
+      const manifest = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version: string };
+      if (manifest.name === name) return manifest.version;
+    }
+  }
+  throw new Error(`no package.json for ${name}`);
+}
+
+beforeAll(() => {
+  mkdirSync(packs);
+  for (const dir of PACKAGES) {
+    const out = execFileSync('pnpm', ['pack', '--pack-destination', packs], { cwd: join(root, 'packages', dir), encoding: 'utf8' });
+    const file = out.trim().split('\n').at(-1)!.trim();
+    const name = (JSON.parse(readFileSync(join(root, 'packages', dir, 'package.json'), 'utf8')) as { name: string }).name;
+    tarballs.set(name, file);
+    contents.set(name, execFileSync('tar', ['-tzf', file], { encoding: 'utf8' }).trim().split('\n'));
+    manifests.set(name, JSON.parse(execFileSync('tar', ['-xzOf', file, 'package/package.json'], { encoding: 'utf8' })) as Record<string, unknown>);
+  }
+
+  mkdirSync(app);
+  cpSync(join(root, 'tests', 'rehearsal'), app, { recursive: true });
+  const dependencies: Record<string, string> = Object.fromEntries([...tarballs].map(([name, file]) => [name, `file:${file}`]));
+  for (const name of ['@opentelemetry/api', '@opentelemetry/sdk-trace-base', '@opentelemetry/context-async-hooks', 'kafkajs']) dependencies[name] = versionOf(name);
+  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'rehearsal-app', private: true, dependencies }, null, 2));
+  // Peers are the application's to install (as the README says); the native ones are linked below.
+  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--legacy-peer-deps', '--prefer-offline', '--loglevel=error'], { cwd: app, stdio: 'pipe', timeout: 300_000 });
+  for (const native of ['node-rdkafka', '@confluentinc/kafka-javascript']) {
+    const target = join(app, 'node_modules', native);
+    if (!existsSync(target)) {
+      mkdirSync(join(target, '..'), { recursive: true });
+      symlinkSync(realpathSync(join(root, 'node_modules', native)), target, 'dir');
+    }
+  }
+  for (const format of ['esm', 'cjs'] as const) {
+    const out = execFileSync('node', [format === 'esm' ? 'app.mjs' : 'app.cjs'], { cwd: app, encoding: 'utf8', env: { ...process.env, KAFKA_BROKERS: brokers().join(',') }, timeout: 300_000 });
+    runs[format] = JSON.parse(out.trim().split('\n').at(-1)!) as (typeof runs)[typeof format];
+  }
+}, 900_000);
+
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe('the packed tarballs', () => {
+  it.each(PACKAGES.map((dir) => `@tracecarrier/${dir}`))('%s carries LICENSE, README, CHANGELOG and its build, and no tests', (name) => {
+    const files = contents.get(name)!;
+    for (const file of ['package/LICENSE', 'package/README.md', 'package/CHANGELOG.md', 'package/package.json', 'package/dist/index.js', 'package/dist/index.cjs', 'package/dist/index.d.ts', 'package/dist/index.d.cts']) expect(files).toContain(file);
+    expect(files.filter((file) => file.endsWith('.test.ts'))).toEqual([]);
+    expect(readFileSync(join(root, 'LICENSE'), 'utf8')).toContain('Apache License');
+  });
+
+  it.each(PACKAGES.map((dir) => `@tracecarrier/${dir}`))('%s: metadata for npm (license, repository with directory, homepage, bugs, keywords, provenance) and no workspace ranges', (name) => {
+    const manifest = manifests.get(name)!;
+    expect(manifest).toMatchObject({
+      license: 'Apache-2.0',
+      repository: { type: 'git', url: expect.stringMatching(/^git\+https:\/\/.+\.git$/), directory: expect.stringMatching(/^packages\//) },
+      homepage: expect.stringMatching(/^https:\/\//),
+      bugs: { url: expect.stringMatching(/^https:\/\//) },
+      publishConfig: { access: 'public', provenance: true },
+      engines: { node: '>=20' },
+    });
+    expect((manifest.keywords as string[]).length).toBeGreaterThan(3);
+    expect(JSON.stringify(manifest)).not.toContain('workspace:');
+    const core = (manifest.dependencies as Record<string, string> | undefined)?.['@tracecarrier/core'];
+    if (name !== '@tracecarrier/core') expect(core).toBe(`^${manifests.get('@tracecarrier/core')!.version as string}`);
+  });
+});
+
+describe('a fresh application installs the tarballs and traces through the real broker', () => {
+  it.each(['esm', 'cjs'] as const)('%s: the packages resolve to the installed tarballs, not the workspace', (format) => {
+    const resolved = runs[format].resolved.replace(/^file:\/\//, '');
+    expect(realpathSync(resolved).startsWith(realpathSync(join(app, 'node_modules')))).toBe(true);
+  });
+
+  const rows = (['esm', 'cjs'] as const).flatMap((format) => ['kafkajs', 'node-rdkafka', 'confluent KafkaJS API', 'confluent callback API'].map((client) => ({ format, client })));
+  it.each(rows)('$format, $client: the process span is a child of the send span, active in the handler', ({ format, client }) => {
+    const result = runs[format].results.find((entry) => entry.client === client);
+    expect(result).toMatchObject({ sameTrace: true, parentIsSend: true, activeIsProcess: true });
+    expect(result!.scope).toMatch(/^@tracecarrier\//);
+  });
+});

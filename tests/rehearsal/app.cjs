@@ -1,0 +1,15 @@
+// The CJS side of the publish rehearsal: the packages' CJS builds, as an application requires them.
+'use strict';
+const api = require('@opentelemetry/api');
+const hooks = require('@opentelemetry/context-async-hooks');
+const sdk = require('@opentelemetry/sdk-trace-base');
+const kafkajs = require('@tracecarrier/kafkajs');
+const rdkafka = require('@tracecarrier/node-rdkafka');
+const confluent = require('@tracecarrier/confluent-kafka-javascript');
+const { Kafka } = require('kafkajs');
+const cases = require('./cases.cjs');
+
+cases.run({ tc: { kafkajs, rdkafka, confluent }, clients: { Kafka }, otel: { api, sdk, hooks }, brokers: process.env.KAFKA_BROKERS.split(','), format: 'cjs' }).then((results) => {
+  console.log(JSON.stringify({ format: 'cjs', resolved: require.resolve('@tracecarrier/core'), results }));
+  process.exit(0);
+});
