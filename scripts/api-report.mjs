@@ -25,6 +25,7 @@ export const ENTRY_POINTS = [
   ['kafkajs', 'dist/index.d.ts', 'kafkajs'],
   ['node-rdkafka', 'dist/index.d.ts', 'node-rdkafka'],
   ['confluent-kafka-javascript', 'dist/index.d.ts', 'confluent-kafka-javascript'],
+  ['cli', 'dist/index.d.ts', 'cli'],
 ];
 
 const temp = mkdtempSync(join(tmpdir(), 'tc-api-'));

@@ -4,7 +4,8 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { brokers } from './helpers/kafka.js';
+import { Kafka } from 'kafkajs';
+import { brokers, createTopics, kafkaConfig, randomTopic } from './helpers/kafka.js';
 
 /**
  * The publish rehearsal: every package packed as `pnpm publish` would pack it, the tarballs checked
@@ -23,6 +24,9 @@ const tarballs = new Map<string, string>();
 const manifests = new Map<string, Record<string, unknown>>();
 const contents = new Map<string, string[]>();
 const runs: Record<'esm' | 'cjs', { resolved: string; results: Array<Record<string, unknown>> }> = {} as never;
+const cli = { version: '', inspect: [] as string[] };
+const cliTopic = randomTopic('rehearsal-cli');
+const CLI_TRACEPARENT = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
 
 // The versions the workspace itself tests with, so the app runs what CI ran.
 const workspace = createRequire(join(root, 'package.json'));
@@ -38,7 +42,18 @@ function versionOf(name: string): string {
   throw new Error(`no package.json for ${name}`);
 }
 
-beforeAll(() => {
+beforeAll(async () => {
+  // A topic with one record that carries a context in a header, for the command to inspect.
+  const kafka = new Kafka(kafkaConfig('rehearsal'));
+  const admin = kafka.admin();
+  await admin.connect();
+  await createTopics(admin, [cliTopic]);
+  await admin.disconnect();
+  const producer = kafka.producer();
+  await producer.connect();
+  await producer.send({ topic: cliTopic, messages: [{ key: 'k', value: 'v', headers: { traceparent: CLI_TRACEPARENT } }] });
+  await producer.disconnect();
+
   mkdirSync(packs);
   for (const dir of PACKAGES) {
     const out = execFileSync('pnpm', ['pack', '--pack-destination', packs], { cwd: join(root, 'packages', dir), encoding: 'utf8' });
@@ -54,15 +69,19 @@ beforeAll(() => {
   const dependencies: Record<string, string> = Object.fromEntries([...tarballs].map(([name, file]) => [name, `file:${file}`]));
   for (const name of ['@opentelemetry/api', '@opentelemetry/sdk-trace-base', '@opentelemetry/context-async-hooks', 'kafkajs']) dependencies[name] = versionOf(name);
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'rehearsal-app', private: true, dependencies }, null, 2));
-  // Peers are the application's to install (as the README says); the native ones are linked below.
-  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--legacy-peer-deps', '--prefer-offline', '--loglevel=error'], { cwd: app, stdio: 'pipe', timeout: 300_000 });
+  // Peers are the application's to install (as the README says); the native clients (the CLI
+  // depends on node-rdkafka) are installed without their build scripts and replaced by the
+  // workspace's built copies below.
+  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--legacy-peer-deps', '--ignore-scripts', '--prefer-offline', '--loglevel=error'], { cwd: app, stdio: 'pipe', timeout: 300_000 });
   for (const native of ['node-rdkafka', '@confluentinc/kafka-javascript']) {
     const target = join(app, 'node_modules', native);
-    if (!existsSync(target)) {
-      mkdirSync(join(target, '..'), { recursive: true });
-      symlinkSync(realpathSync(join(root, 'node_modules', native)), target, 'dir');
-    }
+    rmSync(target, { recursive: true, force: true });
+    mkdirSync(join(target, '..'), { recursive: true });
+    symlinkSync(realpathSync(join(root, 'node_modules', native)), target, 'dir');
   }
+  // The command line from the installed tarball, as `npx tracecarrier` runs it.
+  cli.version = execFileSync('npx', ['--no-install', 'tracecarrier', '--version'], { cwd: app, encoding: 'utf8' }).trim();
+  cli.inspect = execFileSync('npx', ['--no-install', 'tracecarrier', 'inspect', '--brokers', brokers().join(','), '--topic', cliTopic, '--json'], { cwd: app, encoding: 'utf8', env: { ...process.env }, timeout: 120_000 }).trim().split('\n');
   for (const format of ['esm', 'cjs'] as const) {
     const out = execFileSync('node', [format === 'esm' ? 'app.mjs' : 'app.cjs'], { cwd: app, encoding: 'utf8', env: { ...process.env, KAFKA_BROKERS: brokers().join(',') }, timeout: 300_000 });
     runs[format] = JSON.parse(out.trim().split('\n').at(-1)!) as (typeof runs)[typeof format];
@@ -93,6 +112,15 @@ describe('the packed tarballs', () => {
     expect(JSON.stringify(manifest)).not.toContain('workspace:');
     const core = (manifest.dependencies as Record<string, string> | undefined)?.['@tracecarrier/core'];
     if (name !== '@tracecarrier/core') expect(core).toBe(`^${manifests.get('@tracecarrier/core')!.version as string}`);
+  });
+});
+
+describe('the tracecarrier command from the packed tarball', () => {
+  it('runs with npx: --version, and inspect of a topic with one traced record', () => {
+    expect(cli.version).toBe(manifests.get('@tracecarrier/cli')!.version);
+    const [record, summary] = cli.inspect.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(record).toMatchObject({ carrier: 'headers', traceId: '4bf92f3577b34da6a3ce929d0e0e4736', parentSpanId: '00f067aa0ba902b7', sampled: true });
+    expect(summary).toMatchObject({ summary: { records: 1, byCarrier: { headers: 1 } } });
   });
 });
 

@@ -1,0 +1,140 @@
+import { isUtf8 } from 'node:buffer';
+import { propagation, trace, TraceFlags, type Context } from '@opentelemetry/api';
+import type { Carrier, Diagnostic, DiagnosticCode } from '@tracecarrier/core';
+import { createMessagePropagator, type RdkafkaMessagePropagator } from '@tracecarrier/node-rdkafka';
+import type { Message } from 'node-rdkafka';
+
+/** A context one carrier found in a record. */
+export interface FoundContext {
+  readonly carrier: string;
+  readonly traceId: string;
+  readonly parentSpanId: string;
+  readonly sampled: boolean;
+}
+
+/** What `inspect` says of one record. */
+export interface RecordReport {
+  readonly partition: number;
+  readonly offset: number;
+  /** The key as text, `base64:…` when it is not UTF-8, or `null`. */
+  readonly key: string | null;
+  readonly tombstone: boolean;
+  /** The carrier a consumer would take the context from, or `none`. */
+  readonly carrier: string;
+  readonly traceId?: string;
+  readonly parentSpanId?: string;
+  readonly sampled?: boolean;
+  readonly tracestate?: string;
+  readonly baggageKeys: readonly string[];
+  /** Baggage values, only when asked for (`--show-baggage`). */
+  readonly baggage?: Readonly<Record<string, string>>;
+  /** Every carrier that found a valid context, the one used first. */
+  readonly found: readonly FoundContext[];
+  /** True when carriers found contexts that differ (trace id or parent span id). */
+  readonly disagreement: boolean;
+  /** What a consumer reading with these carriers would report. */
+  readonly diagnostics: ReadonlyArray<{ readonly code: DiagnosticCode; readonly message: string; readonly field?: string }>;
+}
+
+function keyText(key: Message['key']): string | null {
+  if (key === null || key === undefined) return null;
+  const bytes = Buffer.isBuffer(key) ? key : Buffer.from(String(key));
+  return isUtf8(bytes) ? bytes.toString('utf8') : `base64:${bytes.toString('base64')}`;
+}
+
+function foundIn(context: Context, carrier: string): FoundContext | undefined {
+  const spanContext = trace.getSpanContext(context);
+  if (spanContext === undefined || carrier === 'none') return undefined;
+  return { carrier, traceId: spanContext.traceId, parentSpanId: spanContext.spanId, sampled: (spanContext.traceFlags & TraceFlags.SAMPLED) === TraceFlags.SAMPLED };
+}
+
+/**
+ * Reads records as a node-rdkafka consumer with these carriers would (the binding's own manual
+ * API, so the logic is the consumers'), and once more with each carrier alone to find every
+ * carrier that carries a context: `both` records, and disagreements between header and envelope.
+ */
+export class RecordAnalyser {
+  readonly #all: RdkafkaMessagePropagator;
+  readonly #each: ReadonlyArray<RdkafkaMessagePropagator>;
+  #reported: Diagnostic[] = [];
+
+  constructor(carriers: readonly Carrier[]) {
+    this.#all = createMessagePropagator({ consumer: { carriers: [...carriers], onDiagnostic: (diagnostic) => void this.#reported.push(diagnostic) } });
+    this.#each = carriers.map((carrier) => createMessagePropagator({ consumer: { carriers: [carrier], onDiagnostic: () => undefined } }));
+  }
+
+  /** What `message` carries (baggage values only with `showBaggage`); never throws. */
+  analyse(message: Message, showBaggage: boolean): RecordReport {
+    this.#reported = [];
+    const read = this.#all.extract(message);
+    const diagnostics = this.#reported.map((d) => ({ code: d.code, message: d.message, ...(d.field === undefined ? {} : { field: d.field }) }));
+    const used = foundIn(read.context, read.carrier);
+    const found: FoundContext[] = used === undefined ? [] : [used];
+    for (const single of this.#each) {
+      const alone = single.extract(message);
+      const other = foundIn(alone.context, alone.carrier);
+      if (other !== undefined && other.carrier !== used?.carrier) found.push(other);
+    }
+    const disagreement = found.some((entry) => entry.traceId !== found[0]!.traceId || entry.parentSpanId !== found[0]!.parentSpanId);
+    const entries = propagation.getBaggage(read.context)?.getAllEntries() ?? [];
+    const tracestate = trace.getSpanContext(read.context)?.traceState?.serialize();
+    return {
+      partition: message.partition,
+      offset: message.offset,
+      key: keyText(message.key),
+      tombstone: message.value === null,
+      carrier: read.carrier,
+      ...(used === undefined ? {} : { traceId: used.traceId, parentSpanId: used.parentSpanId, sampled: used.sampled }),
+      ...(tracestate === undefined || tracestate === '' ? {} : { tracestate }),
+      baggageKeys: entries.map(([key]) => key),
+      ...(showBaggage ? { baggage: Object.fromEntries(entries.map(([key, entry]) => [key, entry.value])) } : {}),
+      found,
+      disagreement,
+      diagnostics,
+    };
+  }
+}
+
+/** The counts `inspect` ends with. */
+export interface InspectSummary {
+  readonly records: number;
+  /** Records per carrier that gave the context (`none` included). */
+  readonly byCarrier: Readonly<Record<string, number>>;
+  /** Records in which no carrier found anything and nothing was reported. */
+  readonly noContext: number;
+  /** Records that held context fields but no valid context (something was reported). */
+  readonly invalidContext: number;
+  /** Records in which more than one carrier found a context. */
+  readonly multipleCarriers: number;
+  readonly disagreements: number;
+  readonly diagnostics: Readonly<Record<string, number>>;
+}
+
+/** Adds up record reports. */
+export class SummaryCounter {
+  records = 0;
+  readonly byCarrier: Record<string, number> = {};
+  noContext = 0;
+  invalidContext = 0;
+  multipleCarriers = 0;
+  disagreements = 0;
+  readonly diagnostics: Record<string, number> = {};
+
+  /** Counts one record. */
+  add(report: RecordReport): void {
+    this.records++;
+    this.byCarrier[report.carrier] = (this.byCarrier[report.carrier] ?? 0) + 1;
+    if (report.carrier === 'none') {
+      if (report.diagnostics.length === 0) this.noContext++;
+      else this.invalidContext++;
+    }
+    if (report.found.length > 1) this.multipleCarriers++;
+    if (report.disagreement) this.disagreements++;
+    for (const { code } of report.diagnostics) this.diagnostics[code] = (this.diagnostics[code] ?? 0) + 1;
+  }
+
+  /** The counts so far. */
+  summary(): InspectSummary {
+    return { records: this.records, byCarrier: { ...this.byCarrier }, noContext: this.noContext, invalidContext: this.invalidContext, multipleCarriers: this.multipleCarriers, disagreements: this.disagreements, diagnostics: { ...this.diagnostics } };
+  }
+}

@@ -1,0 +1,19 @@
+/**
+ * `@tracecarrier/cli`: the `tracecarrier` command line (`npx tracecarrier --help`), and the pieces
+ * it is made of for scripts that want them: `main` runs a command line, `RecordAnalyser` says what
+ * a received record carries, with the consumers' own reading logic.
+ * @packageDocumentation
+ */
+export { main } from './main.js';
+export { parseCommandLine, USAGE } from './args.js';
+export type { Args, InspectArgs, ProbeArgs, StartAt } from './args.js';
+export { RecordAnalyser, SummaryCounter } from './analyse.js';
+export type { FoundContext, InspectSummary, RecordReport } from './analyse.js';
+export { resolveCarriers } from './carriers.js';
+export { inspect } from './inspect.js';
+export { probe, PROBE_HEADER } from './probe.js';
+export type { ProbeResult } from './probe.js';
+export { Output } from './output.js';
+export { EXIT, UsageError } from './errors.js';
+export type { PartitionRange } from './kafka.js';
+export { ProbeProducer, TopicReader } from './kafka.js';

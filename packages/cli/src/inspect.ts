@@ -1,0 +1,62 @@
+import type { InspectArgs } from './args.js';
+import { RecordAnalyser, SummaryCounter, type InspectSummary } from './analyse.js';
+import { resolveCarriers } from './carriers.js';
+import { UsageError } from './errors.js';
+import { TopicReader, type PartitionRange } from './kafka.js';
+import type { Output } from './output.js';
+
+// Without --follow, a read ends at the high watermarks it started with, or after this long with
+// nothing new (a partition whose last offsets are transaction markers never yields them).
+const IDLE_END_MS = 3_000;
+const BATCH = 500;
+
+/** Where each partition's read starts and ends, from its watermarks. */
+function rangeOf(args: InspectArgs, partition: number, low: number, high: number): PartitionRange {
+  const start = args.start.kind === 'beginning' ? low : args.start.kind === 'offset' ? Math.min(Math.max(low, args.start.offset), high) : Math.max(low, high - args.start.count);
+  return { partition, start, end: high };
+}
+
+/**
+ * `tracecarrier inspect`: reads the topic (no group, no commit), reports each record, ends with a
+ * summary. Resolves when the read ends: the end of the partitions, `--limit`, or `stop()` (Ctrl-C).
+ */
+export async function inspect(args: InspectArgs, output: Output, signal: AbortSignal): Promise<InspectSummary> {
+  const analyser = new RecordAnalyser(await resolveCarriers(args.carriers));
+  const reader = await TopicReader.connect(args.brokers);
+  const counter = new SummaryCounter();
+  try {
+    const partitions = await reader.partitions(args.topic);
+    if (args.partition !== undefined && !partitions.includes(args.partition)) throw new UsageError(`topic "${args.topic}" has no partition ${args.partition} (it has ${partitions.join(', ')})`);
+    const ranges = await Promise.all((args.partition === undefined ? partitions : [args.partition]).map(async (partition) => {
+      const { low, high } = await reader.watermarks(args.topic, partition);
+      return rangeOf(args, partition, low, high);
+    }));
+    const position = new Map(ranges.map((range) => [range.partition, range.start]));
+    const done = () => !args.follow && ranges.every((range) => (position.get(range.partition) ?? 0) >= range.end);
+    if (!done()) reader.assign(args.topic, ranges);
+    let idleSince = Date.now();
+    while (!signal.aborted && !done() && (args.limit === undefined || counter.records < args.limit)) {
+      const messages = await reader.next(BATCH);
+      if (messages.length === 0) {
+        if (!args.follow && Date.now() - idleSince > IDLE_END_MS) break;
+        continue;
+      }
+      idleSince = Date.now();
+      for (const message of messages) {
+        const range = ranges.find((entry) => entry.partition === message.partition);
+        if (!args.follow && range !== undefined && message.offset >= range.end) continue;
+        position.set(message.partition, message.offset + 1);
+        const report = analyser.analyse(message, args.showBaggage);
+        counter.add(report);
+        output.record(report);
+        if (args.limit !== undefined && counter.records >= args.limit) break;
+      }
+      output.progress(counter.records);
+    }
+  } finally {
+    await reader.close();
+  }
+  const summary = counter.summary();
+  output.summary(summary);
+  return summary;
+}

@@ -1,0 +1,271 @@
+import { execFile, spawn } from 'node:child_process';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { Kafka } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cloudEventsBinary } from '@tracecarrier/core';
+import { TracedKafka } from '@tracecarrier/kafkajs';
+import type { InspectSummary, ProbeResult, RecordReport } from '@tracecarrier/cli';
+import { useKafkajsSuite } from './helpers/kafkajs-suite.js';
+import { brokers, createTopics, kafkaConfig, randomTopic, waitFor } from './helpers/kafka.js';
+import { metaTrace } from './helpers/meta-trace-carrier.js';
+
+/**
+ * The `tracecarrier` command line against the real broker, run as a user runs it (its own process,
+ * from source through tsx): `inspect` over a topic holding a record of every producer mode and
+ * carrier plus the bad cases, `probe` through forwarders that drop headers or keep them, and the
+ * error cases' exit codes and messages.
+ */
+const suite = useKafkajsSuite();
+const root = new URL('..', import.meta.url).pathname;
+const BROKERS = brokers().join(',');
+const topic = randomTopic('cli-inspect');
+const probeIn = randomTopic('cli-probe-in');
+const valuesOnly = randomTopic('cli-probe-values');
+const fullCopy = randomTopic('cli-probe-copy');
+const TP_A = '00-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-aaaaaaaaaaaaaaaa-01';
+const TP_B = '00-bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb-bbbbbbbbbbbbbbbb-01';
+const closers: Array<() => Promise<unknown>> = [];
+const sends = new Map<string, ReadableSpan>();
+
+interface Run {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs `tracecarrier ARGS…` in its own process. */
+function cli(...args: string[]): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile('node', ['--conditions', 'tracecarrier-source', '--import', 'tsx', 'packages/cli/src/bin.ts', ...args], { cwd: root, timeout: 120_000 }, (error, stdout, stderr) => {
+      resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : -1, stdout, stderr });
+    });
+  });
+}
+
+function ndjson(run: Run): { records: RecordReport[]; summary: InspectSummary } {
+  const lines = run.stdout.trim().split('\n').map((line) => JSON.parse(line) as RecordReport | { summary: InspectSummary });
+  return { records: lines.filter((line): line is RecordReport => !('summary' in line)), summary: (lines.at(-1) as { summary: InspectSummary }).summary };
+}
+
+beforeAll(async () => {
+  await createTopics(suite.admin(), [topic, probeIn, valuesOnly, fullCopy]);
+  // One record per producer mode and carrier, in order, then the bad cases.
+  const writers: Array<[string, ConstructorParameters<typeof TracedKafka>[1]]> = [
+    ['headers', { producer: { mode: 'headers' } }],
+    ['envelope', { producer: { mode: 'envelope' } }],
+    ['ce-structured', { producer: { mode: 'envelope', envelope: { format: 'cloudevents' } } }],
+    ['ce-binary', { producer: { carriers: [cloudEventsBinary()] } }],
+    ['both', { producer: { mode: 'both' } }],
+    ['meta-trace', { producer: { carriers: [metaTrace] } }],
+  ];
+  for (const [key, options] of writers) {
+    const producer = new TracedKafka(kafkaConfig('cli-writer'), options).producer();
+    await producer.connect();
+    await producer.send({ topic, messages: [{ key, value: '{"story":"payload"}' }] });
+    await producer.disconnect();
+  }
+  const plain = new Kafka(kafkaConfig('cli-plain')).producer();
+  await plain.connect();
+  closers.push(() => plain.disconnect());
+  await plain.send({
+    topic,
+    messages: [
+      { key: 'malformed', value: '{"story":"payload"}', headers: { traceparent: 'garbage' } },
+      { key: 'disagree', value: `{"tracecarrier":1,"context":{"traceparent":"${TP_A}"},"data":{"story":"payload"}}`, headers: { traceparent: TP_B } },
+      { key: 'tombstone', value: null, headers: { traceparent: TP_A, baggage: 'tenant=acme' } },
+      { key: 'plain', value: '{"story":"payload"}' },
+    ],
+  });
+  await waitFor(() => suite.tracing.named(`send ${topic}`).length === writers.length, 'every send span', 10_000);
+  for (const span of suite.tracing.named(`send ${topic}`)) sends.set(String(span.attributes['messaging.kafka.message.key']), span);
+
+  // Forwarders of the probe topic: one copies values (and keys) only, as a bridge that drops
+  // headers; one copies whole records.
+  const forwarder = new Kafka(kafkaConfig('cli-forwarder'));
+  const out = forwarder.producer();
+  await out.connect();
+  closers.push(() => out.disconnect());
+  const consumer = forwarder.consumer({ groupId: `cli-fwd-${probeIn}`, maxWaitTimeInMs: 100 });
+  await consumer.connect();
+  closers.push(() => consumer.disconnect());
+  await consumer.subscribe({ topic: probeIn, fromBeginning: true });
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      await out.send({ topic: valuesOnly, messages: [{ key: message.key, value: message.value }] });
+      await out.send({ topic: fullCopy, messages: [{ key: message.key, value: message.value, headers: message.headers ?? {} }] });
+    },
+  });
+}, 120_000);
+
+afterAll(async () => {
+  for (const close of closers.reverse()) await close();
+});
+
+describe('tracecarrier inspect', () => {
+  let records: RecordReport[];
+  let summary: InspectSummary;
+  const spanOf = (key: string) => sends.get(key)!.spanContext();
+
+  beforeAll(async () => {
+    const run = await cli('inspect', '--brokers', BROKERS, '--topic', topic, '--from-beginning', '--json', '--carriers', 'auto,./tests/helpers/meta-trace-carrier.ts');
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    ({ records, summary } = ndjson(run));
+  }, 120_000);
+
+  it.each([
+    ['headers', 'headers'],
+    ['envelope', 'json-envelope'],
+    ['ce-structured', 'cloudevents-structured'],
+    ['ce-binary', 'cloudevents-binary'],
+    ['meta-trace', 'meta-trace'],
+  ])('a record written in %s: the carrier, trace id, parent span id and sampled flag of the producer\'s send span, found in no other carrier', (key, carrier) => {
+    const record = records.find((entry) => entry.key === key)!;
+    expect(record).toMatchObject({ partition: 0, carrier, traceId: spanOf(key).traceId, parentSpanId: spanOf(key).spanId, sampled: true, disagreement: false, diagnostics: [], tombstone: false });
+    expect(record.found.map((entry) => entry.carrier)).toEqual([carrier]);
+  });
+
+  it('a record written in both: the header gives the context, the envelope carries the same one', () => {
+    const record = records.find((entry) => entry.key === 'both')!;
+    expect(record).toMatchObject({ carrier: 'headers', traceId: spanOf('both').traceId, parentSpanId: spanOf('both').spanId, disagreement: false, diagnostics: [] });
+    expect(record.found.map((entry) => entry.carrier)).toEqual(['headers', 'json-envelope']);
+  });
+
+  it('a malformed traceparent: no context, and the diagnostic a consumer reports', () => {
+    const record = records.find((entry) => entry.key === 'malformed')!;
+    expect(record).toMatchObject({ carrier: 'none', found: [] });
+    expect(record.diagnostics.map((d) => [d.code, d.field])).toEqual([['invalid-context', 'traceparent']]);
+  });
+
+  it('a header and an envelope that disagree: both contexts named, the one a consumer uses first', () => {
+    const record = records.find((entry) => entry.key === 'disagree')!;
+    expect(record).toMatchObject({ carrier: 'headers', parentSpanId: 'bbbbbbbbbbbbbbbb', disagreement: true });
+    expect(record.found.map((entry) => [entry.carrier, entry.parentSpanId])).toEqual([['headers', 'bbbbbbbbbbbbbbbb'], ['json-envelope', 'aaaaaaaaaaaaaaaa']]);
+  });
+
+  it('a tombstone: its header context, baggage keys only (values need --show-baggage)', () => {
+    const record = records.find((entry) => entry.key === 'tombstone')!;
+    expect(record).toMatchObject({ tombstone: true, carrier: 'headers', parentSpanId: 'aaaaaaaaaaaaaaaa', baggageKeys: ['tenant'] });
+    expect(record.baggage).toBeUndefined();
+  });
+
+  it('a record with no context at all', () => {
+    expect(records.find((entry) => entry.key === 'plain')).toMatchObject({ carrier: 'none', found: [], diagnostics: [] });
+  });
+
+  it('every record in order, then the summary', () => {
+    expect(records.map((entry) => entry.offset)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(summary).toEqual({
+      records: 10,
+      byCarrier: { headers: 4, 'json-envelope': 1, 'cloudevents-structured': 1, 'cloudevents-binary': 1, 'meta-trace': 1, none: 2 },
+      noContext: 1,
+      invalidContext: 1,
+      multipleCarriers: 2,
+      disagreements: 1,
+      diagnostics: { 'invalid-context': 1 },
+    });
+  });
+
+  it('--offset, --last, --limit, --partition and --show-baggage choose what is read and shown', async () => {
+    const fromOffset = ndjson(await cli('inspect', '-b', BROKERS, '-t', topic, '--offset', '8', '--json', '--show-baggage'));
+    expect(fromOffset.records.map((entry) => entry.key)).toEqual(['tombstone', 'plain']);
+    expect(fromOffset.records[0]!.baggage).toEqual({ tenant: 'acme' });
+    expect(ndjson(await cli('inspect', '-b', BROKERS, '-t', topic, '--last', '3', '--json')).records.map((entry) => entry.offset)).toEqual([7, 8, 9]);
+    const limited = ndjson(await cli('inspect', '-b', BROKERS, '-t', topic, '--limit', '2', '--partition', '0', '--json'));
+    expect(limited.records.map((entry) => entry.offset)).toEqual([0, 1]);
+    expect(limited.summary.records).toBe(2);
+  }, 120_000);
+
+  it('--follow reads until Ctrl-C, then ends cleanly with the summary (exit 0)', async () => {
+    const child = spawn('node', ['--conditions', 'tracecarrier-source', '--import', 'tsx', 'packages/cli/src/bin.ts', 'inspect', '-b', BROKERS, '-t', topic, '--follow', '--json'], { cwd: root });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => void (stdout += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    await waitFor(() => stdout.split('\n').length > 10, 'the records so far', 60_000);
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    expect(ndjson({ code: 0, stdout, stderr: '' }).summary.records).toBe(10);
+  }, 120_000);
+
+  it('plain output when piped: one line per record, diagnostics under it, the summary last', async () => {
+    const run = await cli('inspect', '--brokers', BROKERS, '--topic', topic);
+    expect(run.code).toBe(0);
+    expect(run.stdout).not.toContain('\x1b[');
+    expect(run.stdout).toContain(`0@0  key=headers  headers trace=${spanOf('headers').traceId} parent=${spanOf('headers').spanId} sampled`);
+    expect(run.stdout).toMatch(/0@7 {2}key=disagree {2}headers trace=b{32} parent=b{16} sampled {2}also=json-envelope {2}DISAGREE/);
+    expect(run.stdout).toContain('    invalid-context: "traceparent" (carrier "headers") is present but holds no valid trace context');
+    expect(run.stdout).toContain('10 records read');
+    // Without --carriers, the meta.trace record is one a consumer in auto mode cannot read.
+    expect(run.stdout).toContain('0@5  key=meta-trace  no context');
+    expect(run.stdout).toContain('  no context: 2, invalid context: 1');
+  }, 120_000);
+});
+
+describe('tracecarrier probe', () => {
+  const probe = async (...args: string[]) => {
+    const run = await cli('probe', '--brokers', BROKERS, '--to', probeIn, '--timeout', '30', '--json', ...args);
+    return { code: run.code, result: JSON.parse(run.stdout) as ProbeResult, stderr: run.stderr };
+  };
+
+  it('through a forwarder that drops headers: headers mode breaks (exit 1) and names the dropped headers', async () => {
+    const { code, result } = await probe('--from', valuesOnly, '--mode', 'headers');
+    expect(code).toBe(1);
+    expect(result).toMatchObject({ arrived: true, intact: false, carrier: 'none' });
+    expect([...result.headersSent].sort()).toEqual(['tracecarrier-probe', 'traceparent']);
+    expect([...result.headersDropped].sort()).toEqual(['tracecarrier-probe', 'traceparent']);
+  }, 120_000);
+
+  it.each(['envelope', 'both'])('through a forwarder that drops headers: %s mode keeps the trace (exit 0) in the envelope', async (mode) => {
+    const { code, result } = await probe('--from', valuesOnly, '--mode', mode);
+    expect(code).toBe(0);
+    expect(result).toMatchObject({ arrived: true, intact: true, carrier: 'json-envelope', traceId: result.sentTraceId, parentSpanId: result.sentSpanId });
+    expect(result.latencyMs).toBeGreaterThanOrEqual(0);
+  }, 120_000);
+
+  it.each(['headers', 'envelope', 'both'])('through a plain copy, and on the topic itself: %s mode keeps the trace (exit 0), no header dropped', async (mode) => {
+    for (const from of [fullCopy, probeIn]) {
+      const { code, result } = await probe('--from', from, '--mode', mode);
+      expect(code).toBe(0);
+      expect(result).toMatchObject({ arrived: true, intact: true, headersDropped: [] });
+      expect(result.carrier).toBe(mode === 'envelope' ? 'json-envelope' : 'headers');
+    }
+  }, 120_000);
+
+  it('says so in plain text when not asked for JSON', async () => {
+    const run = await cli('probe', '--brokers', BROKERS, '--to', probeIn, '--from', valuesOnly);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/^the trace is broken: probe [0-9a-f-]{36} sent to /);
+    expect(run.stdout).toContain('dropped on the way: ');
+  }, 120_000);
+});
+
+describe('errors: one line, exit 2', () => {
+  it.each([
+    [['inspect', '--brokers', '127.0.0.1:1', '--topic', 't'], 'tracecarrier: cannot reach the Kafka brokers at 127.0.0.1:1'],
+    [['probe', '--brokers', '127.0.0.1:1', '--to', 't'], 'tracecarrier: cannot reach the Kafka brokers at 127.0.0.1:1'],
+    [['inspect', '--brokers', '{brokers}', '--topic', 'tc-cli-no-such-topic'], 'tracecarrier: topic "tc-cli-no-such-topic" does not exist'],
+    [['inspect', '--brokers', '{brokers}', '--topic', '{topic}', '--partition', '7'], 'has no partition 7'],
+    [['inspect', '--topic', 't'], 'tracecarrier: --brokers is required'],
+    [['inspect', '--brokers', 'b', '--topic', 't', '--bogus'], "tracecarrier: Unknown option '--bogus'"],
+    [['inspect', '--brokers', 'b', '--topic', 't', '--last', 'x'], 'tracecarrier: --last takes a whole number of at least 1, not "x"'],
+    [['inspect', '--brokers', 'b', '--topic', 't', '--offset', '1', '--last', '2'], 'give at most one of --from-beginning, --offset and --last'],
+    [['inspect', '--brokers', 'b', '--topic', 't', '--carriers', 'nope'], 'tracecarrier: unknown carrier "nope"'],
+    [['probe', '--brokers', 'b', '--to', 't', '--mode', 'carrier-pigeon'], 'tracecarrier: --mode is headers, envelope or both, not "carrier-pigeon"'],
+    [['frobnicate'], 'tracecarrier: unknown command "frobnicate"'],
+    [[], 'tracecarrier: a command is required'],
+  ])('%j', async (args, message) => {
+    const run = await cli(...args.map((arg) => arg.replace('{brokers}', BROKERS).replace('{topic}', topic)));
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(message);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stdout).toBe('');
+  }, 60_000);
+
+  it('--help and --version', async () => {
+    const help = await cli('--help');
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('tracecarrier inspect --brokers HOST:PORT --topic T');
+    const version = await cli('--version');
+    expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  }, 60_000);
+});
