@@ -1,4 +1,4 @@
-import { createNoopMeter, type Attributes, type Counter, type Histogram, type Meter } from '@opentelemetry/api';
+import { createNoopMeter, type Attributes, type Histogram, type Meter, type ObservableResult } from '@opentelemetry/api';
 import type { ClientIdentity } from '../spans/spans.js';
 import {
   ATTR_ERROR_TYPE,
@@ -30,41 +30,80 @@ export interface MetricTarget {
   readonly identity: ClientIdentity;
 }
 
+/** One attribute set, built once, and the messages counted under it. */
+interface Series {
+  readonly attributes: Attributes;
+  count: number;
+  /** Whether it is among its counter's observed series yet. */
+  counted: boolean;
+}
+
 /**
  * The messaging metrics of semantic conventions v1.44, recorded by every binding:
  * `messaging.client.operation.duration` and `messaging.client.sent.messages` for sends,
  * `messaging.client.consumed.messages` and `messaging.process.duration` for received messages.
+ *
+ * Cheap per message: each attribute set (operation, topic, partition, group, error) is built once
+ * and kept; the two counters are observable, so a message adds 1 to a number here and the SDK
+ * reads the exact totals when it collects, instead of hashing an attribute set per message. The
+ * durations are histograms, recorded per message with the kept attribute sets.
  */
 export class MessagingMetrics {
   readonly #operationDuration: Histogram;
-  readonly #sent: Counter;
-  readonly #consumed: Counter;
   readonly #processDuration: Histogram;
+  // Per client identity (one per wrapper), the series by operation, topic, partition and error.
+  readonly #series = new WeakMap<ClientIdentity, Map<string, Series>>();
+  readonly #sent: Series[] = [];
+  readonly #consumed: Series[] = [];
 
   constructor(meter: Meter) {
     const advice = { explicitBucketBoundaries: [...DURATION_BUCKETS_SECONDS] };
     this.#operationDuration = meter.createHistogram(METRIC_MESSAGING_CLIENT_OPERATION_DURATION, { unit: 's', description: 'Duration of messaging operation initiated by a producer or consumer client.', advice });
-    this.#sent = meter.createCounter(METRIC_MESSAGING_CLIENT_SENT_MESSAGES, { unit: '{message}', description: 'Number of messages producer attempted to send to the broker.' });
-    this.#consumed = meter.createCounter(METRIC_MESSAGING_CLIENT_CONSUMED_MESSAGES, { unit: '{message}', description: 'Number of messages that were delivered to the application.' });
     this.#processDuration = meter.createHistogram(METRIC_MESSAGING_PROCESS_DURATION, { unit: 's', description: 'Duration of processing operation.', advice });
+    const sent = meter.createObservableCounter(METRIC_MESSAGING_CLIENT_SENT_MESSAGES, { unit: '{message}', description: 'Number of messages producer attempted to send to the broker.' });
+    const consumed = meter.createObservableCounter(METRIC_MESSAGING_CLIENT_CONSUMED_MESSAGES, { unit: '{message}', description: 'Number of messages that were delivered to the application.' });
+    sent.addCallback((result) => observe(this.#sent, result));
+    consumed.addCallback((result) => observe(this.#consumed, result));
+  }
+
+  /** The kept series of one attribute set (built on first use). */
+  #seriesOf(kind: 'send' | 'process', target: MetricTarget, errorType: string | undefined): Series {
+    let byKey = this.#series.get(target.identity);
+    if (byKey === undefined) this.#series.set(target.identity, (byKey = new Map()));
+    const partition = target.partition !== undefined && target.partition !== null && target.partition >= 0 ? target.partition : -1;
+    const key = `${kind}\u0000${target.topic}\u0000${partition}\u0000${errorType ?? ''}`;
+    let series = byKey.get(key);
+    if (series === undefined) {
+      series = { attributes: Object.freeze(attributesOf(kind, kind, target, errorType, kind === 'process')), count: 0, counted: false };
+      byKey.set(key, series);
+    }
+    return series;
   }
 
   /** A send of `count` messages that took `seconds`; `errorType` when it failed. */
   send(target: MetricTarget, count: number, seconds: number, errorType?: string): void {
-    const attributes = attributesOf('send', 'send', target, errorType, false);
-    this.#operationDuration.record(seconds, attributes);
-    this.#sent.add(count, attributes);
+    const series = this.#seriesOf('send', target, errorType);
+    add(series, this.#sent, count);
+    this.#operationDuration.record(seconds, series.attributes);
   }
 
   /** `count` messages handed to the application. */
   consumed(target: MetricTarget, count: number): void {
-    this.#consumed.add(count, attributesOf('process', 'process', target, undefined, true));
+    add(this.#seriesOf('process', target, undefined), this.#consumed, count);
   }
 
   /** One message processed by the application in `seconds`; `errorType` when its handler failed. */
   processed(target: MetricTarget, seconds: number, errorType?: string): void {
-    this.#processDuration.record(seconds, attributesOf('process', 'process', target, errorType, true));
+    this.#processDuration.record(seconds, this.#seriesOf('process', target, errorType).attributes);
   }
+}
+
+function add(series: Series, counted: Series[], count: number): void {
+  if (!series.counted) {
+    series.counted = true;
+    counted.push(series);
+  }
+  series.count += count;
 }
 
 function attributesOf(name: string, type: string, target: MetricTarget, errorType: string | undefined, consumer: boolean): Attributes {
@@ -80,6 +119,11 @@ function attributesOf(name: string, type: string, target: MetricTarget, errorTyp
   if (target.identity.serverPort !== undefined) attributes[ATTR_SERVER_PORT] = target.identity.serverPort;
   if (errorType !== undefined) attributes[ATTR_ERROR_TYPE] = errorType;
   return attributes;
+}
+
+/** Reports every counted series' total (cumulative: the SDK turns it into deltas if asked). */
+function observe(series: readonly Series[], result: ObservableResult): void {
+  for (const entry of series) if (entry.count > 0) result.observe(entry.count, entry.attributes);
 }
 
 // The API's no-op meter class, to tell when no meter provider is registered.
