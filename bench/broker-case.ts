@@ -13,7 +13,7 @@ import type * as KafkaJs from 'kafkajs';
 import type RdKafkaModule from 'node-rdkafka';
 import type * as RdkafkaBinding from '@tracecarrier/node-rdkafka';
 import type * as HandWritten from './hand-written-cases.js';
-import { AlwaysOffSampler, BasicTracerProvider, BatchSpanProcessor, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { AlwaysOffSampler, BasicTracerProvider, BatchSpanProcessor, ParentBasedSampler, TraceIdRatioBasedSampler, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 
 export const CASES = [
   'kafkajs-bare',
@@ -36,7 +36,33 @@ export const CASES = [
   'confluent-kafkajs-bare',
   'confluent-kafkajs-headers',
 ] as const;
-export type CaseName = (typeof CASES)[number];
+
+/**
+ * The further cases of part 8, what a service runs: every client with the constant-header floor,
+ * sampled out, at 1 % (ParentBased(TraceIdRatioBased(0.01))), with metrics on, and both at once
+ * (-service); the official instrumentation and the hand-written tracing sampled out too.
+ */
+export const SERVICE_CASES = [
+  'kafkajs-headers-ratio',
+  'kafkajs-headers-service',
+  'kafkajs-hand-written-sampled-out',
+  'kafkajs-otel-instrumentation-sampled-out',
+  'kafkajs-otel-instrumentation-metrics',
+  'rdkafka-headers-ratio',
+  'rdkafka-headers-service',
+  'confluent-bare-with-header',
+  'confluent-headers-sampled-out',
+  'confluent-headers-ratio',
+  'confluent-headers-metrics',
+  'confluent-headers-service',
+  'confluent-kafkajs-bare-with-header',
+  'confluent-kafkajs-headers-sampled-out',
+  'confluent-kafkajs-headers-ratio',
+  'confluent-kafkajs-headers-metrics',
+  'confluent-kafkajs-headers-service',
+] as const;
+export const ALL_CASES = [...CASES, ...SERVICE_CASES] as const;
+export type CaseName = (typeof ALL_CASES)[number];
 
 export interface CaseResult {
   readonly name: CaseName;
@@ -66,10 +92,13 @@ async function main(): Promise<void> {
   const name = process.argv[2] as CaseName;
   const messages = Number(process.argv[3]);
   const brokers = (process.env.KAFKA_BROKERS ?? '').split(',');
-  if (!CASES.includes(name) || !(messages > 0) || brokers[0] === '') throw new Error('usage: broker-case.ts <case> <messages> (KAFKA_BROKERS set)');
+  if (!ALL_CASES.includes(name) || !(messages > 0) || brokers[0] === '') throw new Error('usage: broker-case.ts <case> <messages> (KAFKA_BROKERS set)');
   const exporter = new CountingExporter();
+  // A service samples: -ratio and -service cases keep 1 % of new traces (the messages here start
+  // them: the producer's send span is a root).
+  const sampler = name.endsWith('sampled-out') ? new AlwaysOffSampler() : name.endsWith('-ratio') || name.endsWith('-service') ? new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(0.01) }) : undefined;
   const provider = new BasicTracerProvider({
-    ...(name.endsWith('sampled-out') ? { sampler: new AlwaysOffSampler() } : {}),
+    ...(sampler === undefined ? {} : { sampler }),
     spanProcessors: [new BatchSpanProcessor(exporter, { maxQueueSize: 65_536, maxExportBatchSize: 4096, scheduledDelayMillis: 200 })],
   });
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
@@ -77,7 +106,7 @@ async function main(): Promise<void> {
   trace.setGlobalTracerProvider(provider);
   // The -metrics cases register a meter provider (aggregating, exporting every second to nowhere)
   // before the clients exist; every other case has none, the default: metrics off.
-  const meterProvider = name.endsWith('-metrics')
+  const meterProvider = name.endsWith('-metrics') || name.endsWith('-service')
     ? new MeterProvider({ readers: [new PeriodicExportingMetricReader({ exporter: new InMemoryMetricExporter(AggregationTemporality.DELTA), exportIntervalMillis: 1000 })] })
     : undefined;
   if (meterProvider !== undefined) metrics.setGlobalMeterProvider(meterProvider);
@@ -138,7 +167,7 @@ function consumeClock(messages: number, size: number) {
 }
 
 async function runKafkajs(name: CaseName, brokers: string[], topic: string, value: Buffer, messages: number) {
-  if (name === 'kafkajs-otel-instrumentation') {
+  if (name.startsWith('kafkajs-otel-instrumentation')) {
     // Patches kafkajs through its require hook: it must be enabled before kafkajs is loaded.
     const { KafkaJsInstrumentation } = require('@opentelemetry/instrumentation-kafkajs') as typeof InstrumentationKafkaJs;
     const instrumentation = new KafkaJsInstrumentation();
@@ -147,7 +176,7 @@ async function runKafkajs(name: CaseName, brokers: string[], topic: string, valu
   }
   const kafkajs = require('kafkajs') as typeof KafkaJs;
   const config = { clientId: 'bench', brokers, logLevel: kafkajs.logLevel.NOTHING };
-  const traced = name === 'kafkajs-headers' || name === 'kafkajs-envelope' || name === 'kafkajs-headers-sampled-out' || name === 'kafkajs-headers-metrics';
+  const traced = name.startsWith('kafkajs-headers') || name === 'kafkajs-envelope';
   const sdk = traced ? await import('@tracecarrier/kafkajs') : undefined;
   const mode = name === 'kafkajs-envelope' ? 'envelope' : 'headers';
   const kafka = new kafkajs.Kafka(config);
@@ -160,7 +189,7 @@ async function runKafkajs(name: CaseName, brokers: string[], topic: string, valu
   // The "with header" baseline sends a constant traceparent: what carrying any header costs the client itself.
   const batch = Array.from({ length: BATCH }, () => (name === 'kafkajs-bare-with-header' ? { value, headers: { traceparent: CONSTANT_TRACEPARENT } } : { value }));
   // Loaded only here: it loads the bindings (and kafkajs), which must not happen before the official instrumentation patches it.
-  const byHand = name === 'kafkajs-hand-written' ? { tracer: trace.getTracer('hand-written'), ...((await import('./hand-written-cases.js')) as typeof HandWritten) } : undefined;
+  const byHand = name.startsWith('kafkajs-hand-written') ? { tracer: trace.getTracer('hand-written'), ...((await import('./hand-written-cases.js')) as typeof HandWritten) } : undefined;
   const send = byHand === undefined ? (record: KafkaJs.ProducerRecord) => producer.send(record) : byHand.handWrittenSend(byHand.tracer, (record) => producer.send(record));
   const produceStart = performance.now();
   for (let sent = 0; sent < messages; sent += BATCH) await send({ topic, messages: batch.slice(0, Math.min(BATCH, messages - sent)) });
@@ -184,7 +213,7 @@ async function runKafkajs(name: CaseName, brokers: string[], topic: string, valu
 /** The client's KafkaJS-compatible API, bare or through tracecarrier's `KafkaJS.TracedKafka`, as the kafkajs cases do. */
 async function runConfluentKafkajs(name: CaseName, brokers: string[], topic: string, value: Buffer, messages: number) {
   const { KafkaJS } = (await import('@confluentinc/kafka-javascript')).default;
-  const sdk = name === 'confluent-kafkajs-headers' ? (await import('@tracecarrier/confluent-kafka-javascript')).KafkaJS : undefined;
+  const sdk = name.startsWith('confluent-kafkajs-headers') ? (await import('@tracecarrier/confluent-kafka-javascript')).KafkaJS : undefined;
   const config = { kafkaJS: { clientId: 'bench', brokers, logLevel: KafkaJS.logLevel.NOTHING } };
   const kafka = sdk ? new sdk.TracedKafka(config) : new KafkaJS.Kafka(config);
   const admin = kafka.admin();
@@ -194,8 +223,13 @@ async function runConfluentKafkajs(name: CaseName, brokers: string[], topic: str
   const producer = kafka.producer({ 'linger.ms': 5 });
   await producer.connect();
   const batch = Array.from({ length: BATCH }, () => ({ value }));
+  // This client rewrites a message's headers in place when it sends them: new ones for every send.
+  const withHeaders = (count: number) => Array.from({ length: count }, () => ({ value, headers: { traceparent: CONSTANT_TRACEPARENT } }));
   const produceStart = performance.now();
-  for (let sent = 0; sent < messages; sent += BATCH) await producer.send({ topic, messages: batch.slice(0, Math.min(BATCH, messages - sent)) });
+  for (let sent = 0; sent < messages; sent += BATCH) {
+    const count = Math.min(BATCH, messages - sent);
+    await producer.send({ topic, messages: name.endsWith('bare-with-header') ? withHeaders(count) : batch.slice(0, count) });
+  }
   const produceMs = performance.now() - produceStart;
   await producer.disconnect();
   const consumer = kafka.consumer({ kafkaJS: { groupId: `${topic}-g`, fromBeginning: true } });
@@ -212,11 +246,11 @@ async function runConfluentKafkajs(name: CaseName, brokers: string[], topic: str
 async function runRdkafka(name: CaseName, brokers: string[], topic: string, value: Buffer, messages: number) {
   const confluent = name.startsWith('confluent');
   const RdKafka = (confluent ? (await import('@confluentinc/kafka-javascript')).default : (await import('node-rdkafka')).default) as unknown as typeof RdKafkaModule;
-  const bare = name.startsWith('rdkafka-bare') || name === 'confluent-bare';
+  const bare = name.startsWith('rdkafka-bare') || name.startsWith('confluent-bare');
   const sdk = (bare ? undefined : confluent ? await import('@tracecarrier/confluent-kafka-javascript') : await import('@tracecarrier/node-rdkafka')) as
     | typeof RdkafkaBinding
     | undefined;
-  const headers = name === 'rdkafka-bare-with-header' ? [{ traceparent: CONSTANT_TRACEPARENT }] : undefined;
+  const headers = name.endsWith('bare-with-header') ? [{ traceparent: CONSTANT_TRACEPARENT }] : undefined;
   const base = { 'metadata.broker.list': brokers.join(','), 'client.id': 'bench' };
   const producerConfig = { ...base, dr_cb: true, 'linger.ms': 5, 'queue.buffering.max.messages': 1_000_000 };
   const producer = sdk ? new sdk.TracedProducer(producerConfig, {}) : new RdKafka.Producer(producerConfig);
