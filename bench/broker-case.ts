@@ -122,8 +122,8 @@ async function main(): Promise<void> {
 }
 
 /**
- * With BENCH_PROFILE_CONSUME=FILE, a CPU profile of the consume side alone (from `run` to the last
- * message) is written to FILE, for `profile.ts --summarize`.
+ * With BENCH_PROFILE_CONSUME=FILE, a CPU profile of the consume side alone (from `run`, or the
+ * librdkafka clients' connect, to the last message) is written to FILE, for `profile.ts --summarize`.
  */
 async function profileConsume(): Promise<{ stop: () => Promise<void> } | undefined> {
   const file = process.env.BENCH_PROFILE_CONSUME;
@@ -277,6 +277,7 @@ async function runRdkafka(name: CaseName, brokers: string[], topic: string, valu
   const consumer = sdk ? new sdk.TracedKafkaConsumer(consumerConfig, { 'auto.offset.reset': 'earliest' }) : new RdKafka.KafkaConsumer(consumerConfig, { 'auto.offset.reset': 'earliest' });
   const clock = consumeClock(messages, value.length);
   consumer.on('data', (message) => clock.onMessage(message.value));
+  const profiling = await profileConsume();
   await new Promise<void>((resolve, reject) =>
     consumer.connect({}, (err) => {
       if (err) return reject(err);
@@ -286,6 +287,7 @@ async function runRdkafka(name: CaseName, brokers: string[], topic: string, valu
     }),
   );
   await clock.done;
+  await profiling?.stop();
   await new Promise<void>((resolve) => consumer.disconnect(() => resolve()));
   return { produceMs, consumeMs: clock.elapsedMs() };
 }

@@ -14,6 +14,7 @@ import type { MessageValue } from '../carriers/carrier.js';
 import { keyText } from '../carriers/payload.js';
 import type { IncomingRead } from '../pipeline/incoming.js';
 import { validSpanContextOf } from '../propagation/propagation.js';
+import { spanStart } from './creation-attributes.js';
 import {
   ATTR_ERROR_TYPE,
   ATTR_MESSAGING_BATCH_MESSAGE_COUNT,
@@ -31,7 +32,6 @@ import {
   ATTR_MESSAGING_SYSTEM,
   ATTR_SERVER_ADDRESS,
   ATTR_SERVER_PORT,
-  MESSAGING_OPERATION_TYPE_VALUE_CREATE,
   MESSAGING_OPERATION_TYPE_VALUE_PROCESS,
   MESSAGING_OPERATION_TYPE_VALUE_SEND,
   MESSAGING_SYSTEM_VALUE_KAFKA,
@@ -94,31 +94,20 @@ function identityAttributes(attributes: Attributes, identity: ClientIdentity): v
   if (identity.serverPort !== undefined) attributes[ATTR_SERVER_PORT] = identity.serverPort;
 }
 
-/** The per-message messaging attributes (destination, partition, offset, key, size, tombstone). */
-export function messageAttributes(operation: 'send' | 'create' | 'process', facts: MessageFacts, identity: ClientIdentity): Attributes {
-  const attributes: Attributes = {
-    [ATTR_MESSAGING_SYSTEM]: MESSAGING_SYSTEM_VALUE_KAFKA,
-    [ATTR_MESSAGING_OPERATION_NAME]: operation,
-    [ATTR_MESSAGING_OPERATION_TYPE]: operationType(operation),
-    [ATTR_MESSAGING_DESTINATION_NAME]: facts.topic,
-  };
+/**
+ * The per-message attributes beside a span's start (see creation-attributes.ts): size, offset, key,
+ * tombstone, envelope size. Built only for a span that records.
+ */
+function messageDetails(facts: MessageFacts): Attributes {
+  const attributes: Attributes = {};
   const size = byteLength(facts.value);
   if (size !== undefined) attributes[ATTR_MESSAGING_MESSAGE_BODY_SIZE] = size;
-  if (facts.partition !== undefined && facts.partition !== null) attributes[ATTR_MESSAGING_DESTINATION_PARTITION_ID] = String(facts.partition);
   if (facts.offset !== undefined && facts.offset !== null) attributes[ATTR_MESSAGING_KAFKA_OFFSET] = Number(facts.offset);
   const key = keyText(facts.key);
   if (key !== undefined) attributes[ATTR_MESSAGING_KAFKA_MESSAGE_KEY] = key;
   if (facts.value === null || facts.value === undefined) attributes[ATTR_MESSAGING_KAFKA_MESSAGE_TOMBSTONE] = true;
   if (facts.envelopeSize !== undefined) attributes[ATTR_MESSAGING_MESSAGE_ENVELOPE_SIZE] = facts.envelopeSize;
-  if (identity.groupId !== undefined && operation === 'process') attributes[ATTR_MESSAGING_CONSUMER_GROUP_NAME] = identity.groupId;
-  identityAttributes(attributes, identity);
   return attributes;
-}
-
-function operationType(operation: 'send' | 'create' | 'process'): string {
-  if (operation === 'send') return MESSAGING_OPERATION_TYPE_VALUE_SEND;
-  if (operation === 'create') return MESSAGING_OPERATION_TYPE_VALUE_CREATE;
-  return MESSAGING_OPERATION_TYPE_VALUE_PROCESS;
 }
 
 /**
@@ -126,11 +115,10 @@ function operationType(operation: 'send' | 'create' | 'process'): string {
  * <topic>` span of a batch send. Its context is what gets injected into the message.
  */
 export function startProducerSpan(tracer: Tracer, operation: 'send' | 'create', facts: MessageFacts, identity: ClientIdentity, parent: Context): Span {
-  return tracer.startSpan(
-    `${operation} ${facts.topic}`,
-    { kind: SpanKind.PRODUCER, attributes: messageAttributes(operation, facts, identity) },
-    parent,
-  );
+  const start = spanStart(operation, facts.topic, facts.partition, identity);
+  const span = tracer.startSpan(start.name, { kind: SpanKind.PRODUCER, attributes: start.attributes }, parent);
+  if (span.isRecording()) span.setAttributes(messageDetails(facts));
+  return span;
 }
 
 /**
@@ -201,9 +189,13 @@ export function startProcessSpan(
   }
   const ambient = ambientSpanContext(active);
   if (ambient !== undefined) links.push({ context: ambient, attributes: LINK_REASON.ambient });
-  const attributes = messageAttributes('process', facts, identity);
-  attributes[TRACECARRIER_ATTRIBUTES.carrier] = read.carrier;
-  const span = tracer.startSpan(`process ${facts.topic}`, { kind: SpanKind.CONSUMER, attributes, links }, parent);
+  const start = spanStart('process', facts.topic, facts.partition, identity);
+  const span = tracer.startSpan(start.name, { kind: SpanKind.CONSUMER, attributes: start.attributes, links }, parent);
+  if (span.isRecording()) {
+    const details = messageDetails(facts);
+    details[TRACECARRIER_ATTRIBUTES.carrier] = read.carrier;
+    span.setAttributes(details);
+  }
   return { span, context: trace.setSpan(parent, span) };
 }
 
