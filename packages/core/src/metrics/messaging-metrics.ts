@@ -38,6 +38,13 @@ interface Series {
   counted: boolean;
 }
 
+interface LastSeries {
+  readonly topic: string;
+  readonly partition: number | undefined;
+  readonly identity: ClientIdentity;
+  readonly series: Series;
+}
+
 /**
  * The messaging metrics of semantic conventions v1.44, recorded by every binding:
  * `messaging.client.operation.duration` and `messaging.client.sent.messages` for sends,
@@ -66,8 +73,19 @@ export class MessagingMetrics {
     consumed.addCallback((result) => observe(this.#consumed, result));
   }
 
+  // The last series asked for, per kind and error-free: messages in a row mostly share it.
+  #last: { send?: LastSeries; process?: LastSeries } = {};
+
   /** The kept series of one attribute set (built on first use). */
   #seriesOf(kind: 'send' | 'process', target: MetricTarget, errorType: string | undefined): Series {
+    const last = errorType === undefined ? this.#last[kind] : undefined;
+    if (last !== undefined && last.topic === target.topic && last.partition === target.partition && last.identity === target.identity) return last.series;
+    const series = this.#lookUp(kind, target, errorType);
+    if (errorType === undefined) this.#last[kind] = { topic: target.topic, partition: target.partition, identity: target.identity, series };
+    return series;
+  }
+
+  #lookUp(kind: 'send' | 'process', target: MetricTarget, errorType: string | undefined): Series {
     let byKey = this.#series.get(target.identity);
     if (byKey === undefined) this.#series.set(target.identity, (byKey = new Map()));
     const partition = target.partition !== undefined && target.partition !== null && target.partition >= 0 ? target.partition : -1;

@@ -5,7 +5,7 @@ import type { MessageCall } from './carrier-call.js';
 import type { KafkaHeaders } from '../headers/kafka-headers.js';
 import { ATTR_MESSAGING_MESSAGE_ENVELOPE_SIZE } from '../spans/semconv.js';
 import { errorType, startProcessSpan, startProducerSpan, type ActiveSpan, type ClientIdentity, type MessageFacts } from '../spans/spans.js';
-import { secondsSince } from '../metrics/messaging-metrics.js';
+import { secondsSince, type MessagingMetrics, type MetricTarget } from '../metrics/messaging-metrics.js';
 import { readIncoming, type IncomingRead } from './incoming.js';
 import { carryOutgoing, type OutgoingCarry } from './outgoing.js';
 import { runHook, type ConsumerRuntime, type ProducerRuntime } from './runtime.js';
@@ -106,9 +106,25 @@ export function beginProcess<V extends MessageValue, HookInfo>(
   runHook(runtime.hook, started.span, hookInfo, sink);
   const metrics = runtime.metrics;
   if (metrics === undefined) return started;
-  const start = performance.now();
-  const target = { topic: facts.topic, partition: facts.partition ?? undefined, identity };
-  return { ...started, onEnd: (error) => metrics.processed(target, secondsSince(start), error === undefined ? undefined : errorType(error)) };
+  return new TimedProcess(started, metrics, { topic: facts.topic, partition: facts.partition ?? undefined, identity });
+}
+
+/** A process span whose end records `messaging.process.duration` (a method, not a closure per message). */
+class TimedProcess implements ActiveSpan {
+  readonly span: Span;
+  readonly context: Context;
+  readonly #metrics: MessagingMetrics;
+  readonly #target: MetricTarget;
+  readonly #start = performance.now();
+  constructor(started: ActiveSpan, metrics: MessagingMetrics, target: MetricTarget) {
+    this.span = started.span;
+    this.context = started.context;
+    this.#metrics = metrics;
+    this.#target = target;
+  }
+  onEnd(error: unknown): void {
+    this.#metrics.processed(this.#target, secondsSince(this.#start), error === undefined ? undefined : errorType(error));
+  }
 }
 
 function originalSize(facts: MessageFacts): number | undefined {
