@@ -58,6 +58,11 @@ export function tracedHighLevelProducerClass<B extends Constructor<RdHighLevelPr
           key: key as Buffer | string | null,
           headers,
         });
+        // A sampled-out send with metrics off has nothing to do at its report: the caller's callback as it is.
+        if (!carried.span.isRecording() && this.#runtime.metrics === undefined) {
+          carried.span.end();
+          return highLevel.call(this, topic, partition, carried.value, key, timestamp, carried.headers, callback);
+        }
         const start = sendStart(this.#runtime);
         const done: DeliveryCallback = (err, offset) => {
           const failed = err !== null && err !== undefined;

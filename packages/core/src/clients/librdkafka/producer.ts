@@ -120,7 +120,9 @@ export function tracedProducerClass<B extends Constructor<RdProducerBase>>(Base:
       const carried = carryProduce(this.#runtime, this.#identity, { topic, partition, value: message, key, headers });
       if (this.#inTransaction) this.#transaction?.add(carried.span);
       const start = sendStart(this.#runtime);
-      const token: DeliveryToken | undefined = this.#reports ? { [TOKEN]: true, span: carried.span, opaque, topic, start } : undefined;
+      // Only a recording span (or the send's duration metric) needs the delivery report: a sampled-
+      // out send takes no token, no set entry and no native handle for an opaque of ours.
+      const token: DeliveryToken | undefined = this.#reports && (carried.span.isRecording() || this.#runtime.metrics !== undefined) ? { [TOKEN]: true, span: carried.span, opaque, topic, start } : undefined;
       try {
         const result: unknown = super.produce(topic, partition, carried.value, key, timestamp, token ?? opaque, carried.headers);
         if (token === undefined) {
