@@ -1,4 +1,5 @@
 import { jsonStringEnd, jsonValueEnd } from './json-syntax.js';
+import { BACKSLASH, CLOSE_BRACE, COLON, COMMA, OPEN_BRACE, isWhitespace } from './json-bytes.js';
 
 /**
  * A byte-level reader for the leading members of a JSON object. It lets envelope readers find the
@@ -8,15 +9,7 @@ import { jsonStringEnd, jsonValueEnd } from './json-syntax.js';
  * total: bad input gives -1 or `undefined`, never an exception.
  */
 
-const BACKSLASH = 0x5c;
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
-const COMMA = 0x2c;
-const COLON = 0x3a;
 
-function isWhitespace(byte: number | undefined): boolean {
-  return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
-}
 
 /** Index of the first non-whitespace byte at or after `i` (or `end`). */
 export function skipWhitespace(bytes: Uint8Array, i: number, end: number): number {

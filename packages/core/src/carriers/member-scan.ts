@@ -1,5 +1,6 @@
 import { jsonStringEnd, jsonValueEnd } from './json-syntax.js';
 import { skipWhitespace } from './json-members.js';
+import { BACKSLASH, CLOSE_BRACE, COLON, COMMA, OPEN_BRACE } from './json-bytes.js';
 
 /**
  * One validating walk over the top-level members of a JSON object that finds the members a reader
@@ -31,11 +32,6 @@ export interface MemberScan {
 }
 
 const PAYLOAD = ['"data"', '"data_base64"'].map((name) => Buffer.from(name));
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
-const COMMA = 0x2c;
-const COLON = 0x3a;
-const BACKSLASH = 0x5c;
 
 /** The quoted form of each name, for byte comparison. */
 export function quotedNames(names: readonly string[]): Buffer[] {
