@@ -1,5 +1,5 @@
 import type { Attributes } from '@opentelemetry/api';
-import type { ClientIdentity } from './spans.js';
+import type { ClientIdentity } from './client-identity.js';
 import {
   ATTR_MESSAGING_CLIENT_ID,
   ATTR_MESSAGING_CONSUMER_GROUP_NAME,

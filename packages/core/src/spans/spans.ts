@@ -14,6 +14,7 @@ import type { MessageValue } from '../carriers/carrier.js';
 import { keyText } from '../carriers/payload.js';
 import type { IncomingRead } from '../pipeline/incoming.js';
 import { validSpanContextOf } from '../propagation/propagation.js';
+import type { ClientIdentity } from './client-identity.js';
 import { spanStart } from './creation-attributes.js';
 import {
   ATTR_ERROR_TYPE,
@@ -46,13 +47,7 @@ import {
  */
 export type Relationship = 'parent' | 'link' | 'ignore';
 
-/** Who is talking to Kafka: fixed for a wrapped client. */
-export interface ClientIdentity {
-  readonly clientId?: string | undefined;
-  readonly serverAddress?: string | undefined;
-  readonly serverPort?: number | undefined;
-  readonly groupId?: string | undefined;
-}
+export type { ClientIdentity } from './client-identity.js';
 
 /** What is known of one message when its span starts. */
 export interface MessageFacts {
