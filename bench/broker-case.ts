@@ -4,7 +4,7 @@
  * Usage: broker-case.ts <case> <messages> ; prints one JSON line.
  */
 import { createRequire } from 'node:module';
-import { context, metrics, propagation, trace } from '@opentelemetry/api';
+import { ROOT_CONTEXT, TraceFlags, context, metrics, propagation, trace, type Context } from '@opentelemetry/api';
 import { AggregationTemporality, InMemoryMetricExporter, MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator, type ExportResult } from '@opentelemetry/core';
@@ -60,6 +60,19 @@ export const SERVICE_CASES = [
   'confluent-kafkajs-headers-ratio',
   'confluent-kafkajs-headers-metrics',
   'confluent-kafkajs-headers-service',
+  // The same tracing written by hand around the bare client, sampled in and out, for every client.
+  'rdkafka-hand-written',
+  'rdkafka-hand-written-sampled-out',
+  'confluent-hand-written',
+  'confluent-hand-written-sampled-out',
+  'confluent-kafkajs-hand-written',
+  'confluent-kafkajs-hand-written-sampled-out',
+  // The least any code carrying context does, no span: the consumer extracts the headers with the
+  // stock propagator and runs the handler in that context; the producer injects the active context.
+  'kafkajs-context-only',
+  'rdkafka-context-only',
+  'confluent-context-only',
+  'confluent-kafkajs-context-only',
 ] as const;
 export const ALL_CASES = [...CASES, ...SERVICE_CASES] as const;
 export type CaseName = (typeof ALL_CASES)[number];
@@ -75,6 +88,19 @@ export interface CaseResult {
 const require = createRequire(import.meta.url);
 const CONSTANT_TRACEPARENT = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
 const BATCH = 100;
+/** What the context-only producers run in: an active context whose span context they inject. */
+const CONSTANT_CONTEXT: Context = trace.setSpanContext(ROOT_CONTEXT, { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7', traceFlags: TraceFlags.SAMPLED });
+
+/** Runs the produce side of a context-only case in {@link CONSTANT_CONTEXT}, any other in the root context. */
+function producing<T>(name: CaseName, fn: () => Promise<T>): Promise<T> {
+  return name.endsWith('context-only') ? context.with(CONSTANT_CONTEXT, fn) : fn();
+}
+
+/** The hand-written helpers, loaded only for the cases that use them (they load the bindings and kafkajs). */
+async function handWritten(name: CaseName) {
+  if (!name.includes('hand-written') && !name.endsWith('context-only')) return undefined;
+  return { tracer: trace.getTracer('hand-written'), ...((await import('./hand-written-cases.js')) as typeof HandWritten) };
+}
 
 /** Counts spans and drops them: the cost measured is creating and ending them, not exporting. */
 class CountingExporter implements SpanExporter {
@@ -189,11 +215,14 @@ async function runKafkajs(name: CaseName, brokers: string[], topic: string, valu
   // The "with header" baseline sends a constant traceparent: what carrying any header costs the client itself.
   const batch = Array.from({ length: BATCH }, () => (name === 'kafkajs-bare-with-header' ? { value, headers: { traceparent: CONSTANT_TRACEPARENT } } : { value }));
   // Loaded only here: it loads the bindings (and kafkajs), which must not happen before the official instrumentation patches it.
-  const byHand = name.startsWith('kafkajs-hand-written') ? { tracer: trace.getTracer('hand-written'), ...((await import('./hand-written-cases.js')) as typeof HandWritten) } : undefined;
-  const send = byHand === undefined ? (record: KafkaJs.ProducerRecord) => producer.send(record) : byHand.handWrittenSend(byHand.tracer, (record) => producer.send(record));
-  const produceStart = performance.now();
-  for (let sent = 0; sent < messages; sent += BATCH) await send({ topic, messages: batch.slice(0, Math.min(BATCH, messages - sent)) });
-  const produceMs = performance.now() - produceStart;
+  const byHand = await handWritten(name);
+  const plainSend = (record: KafkaJs.ProducerRecord) => producer.send(record);
+  const send = byHand === undefined ? plainSend : name.endsWith('context-only') ? byHand.contextOnlySend(plainSend) : byHand.handWrittenSend(byHand.tracer, plainSend);
+  const produceMs = await producing(name, async () => {
+    const produceStart = performance.now();
+    for (let sent = 0; sent < messages; sent += BATCH) await send({ topic, messages: batch.slice(0, Math.min(BATCH, messages - sent)) });
+    return performance.now() - produceStart;
+  });
   await producer.disconnect();
 
   const plain = kafka.consumer({ groupId: `${topic}-g`, maxBytes: 16 * 1024 * 1024, maxWaitTimeInMs: 100 });
@@ -203,7 +232,7 @@ async function runKafkajs(name: CaseName, brokers: string[], topic: string, valu
   const clock = consumeClock(messages, value.length);
   const handler = async ({ message }: KafkaJs.EachMessagePayload) => clock.onMessage(message.value);
   const profiling = await profileConsume();
-  await consumer.run({ eachMessage: byHand === undefined ? handler : byHand.handWrittenEachMessage(byHand.tracer, handler) });
+  await consumer.run({ eachMessage: byHand === undefined ? handler : name.endsWith('context-only') ? byHand.contextOnlyEachMessage(handler) : byHand.handWrittenEachMessage(byHand.tracer, handler) });
   await clock.done;
   await profiling?.stop();
   await consumer.disconnect();
@@ -214,6 +243,7 @@ async function runKafkajs(name: CaseName, brokers: string[], topic: string, valu
 async function runConfluentKafkajs(name: CaseName, brokers: string[], topic: string, value: Buffer, messages: number) {
   const { KafkaJS } = (await import('@confluentinc/kafka-javascript')).default;
   const sdk = name.startsWith('confluent-kafkajs-headers') ? (await import('@tracecarrier/confluent-kafka-javascript')).KafkaJS : undefined;
+  const byHand = await handWritten(name);
   const config = { kafkaJS: { clientId: 'bench', brokers, logLevel: KafkaJS.logLevel.NOTHING } };
   const kafka = sdk ? new sdk.TracedKafka(config) : new KafkaJS.Kafka(config);
   const admin = kafka.admin();
@@ -225,18 +255,30 @@ async function runConfluentKafkajs(name: CaseName, brokers: string[], topic: str
   const batch = Array.from({ length: BATCH }, () => ({ value }));
   // This client rewrites a message's headers in place when it sends them: new ones for every send.
   const withHeaders = (count: number) => Array.from({ length: count }, () => ({ value, headers: { traceparent: CONSTANT_TRACEPARENT } }));
-  const produceStart = performance.now();
-  for (let sent = 0; sent < messages; sent += BATCH) {
-    const count = Math.min(BATCH, messages - sent);
-    await producer.send({ topic, messages: name.endsWith('bare-with-header') ? withHeaders(count) : batch.slice(0, count) });
-  }
-  const produceMs = performance.now() - produceStart;
+  type Record = Parameters<typeof producer.send>[0];
+  const plainSend = (record: Record) => producer.send(record);
+  // The confluent KafkaJS API's records have kafkajs's shape: the kafkajs hand-written tracing applies as it is.
+  const send = (
+    byHand === undefined ? plainSend : name.endsWith('context-only') ? byHand.contextOnlySend(plainSend) : byHand.handWrittenSend(byHand.tracer, plainSend as never)
+  ) as (record: Record) => Promise<unknown>;
+  const produceMs = await producing(name, async () => {
+    const produceStart = performance.now();
+    for (let sent = 0; sent < messages; sent += BATCH) {
+      const count = Math.min(BATCH, messages - sent);
+      await send({ topic, messages: name.endsWith('bare-with-header') ? withHeaders(count) : batch.slice(0, count) });
+    }
+    return performance.now() - produceStart;
+  });
   await producer.disconnect();
   const consumer = kafka.consumer({ kafkaJS: { groupId: `${topic}-g`, fromBeginning: true } });
   await consumer.connect();
   await consumer.subscribe({ topics: [topic] });
   const clock = consumeClock(messages, value.length);
-  await consumer.run({ eachMessage: async ({ message }) => clock.onMessage(message.value) });
+  type Payload = Parameters<NonNullable<Parameters<typeof consumer.run>[0]>['eachMessage'] & object>[0];
+  const handler = async ({ message }: Payload) => clock.onMessage(message.value);
+  await consumer.run({
+    eachMessage: byHand === undefined ? handler : name.endsWith('context-only') ? byHand.contextOnlyEachMessage(handler) : (byHand.handWrittenEachMessage(byHand.tracer, handler as never) as unknown as typeof handler),
+  });
   await clock.done;
   await consumer.disconnect();
   return { produceMs, consumeMs: clock.elapsedMs() };
@@ -246,7 +288,8 @@ async function runConfluentKafkajs(name: CaseName, brokers: string[], topic: str
 async function runRdkafka(name: CaseName, brokers: string[], topic: string, value: Buffer, messages: number) {
   const confluent = name.startsWith('confluent');
   const RdKafka = (confluent ? (await import('@confluentinc/kafka-javascript')).default : (await import('node-rdkafka')).default) as unknown as typeof RdKafkaModule;
-  const bare = name.startsWith('rdkafka-bare') || name.startsWith('confluent-bare');
+  const byHand = await handWritten(name);
+  const bare = name.startsWith('rdkafka-bare') || name.startsWith('confluent-bare') || byHand !== undefined;
   const sdk = (bare ? undefined : confluent ? await import('@tracecarrier/confluent-kafka-javascript') : await import('@tracecarrier/node-rdkafka')) as
     | typeof RdkafkaBinding
     | undefined;
@@ -256,27 +299,37 @@ async function runRdkafka(name: CaseName, brokers: string[], topic: string, valu
   const producer = sdk ? new sdk.TracedProducer(producerConfig, {}) : new RdKafka.Producer(producerConfig);
   await new Promise<void>((resolve, reject) => producer.connect({}, (err) => (err ? reject(err) : resolve())));
   producer.setPollInterval(5);
+  const tracedByHand = byHand !== undefined && name.includes('hand-written') ? byHand.handWrittenRdProduce(byHand.tracer, producer) : undefined;
+  const contextOnly = byHand !== undefined && name.endsWith('context-only') ? byHand.contextOnlyHeaders : undefined;
   let delivered = 0;
   const allDelivered = new Promise<void>((resolve) =>
-    producer.on('delivery-report', () => {
+    producer.on('delivery-report', (error, report) => {
+      tracedByHand?.settle(error, report);
       delivered += 1;
       if (delivered === messages) resolve();
     }),
   );
-  const produceStart = performance.now();
-  for (let i = 0; i < messages; i++) {
-    producer.produce(topic, null, value, null, undefined, undefined, headers);
-    // Let delivery reports drain now and then, as an application would.
-    if (i % 10_000 === 9_999) await new Promise((resolve) => setImmediate(resolve));
-  }
-  await allDelivered;
-  const produceMs = performance.now() - produceStart;
+  const produceMs = await producing(name, async () => {
+    const produceStart = performance.now();
+    for (let i = 0; i < messages; i++) {
+      if (tracedByHand !== undefined) tracedByHand.produce(topic, value);
+      else producer.produce(topic, null, value, null, undefined, undefined, contextOnly === undefined ? headers : contextOnly());
+      // Let delivery reports drain now and then, as an application would.
+      if (i % 10_000 === 9_999) await new Promise((resolve) => setImmediate(resolve));
+    }
+    await allDelivered;
+    return performance.now() - produceStart;
+  });
   await new Promise<void>((resolve) => producer.disconnect(() => resolve()));
 
   const consumerConfig = { ...base, 'group.id': `${topic}-g`, 'enable.auto.commit': false, 'fetch.wait.max.ms': 50 };
   const consumer = sdk ? new sdk.TracedKafkaConsumer(consumerConfig, { 'auto.offset.reset': 'earliest' }) : new RdKafka.KafkaConsumer(consumerConfig, { 'auto.offset.reset': 'earliest' });
   const clock = consumeClock(messages, value.length);
-  consumer.on('data', (message) => clock.onMessage(message.value));
+  const listener = (message: RdKafkaModule.Message) => clock.onMessage(message.value);
+  consumer.on(
+    'data',
+    byHand === undefined ? listener : name.endsWith('context-only') ? byHand.contextOnlyDataListener(listener) : byHand.handWrittenDataListener(byHand.tracer, listener),
+  );
   const profiling = await profileConsume();
   await new Promise<void>((resolve, reject) =>
     consumer.connect({}, (err) => {

@@ -13,6 +13,7 @@
  */
 import { ROOT_CONTEXT, SpanKind, context, propagation, trace, type Attributes, type Context, type Link, type TextMapGetter, type Tracer } from '@opentelemetry/api';
 import type { Consumer, ConsumerRunConfig, EachBatchPayload, EachMessagePayload, KafkaMessage, Message, Producer, ProducerRecord, RecordMetadata } from 'kafkajs';
+import { AsyncResource } from 'node:async_hooks';
 import RdKafka from 'node-rdkafka';
 import type { Message as RdMessage } from 'node-rdkafka';
 import { traceConsumer, traceProducer, type TracedEachBatchPayload } from '@tracecarrier/kafkajs';
@@ -94,6 +95,28 @@ function kafkajsMessage(i: number): KafkaMessage {
   return { key: null, value, timestamp: '0', attributes: 0, offset: String(i), size: value.length, headers: { traceparent: TRACEPARENT } } as KafkaMessage;
 }
 
+/**
+ * A message as node-rdkafka's native consume loop makes it: a fresh object with fresh Buffers for
+ * the value and every header value (the real client copies them out of librdkafka), so the stand-in
+ * allocates what the broker path does.
+ */
+function nativeRdMessage(i: number): RdMessage {
+  return { value: Buffer.from(value), size: value.length, topic: TOPIC, offset: i, partition: 0, key: undefined, timestamp: 1_700_000_000_000, headers: [{ traceparent: Buffer.from(TRACEPARENT) }] } as RdMessage;
+}
+
+/**
+ * Emits `'data'` on `consumer` the way node-rdkafka's flowing mode does: from a native callback,
+ * one call per message. The stand-in runs each emit in an async resource's scope, so with an
+ * `AsyncLocalStorage` context manager on, Node runs its async-hook bookkeeping around each message
+ * as it does around the real client's callbacks (part 8's broker profiles found this cost, which
+ * a plain synchronous emit hid).
+ */
+function nativeDelivery(consumer: { emit(event: 'data', message: RdMessage): boolean }): Step {
+  const loop = new AsyncResource('RdKafka.KafkaConsumer.consumeLoop');
+  const emit = (i: number): boolean => consumer.emit('data', nativeRdMessage(i));
+  return (i) => loop.runInAsyncScope(emit, undefined, i);
+}
+
 function rdMessage(i: number): RdMessage {
   return { topic: TOPIC, partition: 0, offset: i, value, size: value.length, key: undefined, headers: [{ traceparent: TRACEPARENT }] } as RdMessage;
 }
@@ -171,32 +194,113 @@ async function kafkajsEachBatch(tracer: Tracer): Promise<HandWrittenCase> {
   return { size: BATCH, ours: (i) => feed!(payload(i)), hand: (i) => hand(payload(i)) };
 }
 
+/** A node-rdkafka message's headers as one record (the client gives a list of one-key objects). */
+function headerRecord(message: RdMessage): Record<string, unknown> {
+  const carrier: Record<string, unknown> = {};
+  for (const entry of message.headers ?? []) Object.assign(carrier, entry);
+  return carrier;
+}
+
+/**
+ * The hand-written node-rdkafka `'data'` listener around `handler` (`same`: the spans tracecarrier
+ * records; otherwise the article's minimal span). Also run through the broker (`broker-case.ts`),
+ * for node-rdkafka and its fork's callback API.
+ */
+export function handWrittenDataListener(tracer: Tracer, handler: (message: RdMessage) => void, same = true): (message: RdMessage) => void {
+  return (message) => {
+    const parent = propagation.extract(ROOT_CONTEXT, headerRecord(message), bufferGetter);
+    const attributes = processAttributes(message.partition, message.offset, message.value?.length ?? 0, message.topic);
+    const span = same ? startHandProcess(tracer, parent, attributes, undefined, message.topic) : tracer.startSpan(`process ${message.topic}`, { kind: SpanKind.CONSUMER, attributes }, parent);
+    try {
+      context.with(trace.setSpan(parent, span), handler, undefined, message);
+    } finally {
+      span.end();
+    }
+  };
+}
+
+/**
+ * The least any code that gives a node-rdkafka listener its message's context does: extract the
+ * headers with the stock propagator and run the listener in that context. No span. Through the
+ * broker only (`broker-case.ts`): what carrying context costs before any span is started.
+ */
+export function contextOnlyDataListener(handler: (message: RdMessage) => void): (message: RdMessage) => void {
+  return (message) => context.with(propagation.extract(ROOT_CONTEXT, headerRecord(message), bufferGetter), handler, undefined, message);
+}
+
+/** The same least for kafkajs-shaped `eachMessage` handlers (kafkajs, the confluent KafkaJS API). */
+export function contextOnlyEachMessage<P extends { message: { headers?: unknown } }>(handler: (payload: P) => Promise<void>): (payload: P) => Promise<void> {
+  return (payload) => context.with(propagation.extract(ROOT_CONTEXT, (payload.message.headers ?? {}) as Record<string, unknown>, bufferGetter), handler, undefined, payload);
+}
+
+/**
+ * The hand-written node-rdkafka `produce` through the broker, as tracecarrier traces it: a `send`
+ * span whose context is injected into the message's headers, passed as the produce call's opaque and
+ * ended at the delivery report with the partition and offset it landed on. `settle` is the
+ * `'delivery-report'` listener the producer needs for it.
+ */
+export function handWrittenRdProduce(tracer: Tracer, producer: Pick<RdKafka.Producer, 'produce'>): {
+  produce: (topic: string, value: Buffer) => void;
+  settle: (error: unknown, report: { partition?: number; offset?: number; opaque?: unknown }) => void;
+} {
+  return {
+    produce: (topic, value) => {
+      const span = tracer.startSpan(`send ${topic}`, { kind: SpanKind.PRODUCER, attributes: sendAttributes('send', value.length, topic) });
+      const fields: Record<string, string> = {};
+      propagation.inject(trace.setSpan(context.active(), span), fields);
+      const headers = Object.entries(fields).map(([key, text]) => ({ [key]: text }));
+      try {
+        producer.produce(topic, null, value, null, undefined, span, headers);
+      } catch (error) {
+        span.end();
+        throw error;
+      }
+    },
+    settle: (error, report) => {
+      const span = report.opaque as ReturnType<Tracer['startSpan']> | undefined;
+      if (span === undefined) return;
+      if (report.partition !== undefined) span.setAttribute('messaging.destination.partition.id', String(report.partition));
+      if (report.offset !== undefined) span.setAttribute('messaging.kafka.offset', Number(report.offset));
+      if (error) span.setStatus({ code: 2 });
+      span.end();
+    },
+  };
+}
+
+/** The headers the least context-carrying producer writes: the active context, injected (no span). */
+export function contextOnlyHeaders(): Array<Record<string, string>> {
+  const fields: Record<string, string> = {};
+  propagation.inject(context.active(), fields);
+  return Object.entries(fields).map(([key, text]) => ({ [key]: text }));
+}
+
+/** The same for kafkajs-shaped sends: each message's headers, copied, with the active context injected. */
+export function contextOnlySend<R extends { messages: Array<{ headers?: unknown }> }, T>(send: (record: R) => Promise<T>): (record: R) => Promise<T> {
+  return (record) => {
+    const active = context.active();
+    const messages = record.messages.map((message) => {
+      const headers: Record<string, unknown> = { ...(message.headers as Record<string, unknown> | undefined) };
+      propagation.inject(active, headers);
+      return { ...message, headers };
+    });
+    return send({ ...record, messages });
+  };
+}
+
 /** node-rdkafka flowing mode: the traced consumer's `'data'` path against a hand-written listener. */
 async function rdkafkaData(tracer: Tracer): Promise<HandWrittenCase> {
   const consumer = new TracedKafkaConsumer({ 'group.id': 'bench', 'client.id': 'bench', 'metadata.broker.list': '127.0.0.1:9092' }, {}, process.env.MODE ? { mode: process.env.MODE as 'headers' } : undefined);
   consumer.on('data', () => undefined);
   const work = (): void => undefined;
-  const listener = (same: boolean) => (message: RdMessage) => {
-    const carrier: Record<string, unknown> = {};
-    for (const entry of message.headers ?? []) Object.assign(carrier, entry);
-    const parent = propagation.extract(ROOT_CONTEXT, carrier, bufferGetter);
-    const attributes = processAttributes(message.partition, message.offset, message.value?.length ?? 0);
-    const span = same ? startHandProcess(tracer, parent, attributes) : tracer.startSpan(`process ${message.topic}`, { kind: SpanKind.CONSUMER, attributes }, parent);
-    try {
-      context.with(trace.setSpan(parent, span), work);
-    } finally {
-      span.end();
-    }
-  };
   const plain = new RdKafka.KafkaConsumer({ 'group.id': 'bench', 'metadata.broker.list': '127.0.0.1:9092' }, {});
-  plain.on('data', listener(true));
+  plain.on('data', handWrittenDataListener(tracer, work, true));
   const minimal = new RdKafka.KafkaConsumer({ 'group.id': 'bench', 'metadata.broker.list': '127.0.0.1:9092' }, {});
-  minimal.on('data', listener(false));
+  minimal.on('data', handWrittenDataListener(tracer, work, false));
   return {
     size: 1,
-    ours: (i) => consumer.emit('data', rdMessage(i)),
-    hand: (i) => plain.emit('data', rdMessage(i)),
-    article: (i) => minimal.emit('data', rdMessage(i)),
+    ours: nativeDelivery(consumer),
+    hand: nativeDelivery(plain),
+    article: nativeDelivery(minimal),
   };
 }
 
@@ -219,9 +323,7 @@ async function rdkafkaConsumeBatch(tracer: Tracer): Promise<HandWrittenCase> {
     const parents: Context[] = [];
     const links: Link[] = [];
     for (const message of messages) {
-      const carrier: Record<string, unknown> = {};
-      for (const entry of message.headers ?? []) Object.assign(carrier, entry);
-      const parent = propagation.extract(ROOT_CONTEXT, carrier, bufferGetter);
+      const parent = propagation.extract(ROOT_CONTEXT, headerRecord(message), bufferGetter);
       parents.push(parent);
       const producer = trace.getSpanContext(parent);
       if (producer !== undefined) links.push({ context: producer, attributes: { 'messaging.destination.name': TOPIC, 'messaging.destination.partition.id': String(message.partition), 'messaging.kafka.offset': message.offset } });

@@ -5,8 +5,10 @@ import type { CaseName, CaseResult } from './broker-case.js';
  * 8. What tracing costs a service through the broker: for every client, the bare client sending one
  * constant `traceparent` (the floor for carrying any context) against tracecarrier sampled in,
  * sampled out, at 1 % (`ParentBased(TraceIdRatioBased(0.01))`), with a meter provider registered,
- * and both at once (what a service runs); for kafkajs also the same tracing written by hand and the
- * official instrumentation, sampled in and out and with metrics. Each case runs `repeats` times,
+ * and both at once (what a service runs); the same tracing written by hand, sampled in and out; the
+ * least any context-carrying code does (`context-only`: extract and run the handler in the context,
+ * inject the active context, no span); for kafkajs also the official instrumentation, sampled in and
+ * out and with metrics. Each case runs `repeats` times,
  * each time in a process of its own, the cases interleaved (round robin) so a slow stretch of the
  * machine hits them alike; produce and consume are reported apart, as median and spread, and every
  * ratio is taken between medians of this run.
@@ -20,25 +22,38 @@ export interface ServiceClient {
   readonly ratio: CaseName;
   readonly metrics: CaseName;
   readonly service: CaseName;
+  /** The same tracing written by hand with the stock API, sampled in and sampled out. */
+  readonly hand: CaseName;
+  readonly handOff: CaseName;
+  /** The least any context-carrying code does: no span, the context extracted, entered and injected. */
+  readonly contextOnly: CaseName;
 }
 
 export const SERVICE_CLIENTS: readonly ServiceClient[] = [
-  { client: 'kafkajs', floor: 'kafkajs-bare-with-header', on: 'kafkajs-headers', off: 'kafkajs-headers-sampled-out', ratio: 'kafkajs-headers-ratio', metrics: 'kafkajs-headers-metrics', service: 'kafkajs-headers-service' },
-  { client: 'node-rdkafka', floor: 'rdkafka-bare-with-header', on: 'rdkafka-headers', off: 'rdkafka-headers-sampled-out', ratio: 'rdkafka-headers-ratio', metrics: 'rdkafka-headers-metrics', service: 'rdkafka-headers-service' },
-  { client: 'confluent callback API', floor: 'confluent-bare-with-header', on: 'confluent-headers', off: 'confluent-headers-sampled-out', ratio: 'confluent-headers-ratio', metrics: 'confluent-headers-metrics', service: 'confluent-headers-service' },
-  {
-    client: 'confluent KafkaJS API',
-    floor: 'confluent-kafkajs-bare-with-header',
-    on: 'confluent-kafkajs-headers',
-    off: 'confluent-kafkajs-headers-sampled-out',
-    ratio: 'confluent-kafkajs-headers-ratio',
-    metrics: 'confluent-kafkajs-headers-metrics',
-    service: 'confluent-kafkajs-headers-service',
-  },
+  client('kafkajs', 'kafkajs'),
+  client('node-rdkafka', 'rdkafka'),
+  client('confluent callback API', 'confluent'),
+  client('confluent KafkaJS API', 'confluent-kafkajs'),
 ];
 
-/** The kafkajs anchors: the same tracing by hand, and the official instrumentation. */
-export const KAFKAJS_ANCHORS: readonly CaseName[] = ['kafkajs-hand-written', 'kafkajs-hand-written-sampled-out', 'kafkajs-otel-instrumentation', 'kafkajs-otel-instrumentation-sampled-out', 'kafkajs-otel-instrumentation-metrics'];
+/** A client's cases, named `<prefix>-<case>` (see broker-case.ts). */
+function client(name: string, prefix: 'kafkajs' | 'rdkafka' | 'confluent' | 'confluent-kafkajs'): ServiceClient {
+  return {
+    client: name,
+    floor: `${prefix}-bare-with-header`,
+    on: `${prefix}-headers`,
+    off: `${prefix}-headers-sampled-out`,
+    ratio: `${prefix}-headers-ratio`,
+    metrics: `${prefix}-headers-metrics`,
+    service: `${prefix}-headers-service`,
+    hand: `${prefix}-hand-written`,
+    handOff: `${prefix}-hand-written-sampled-out`,
+    contextOnly: `${prefix}-context-only`,
+  };
+}
+
+/** The kafkajs anchors: the official instrumentation (no other client has one). */
+export const KAFKAJS_ANCHORS: readonly CaseName[] = ['kafkajs-otel-instrumentation', 'kafkajs-otel-instrumentation-sampled-out', 'kafkajs-otel-instrumentation-metrics'];
 
 /** One case over its repeats: each side's median and spread (min, max), messages per second. */
 export interface ServiceCase {
@@ -61,7 +76,7 @@ function spread(values: readonly number[]): Spread {
 
 /** Runs every case `repeats` times in processes of its own, interleaved; `run` starts one process. */
 export function benchService(messages: number, repeats: number, command: readonly string[]): ServiceCase[] {
-  const names = [...new Set([...SERVICE_CLIENTS.flatMap((c) => [c.floor, c.on, c.off, c.ratio, c.metrics, c.service]), ...KAFKAJS_ANCHORS])];
+  const names = [...new Set([...SERVICE_CLIENTS.flatMap((c) => [c.floor, c.on, c.off, c.ratio, c.metrics, c.service, c.hand, c.handOff, c.contextOnly]), ...KAFKAJS_ANCHORS])];
   const runs = new Map<CaseName, CaseResult[]>(names.map((name) => [name, []]));
   for (let round = 0; round < repeats; round++) {
     // Alternate the order too, so no case always runs right after the same neighbour.
