@@ -240,15 +240,15 @@ export function contextOnlyEachMessage<P extends { message: { headers?: unknown 
  * `'delivery-report'` listener the producer needs for it.
  */
 export function handWrittenRdProduce(tracer: Tracer, producer: Pick<RdKafka.Producer, 'produce'>): {
-  produce: (topic: string, value: Buffer) => void;
+  produce: (topic: string, value: Buffer, headers?: Array<Record<string, string>>) => void;
   settle: (error: unknown, report: { partition?: number; offset?: number; opaque?: unknown }) => void;
 } {
   return {
-    produce: (topic, value) => {
+    produce: (topic, value, callerHeaders = []) => {
       const span = tracer.startSpan(`send ${topic}`, { kind: SpanKind.PRODUCER, attributes: sendAttributes('send', value.length, topic) });
       const fields: Record<string, string> = {};
       propagation.inject(trace.setSpan(context.active(), span), fields);
-      const headers = Object.entries(fields).map(([key, text]) => ({ [key]: text }));
+      const headers = [...callerHeaders, ...Object.entries(fields).map(([key, text]) => ({ [key]: text }))];
       try {
         producer.produce(topic, null, value, null, undefined, span, headers);
       } catch (error) {
@@ -412,23 +412,42 @@ async function kafkajsSendBatch(tracer: Tracer): Promise<HandWrittenCase> {
   return { size: BATCH, ours: () => ours.send(record()), hand: () => hand(record()) };
 }
 
-/** node-rdkafka `produce`: TracedProducer against a hand-written span around produce (the native call stubbed out in this process). */
+/**
+ * node-rdkafka `produce` with delivery reports: TracedProducer against the hand-written `send` span
+ * ended at the report (the broker cases' code). The native call is stubbed; each message's delivery
+ * report is emitted right after it from an async resource's scope, as the client's poll does, so
+ * what the broker path pays for reports (the span kept until its report, a fresh report object) is
+ * paid here too.
+ */
 async function rdkafkaProduce(tracer: Tracer): Promise<HandWrittenCase> {
-  (RdKafka.Producer.prototype as unknown as { produce: () => boolean }).produce = () => true;
-  const ours = new TracedProducer({ 'metadata.broker.list': '127.0.0.1:9092', 'client.id': 'bench' }, {});
-  const plain = new RdKafka.Producer({ 'metadata.broker.list': '127.0.0.1:9092' });
-  const hand = (): void => {
-    const span = tracer.startSpan(`send ${TOPIC}`, { kind: SpanKind.PRODUCER, attributes: sendAttributes('send', value.length) });
-    const fields: Record<string, string> = {};
-    propagation.inject(trace.setSpan(context.active(), span), fields);
-    const headers = [{ 'x-app': 'bench' }, ...Object.entries(fields).map(([key, text]) => ({ [key]: text }))];
-    try {
-      plain.produce(TOPIC, null, value, null, 0, undefined, headers);
-    } finally {
-      span.end();
-    }
+  // The native produce, stubbed: it keeps the opaque for the delivery report that follows.
+  let opaque: unknown;
+  (RdKafka.Producer.prototype as unknown as { produce: (...args: unknown[]) => boolean }).produce = (...args) => {
+    opaque = args[5];
+    return true;
   };
-  return { size: 1, ours: () => ours.produce(TOPIC, null, value, null, 0, undefined, [{ 'x-app': 'bench' }]), hand };
+  const config = { 'metadata.broker.list': '127.0.0.1:9092', 'client.id': 'bench', dr_cb: true };
+  const ours = new TracedProducer(config, {});
+  ours.on('delivery-report', () => undefined);
+  const plain = new RdKafka.Producer(config);
+  const byHand = handWrittenRdProduce(tracer, plain);
+  plain.on('delivery-report', byHand.settle);
+  // As the client's poll does: each message's report, a fresh object, from a native callback's scope.
+  const poll = new AsyncResource('RdKafka.Producer.poll');
+  const report = (producer: { emit(event: string, ...args: unknown[]): boolean }, i: number): boolean =>
+    producer.emit('delivery-report', null, { topic: TOPIC, partition: 0, offset: i, key: null, size: value.length, timestamp: 0, opaque });
+  const headers = (): Array<Record<string, string>> => [{ 'x-app': 'bench' }];
+  return {
+    size: 1,
+    ours: (i) => {
+      ours.produce(TOPIC, null, value, null, 0, undefined, headers());
+      return poll.runInAsyncScope(report, undefined, ours, i);
+    },
+    hand: (i) => {
+      byHand.produce(TOPIC, value, headers());
+      return poll.runInAsyncScope(report, undefined, plain, i);
+    },
+  };
 }
 
 /** Every case, by name: built against a tracer (the wrappers use the global provider, which must be the tracer's). */
