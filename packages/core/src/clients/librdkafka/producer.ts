@@ -7,6 +7,7 @@ import { endSpanWithError, type ClientIdentity } from '../../spans/spans.js';
 import { TransactionSpans, type TransactionOutcome } from '../../spans/transaction.js';
 import { identityFromConfig, type IdentityConfig } from './identity.js';
 import { carryProduce, type RdProducerHookInfo } from './message.js';
+import { OutstandingEntry, OutstandingList } from './outstanding.js';
 import { refuseOptionsInTopicConfig } from './topic-config.js';
 import type { Constructor, LibrdkafkaBinding, Traced, RdDeliveryReport, RdProducerBase } from './types.js';
 
@@ -16,20 +17,17 @@ export type RdProducerOptions = ProducerOptions<RdProducerHookInfo>;
 type LibrdKafkaError = { code?: number; message?: string } | null | undefined;
 type Callback = (err: LibrdKafkaError) => void;
 
-const TOKEN = Symbol('tracecarrier.delivery');
-
 /** Travels as the `opaque` of a produce call until its delivery report, carrying the caller's own opaque. */
-interface DeliveryToken {
-  readonly [TOKEN]: true;
-  readonly span: Span;
-  readonly opaque: unknown;
-  readonly topic: string;
-  /** When `produce` was called (`performance.now()`), for `messaging.client.operation.duration`. */
-  readonly start: number;
-}
-
-function isToken(value: unknown): value is DeliveryToken {
-  return typeof value === 'object' && value !== null && (value as Partial<DeliveryToken>)[TOKEN] === true;
+class DeliveryToken extends OutstandingEntry {
+  constructor(
+    readonly span: Span,
+    readonly opaque: unknown,
+    readonly topic: string,
+    /** When `produce` was called (`performance.now()`), for `messaging.client.operation.duration`. */
+    readonly start: number,
+  ) {
+    super();
+  }
 }
 
 /** Sets the delivered coordinates on a send span and ends it (with the delivery error, if any). */
@@ -58,7 +56,7 @@ export function tracedProducerClass<B extends Constructor<RdProducerBase>>(Base:
     readonly #runtime: ProducerRuntime<RdProducerHookInfo>;
     readonly #identity: ClientIdentity;
     readonly #reports: boolean;
-    readonly #outstanding = new Set<DeliveryToken>();
+    readonly #outstanding = new OutstandingList<DeliveryToken>();
     readonly #transaction: TransactionSpans | undefined;
     #inTransaction = false;
 
@@ -122,7 +120,7 @@ export function tracedProducerClass<B extends Constructor<RdProducerBase>>(Base:
       const start = sendStart(this.#runtime);
       // Only a recording span (or the send's duration metric) needs the delivery report: a sampled-
       // out send takes no token, no set entry and no native handle for an opaque of ours.
-      const token: DeliveryToken | undefined = this.#reports && (carried.span.isRecording() || this.#runtime.metrics !== undefined) ? { [TOKEN]: true, span: carried.span, opaque, topic, start } : undefined;
+      const token = this.#reports && (carried.span.isRecording() || this.#runtime.metrics !== undefined) ? new DeliveryToken(carried.span, opaque, topic, start) : undefined;
       try {
         const result: unknown = super.produce(topic, partition, carried.value, key, timestamp, token ?? opaque, carried.headers);
         if (token === undefined) {
@@ -142,7 +140,7 @@ export function tracedProducerClass<B extends Constructor<RdProducerBase>>(Base:
       if (event === 'delivery-report') {
         const report = args[1] as RdDeliveryReport | undefined;
         const token = report?.opaque;
-        if (isToken(token)) {
+        if (token instanceof DeliveryToken) {
           // Listeners see the caller's opaque, as without tracing.
           report!.opaque = token.opaque;
           if (this.#outstanding.delete(token)) {
@@ -157,12 +155,11 @@ export function tracedProducerClass<B extends Constructor<RdProducerBase>>(Base:
     }
 
     #abandonOutstanding(): void {
-      for (const token of this.#outstanding) {
+      for (const token of this.#outstanding.drain()) {
         token.span.setStatus({ code: SpanStatusCode.ERROR, message: 'producer disconnected before the delivery report' });
         token.span.setAttribute(ATTR_ERROR_TYPE, 'disconnected');
         token.span.end();
       }
-      this.#outstanding.clear();
     }
   }
   return TracedProducer as unknown as Traced<B, TracedProducerMembers>;
