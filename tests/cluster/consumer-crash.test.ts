@@ -85,7 +85,12 @@ async function crash(binding: 'kafkajs' | 'node-rdkafka'): Promise<void> {
       expect(span.traceId).toBe(create.spanContext().traceId);
     }
     // The victim's finished spans are in its records; the one in flight died with it, never exported.
-    expect(processSpansOf(victim, topic).length).toBe(victimDone.size);
+    // The worker writes `done` inside the handler and the span is ended (and written) right after
+    // it returns, so a kill in between also loses the last handled message's span: at most one.
+    const victimSpans = processSpansOf(victim, topic);
+    expect(victimSpans.every((span) => victimDone.has(span.key!))).toBe(true);
+    expect(victimSpans.length).toBeGreaterThanOrEqual(victimDone.size - 1);
+    expect(victimSpans.length).toBeLessThanOrEqual(victimDone.size);
     // A kill right after a commit, with nothing in flight, leaves nothing to redeliver (kafkajs commits per batch).
     const shown = redelivered[0] ?? inFlight[0];
     if (shown === undefined) {
