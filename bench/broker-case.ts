@@ -149,10 +149,12 @@ async function main(): Promise<void> {
 
 /**
  * With BENCH_PROFILE_CONSUME=FILE, a CPU profile of the consume side alone (from `run`, or the
- * librdkafka clients' connect, to the last message) is written to FILE, for `profile.ts --summarize`.
+ * librdkafka clients' connect, to the last message) is written to FILE, for `profile.ts --summarize`;
+ * with BENCH_PROFILE_PRODUCE=FILE, of the librdkafka clients' produce side (first produce call to the
+ * last delivery report).
  */
-async function profileConsume(): Promise<{ stop: () => Promise<void> } | undefined> {
-  const file = process.env.BENCH_PROFILE_CONSUME;
+async function profileSide(variable: 'BENCH_PROFILE_CONSUME' | 'BENCH_PROFILE_PRODUCE' = 'BENCH_PROFILE_CONSUME'): Promise<{ stop: () => Promise<void> } | undefined> {
+  const file = process.env[variable];
   if (file === undefined || file === '') return undefined;
   const { Session } = await import('node:inspector');
   const { writeFileSync } = await import('node:fs');
@@ -231,7 +233,7 @@ async function runKafkajs(name: CaseName, brokers: string[], topic: string, valu
   await consumer.subscribe({ topic, fromBeginning: true });
   const clock = consumeClock(messages, value.length);
   const handler = async ({ message }: KafkaJs.EachMessagePayload) => clock.onMessage(message.value);
-  const profiling = await profileConsume();
+  const profiling = await profileSide();
   await consumer.run({ eachMessage: byHand === undefined ? handler : name.endsWith('context-only') ? byHand.contextOnlyEachMessage(handler) : byHand.handWrittenEachMessage(byHand.tracer, handler) });
   await clock.done;
   await profiling?.stop();
@@ -302,6 +304,7 @@ async function runRdkafka(name: CaseName, brokers: string[], topic: string, valu
   const tracedByHand = byHand !== undefined && name.includes('hand-written') ? byHand.handWrittenRdProduce(byHand.tracer, producer) : undefined;
   const contextOnly = byHand !== undefined && name.endsWith('context-only') ? byHand.contextOnlyHeaders : undefined;
   let delivered = 0;
+  const profilingProduce = await profileSide('BENCH_PROFILE_PRODUCE');
   const allDelivered = new Promise<void>((resolve) =>
     producer.on('delivery-report', (error, report) => {
       tracedByHand?.settle(error, report);
@@ -320,6 +323,7 @@ async function runRdkafka(name: CaseName, brokers: string[], topic: string, valu
     await allDelivered;
     return performance.now() - produceStart;
   });
+  await profilingProduce?.stop();
   await new Promise<void>((resolve) => producer.disconnect(() => resolve()));
 
   const consumerConfig = { ...base, 'group.id': `${topic}-g`, 'enable.auto.commit': false, 'fetch.wait.max.ms': 50 };
@@ -330,7 +334,7 @@ async function runRdkafka(name: CaseName, brokers: string[], topic: string, valu
     'data',
     byHand === undefined ? listener : name.endsWith('context-only') ? byHand.contextOnlyDataListener(listener) : byHand.handWrittenDataListener(byHand.tracer, listener),
   );
-  const profiling = await profileConsume();
+  const profiling = await profileSide();
   await new Promise<void>((resolve, reject) =>
     consumer.connect({}, (err) => {
       if (err) return reject(err);
