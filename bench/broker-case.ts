@@ -96,10 +96,32 @@ function producing<T>(name: CaseName, fn: () => Promise<T>): Promise<T> {
   return name.endsWith('context-only') ? context.with(CONSTANT_CONTEXT, fn) : fn();
 }
 
-/** The hand-written helpers, loaded only for the cases that use them (they load the bindings and kafkajs). */
+/**
+ * The baselines wrapped around a bare client, for the hand-written and context-only cases (loaded
+ * only for those: they load the bindings and kafkajs): each wrapper picks the case's variant once.
+ */
 async function handWritten(name: CaseName) {
   if (!name.includes('hand-written') && !name.endsWith('context-only')) return undefined;
-  return { tracer: trace.getTracer('hand-written'), ...((await import('./hand-written-cases.js')) as typeof HandWritten) };
+  const tracer = trace.getTracer('hand-written');
+  const cases = (await import('./hand-written-cases.js')) as typeof HandWritten;
+  const contextOnly = name.endsWith('context-only');
+  return {
+    /** A kafkajs-shaped `send` (kafkajs, the confluent KafkaJS API), traced by hand or carrying context only. */
+    send<R extends KafkaJs.ProducerRecord, T>(send: (record: R) => Promise<T>): (record: R) => Promise<T> {
+      return contextOnly ? cases.contextOnlySend(send) : (cases.handWrittenSend(tracer, send as never) as unknown as (record: R) => Promise<T>);
+    },
+    /** A kafkajs-shaped `eachMessage` handler, likewise. */
+    eachMessage<P extends KafkaJs.EachMessagePayload>(handler: (payload: P) => Promise<void>): (payload: P) => Promise<void> {
+      return contextOnly ? cases.contextOnlyEachMessage(handler) : (cases.handWrittenEachMessage(tracer, handler as never) as unknown as (payload: P) => Promise<void>);
+    },
+    /** A librdkafka `'data'` listener, likewise. */
+    dataListener(listener: (message: RdKafkaModule.Message) => void): (message: RdKafkaModule.Message) => void {
+      return contextOnly ? cases.contextOnlyDataListener(listener) : cases.handWrittenDataListener(tracer, listener);
+    },
+    /** For a librdkafka producer: the hand-written send span, or (context only) the headers to send. */
+    produce: contextOnly ? undefined : (producer: Pick<RdKafkaModule.Producer, 'produce'>) => cases.handWrittenRdProduce(tracer, producer),
+    headers: contextOnly ? cases.contextOnlyHeaders : undefined,
+  };
 }
 
 /** Counts spans and drops them: the cost measured is creating and ending them, not exporting. */
@@ -219,7 +241,7 @@ async function runKafkajs(name: CaseName, brokers: string[], topic: string, valu
   // Loaded only here: it loads the bindings (and kafkajs), which must not happen before the official instrumentation patches it.
   const byHand = await handWritten(name);
   const plainSend = (record: KafkaJs.ProducerRecord) => producer.send(record);
-  const send = byHand === undefined ? plainSend : name.endsWith('context-only') ? byHand.contextOnlySend(plainSend) : byHand.handWrittenSend(byHand.tracer, plainSend);
+  const send = byHand === undefined ? plainSend : byHand.send(plainSend);
   const produceMs = await producing(name, async () => {
     const produceStart = performance.now();
     for (let sent = 0; sent < messages; sent += BATCH) await send({ topic, messages: batch.slice(0, Math.min(BATCH, messages - sent)) });
@@ -234,7 +256,7 @@ async function runKafkajs(name: CaseName, brokers: string[], topic: string, valu
   const clock = consumeClock(messages, value.length);
   const handler = async ({ message }: KafkaJs.EachMessagePayload) => clock.onMessage(message.value);
   const profiling = await profileSide();
-  await consumer.run({ eachMessage: byHand === undefined ? handler : name.endsWith('context-only') ? byHand.contextOnlyEachMessage(handler) : byHand.handWrittenEachMessage(byHand.tracer, handler) });
+  await consumer.run({ eachMessage: byHand === undefined ? handler : byHand.eachMessage(handler) });
   await clock.done;
   await profiling?.stop();
   await consumer.disconnect();
@@ -260,9 +282,7 @@ async function runConfluentKafkajs(name: CaseName, brokers: string[], topic: str
   type Record = Parameters<typeof producer.send>[0];
   const plainSend = (record: Record) => producer.send(record);
   // The confluent KafkaJS API's records have kafkajs's shape: the kafkajs hand-written tracing applies as it is.
-  const send = (
-    byHand === undefined ? plainSend : name.endsWith('context-only') ? byHand.contextOnlySend(plainSend) : byHand.handWrittenSend(byHand.tracer, plainSend as never)
-  ) as (record: Record) => Promise<unknown>;
+  const send = (byHand === undefined ? plainSend : byHand.send(plainSend as never)) as (record: Record) => Promise<unknown>;
   const produceMs = await producing(name, async () => {
     const produceStart = performance.now();
     for (let sent = 0; sent < messages; sent += BATCH) {
@@ -278,9 +298,7 @@ async function runConfluentKafkajs(name: CaseName, brokers: string[], topic: str
   const clock = consumeClock(messages, value.length);
   type Payload = Parameters<NonNullable<Parameters<typeof consumer.run>[0]>['eachMessage'] & object>[0];
   const handler = async ({ message }: Payload) => clock.onMessage(message.value);
-  await consumer.run({
-    eachMessage: byHand === undefined ? handler : name.endsWith('context-only') ? byHand.contextOnlyEachMessage(handler) : (byHand.handWrittenEachMessage(byHand.tracer, handler as never) as unknown as typeof handler),
-  });
+  await consumer.run({ eachMessage: byHand === undefined ? handler : (byHand.eachMessage(handler as never) as unknown as typeof handler) });
   await clock.done;
   await consumer.disconnect();
   return { produceMs, consumeMs: clock.elapsedMs() };
@@ -301,8 +319,8 @@ async function runRdkafka(name: CaseName, brokers: string[], topic: string, valu
   const producer = sdk ? new sdk.TracedProducer(producerConfig, {}) : new RdKafka.Producer(producerConfig);
   await new Promise<void>((resolve, reject) => producer.connect({}, (err) => (err ? reject(err) : resolve())));
   producer.setPollInterval(5);
-  const tracedByHand = byHand !== undefined && name.includes('hand-written') ? byHand.handWrittenRdProduce(byHand.tracer, producer) : undefined;
-  const contextOnly = byHand !== undefined && name.endsWith('context-only') ? byHand.contextOnlyHeaders : undefined;
+  const tracedByHand = byHand?.produce?.(producer);
+  const contextOnly = byHand?.headers;
   let delivered = 0;
   const profilingProduce = await profileSide('BENCH_PROFILE_PRODUCE');
   const allDelivered = new Promise<void>((resolve) =>
@@ -330,10 +348,7 @@ async function runRdkafka(name: CaseName, brokers: string[], topic: string, valu
   const consumer = sdk ? new sdk.TracedKafkaConsumer(consumerConfig, { 'auto.offset.reset': 'earliest' }) : new RdKafka.KafkaConsumer(consumerConfig, { 'auto.offset.reset': 'earliest' });
   const clock = consumeClock(messages, value.length);
   const listener = (message: RdKafkaModule.Message) => clock.onMessage(message.value);
-  consumer.on(
-    'data',
-    byHand === undefined ? listener : name.endsWith('context-only') ? byHand.contextOnlyDataListener(listener) : byHand.handWrittenDataListener(byHand.tracer, listener),
-  );
+  consumer.on('data', byHand === undefined ? listener : byHand.dataListener(listener));
   const profiling = await profileSide();
   await new Promise<void>((resolve, reject) =>
     consumer.connect({}, (err) => {

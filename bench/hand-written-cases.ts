@@ -11,7 +11,7 @@
  *   attribute and the link to the producer span (`tracecarrier.link.reason=producer`).
  * - `article` (consume cases): the article's minimal version, without those two, for reference.
  */
-import { ROOT_CONTEXT, SpanKind, context, propagation, trace, type Attributes, type Context, type Link, type TextMapGetter, type Tracer } from '@opentelemetry/api';
+import { ROOT_CONTEXT, SpanKind, SpanStatusCode, context, propagation, trace, type Attributes, type Context, type Link, type TextMapGetter, type Tracer } from '@opentelemetry/api';
 import type { Consumer, ConsumerRunConfig, EachBatchPayload, EachMessagePayload, KafkaMessage, Message, Producer, ProducerRecord, RecordMetadata } from 'kafkajs';
 import { AsyncResource } from 'node:async_hooks';
 import RdKafka from 'node-rdkafka';
@@ -261,7 +261,7 @@ export function handWrittenRdProduce(tracer: Tracer, producer: Pick<RdKafka.Prod
       if (span === undefined) return;
       if (report.partition !== undefined) span.setAttribute('messaging.destination.partition.id', String(report.partition));
       if (report.offset !== undefined) span.setAttribute('messaging.kafka.offset', Number(report.offset));
-      if (error) span.setStatus({ code: 2 });
+      if (error) span.setStatus({ code: SpanStatusCode.ERROR });
       span.end();
     },
   };
