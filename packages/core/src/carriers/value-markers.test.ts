@@ -14,7 +14,8 @@ function random(seed: number): () => number {
 const ALPHABET = Buffer.from('"tracecarrierspecversion{}:, 0x');
 
 function value(next: () => number): Buffer {
-  const length = Math.floor(next() * 1500);
+  // Both sides of the one-pass size (SNIFF_BYTES), most of them short.
+  const length = Math.floor(next() * (next() < 0.85 ? 1500 : SNIFF_BYTES + 1500));
   const bytes = Buffer.alloc(length);
   for (let i = 0; i < length; i++) bytes[i] = next() < 0.9 ? (ALPHABET[Math.floor(next() * ALPHABET.length)] as number) : Math.floor(next() * 256);
   // Plant markers (whole or cut short) at random places, including both ends.
@@ -45,6 +46,33 @@ describe('value markers', () => {
     // The generator must exercise both answers.
     expect(hits).toBeGreaterThan(5_000);
     expect(hits).toBeLessThan(35_000);
+  });
+
+  it('finds a marker at every place in values of every short length, and at the one-pass size', () => {
+    // The sampling pass reads one pair of bytes in a stride: every start, every end, every length.
+    const filler = (length: number) => Buffer.from(Array.from({ length }, (_, i) => 'rectsavionp e'.charCodeAt(i % 13)));
+    const check = (bytes: Buffer) => {
+      for (const bit of [HAS_ENVELOPE_MARKER, HAS_SPECVERSION_MARKER] as const) {
+        if (hasMarker(bytes, bit) !== naive(bytes, bit)) throw new Error(`hasMarker(${JSON.stringify(bytes.toString('latin1'))}, ${bit}) should be ${naive(bytes, bit)}`);
+      }
+    };
+    for (const marker of [ENVELOPE_MARKER, SPECVERSION_MARKER]) {
+      for (let length = marker.length; length <= 64; length++) {
+        for (let at = 0; at + marker.length <= length; at++) {
+          const bytes = filler(length);
+          marker.copy(bytes, at);
+          check(bytes);
+        }
+      }
+      // Around SNIFF_BYTES (the CloudEvents marker counts only within it) and the one-pass size.
+      for (let length = SNIFF_BYTES - 30; length <= SNIFF_BYTES + 30; length++) {
+        for (let at = SNIFF_BYTES - marker.length - 15; at + marker.length <= length; at++) {
+          const bytes = filler(length);
+          marker.copy(bytes, at);
+          check(bytes);
+        }
+      }
+    }
   });
 
   it('answers for a message as the search does when its value may be a JSON object, and no for any other value', () => {

@@ -25,22 +25,39 @@ const MARKERS: ReadonlyArray<readonly [MarkerBit, Buffer]> = [
   [HAS_SPECVERSION_MARKER, SPECVERSION_MARKER],
 ];
 
-// Up to this many bytes one sampling pass finds both markers faster than two native searches (each
-// call costs about 250 ns here; the pass about 0.75 ns a byte of JSON text, measured 2026-11-26).
-const ONE_PASS = 1024;
+// Up to this many bytes one sampling pass finds both markers faster than the native searches at
+// every size (`bench/value-markers.ts`, 2026-12-06, node 20, AMD EPYC: the carriers' detect with the
+// pass / the searches: 57-byte JSON 209 / 472 ns, 755-byte JSON order 434 / 1220 ns, 4 KiB of JSON
+// records 1592 / 4150 ns). Past SNIFF_BYTES the CloudEvents marker is only looked for at the start,
+// so the native searches stay there (at 64 KiB the two cost about the same).
+const ONE_PASS = SNIFF_BYTES;
 
-// Any stretch of STRIDE bytes holds one sampled position, and each marker is at least that long:
-// a marker in the value covers a sampled byte. The tables say, for each byte value, where it sits in
-// the markers (which marker, at which offset), so a sampled byte names the few starts worth comparing.
-const STRIDE = Math.min(ENVELOPE_MARKER.length, SPECVERSION_MARKER.length);
-const PLACES = Array.from({ length: 256 }, (_, byte) =>
-  MARKERS.flatMap(([bit, marker]) => [...marker.keys()].filter((offset) => marker[offset] === byte).map((offset) => [bit, offset] as const)),
-);
-/** Byte `b`'s places are entries PLACE_FROM[b] to PLACE_FROM[b + 1] of PLACE_BIT and PLACE_OFFSET. */
-const PLACE_FROM = new Uint16Array(257);
-for (let b = 0; b < 256; b++) PLACE_FROM[b + 1] = (PLACE_FROM[b] as number) + (PLACES[b] as unknown[]).length;
-const PLACE_BIT = Uint8Array.from(PLACES.flat().map(([bit]) => bit));
-const PLACE_OFFSET = Uint8Array.from(PLACES.flat().map(([, offset]) => offset));
+// Any stretch of STRIDE bytes holds one sampled position, and each marker is longer than that: a
+// marker in the value covers a sampled byte and the byte after it. The tables say, for each such
+// pair of bytes, where it sits in the markers (which marker, at which offset), so a sampled pair
+// names the few starts worth comparing. Pairs, not single bytes: JSON text is full of the markers'
+// letters, and a sampled letter named up to six starts to compare (same bench, before pairs: the
+// 755-byte order 883 ns, 4 KiB of records 4318 ns, above the native searches).
+const STRIDE = Math.min(ENVELOPE_MARKER.length, SPECVERSION_MARKER.length) - 1;
+const PAIRS = new Map<number, Array<readonly [MarkerBit, number]>>();
+for (const [bit, marker] of MARKERS) {
+  for (let offset = 0; offset + 1 < marker.length; offset++) {
+    const pair = ((marker[offset] as number) << 8) | (marker[offset + 1] as number);
+    PAIRS.set(pair, [...(PAIRS.get(pair) ?? []), [bit, offset] as const]);
+  }
+}
+/** 1 for a byte that starts some pair of a marker: most sampled bytes are settled by this small table alone. */
+const STARTS_PAIR = new Uint8Array(256);
+/** Pair `(a << 8) | b`'s group, 0 for none; group `g`'s places are entries GROUP_FROM[g] to GROUP_FROM[g + 1] of PLACE_BIT and PLACE_OFFSET. */
+const GROUP = new Uint8Array(65536);
+const GROUP_FROM = new Uint8Array(PAIRS.size + 2);
+const PLACE_BIT = new Uint8Array([...PAIRS.values()].flat().map(([bit]) => bit));
+const PLACE_OFFSET = new Uint8Array([...PAIRS.values()].flat().map(([, offset]) => offset));
+[...PAIRS].forEach(([pair, places], index) => {
+  STARTS_PAIR[pair >> 8] = 1;
+  GROUP[pair] = index + 1;
+  GROUP_FROM[index + 2] = (GROUP_FROM[index + 1] as number) + places.length;
+});
 
 function markerAt(bytes: Buffer, start: number, marker: Buffer): boolean {
   if (start < 0 || start + marker.length > bytes.length) return false;
@@ -48,12 +65,16 @@ function markerAt(bytes: Buffer, start: number, marker: Buffer): boolean {
   return true;
 }
 
-/** Both markers of a short value, in one sampling pass: about one byte in {@link STRIDE} is read unless a marker may start near it. */
+/** Both markers of a value up to {@link ONE_PASS} bytes, in one sampling pass: about one pair of bytes in {@link STRIDE} is read unless a marker may start near it. */
 function scanShort(bytes: Buffer): number {
   let found = 0;
-  for (let at = STRIDE - 1; at < bytes.length && found !== BOTH; at += STRIDE) {
-    const byte = bytes[at] as number;
-    for (let p = PLACE_FROM[byte] as number, end = PLACE_FROM[byte + 1] as number; p < end; p++) {
+  const last = bytes.length - 1;
+  for (let at = STRIDE - 1; at < last && found !== BOTH; at += STRIDE) {
+    const first = bytes[at] as number;
+    if (STARTS_PAIR[first] === 0) continue;
+    const group = GROUP[(first << 8) | (bytes[at + 1] as number)] as number;
+    if (group === 0) continue;
+    for (let p = GROUP_FROM[group] as number, end = GROUP_FROM[group + 1] as number; p < end; p++) {
       const bit = PLACE_BIT[p] as number;
       if ((found & bit) === 0 && markerAt(bytes, at - (PLACE_OFFSET[p] as number), bit === HAS_ENVELOPE_MARKER ? ENVELOPE_MARKER : SPECVERSION_MARKER)) found |= bit;
     }
