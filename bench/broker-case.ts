@@ -73,6 +73,12 @@ export const SERVICE_CASES = [
   'rdkafka-context-only',
   'confluent-context-only',
   'confluent-kafkajs-context-only',
+  // tracecarrier sampled in with the consumer reading headers only (`mode: 'headers'`): what the
+  // hand-written tracing reads. The default (`auto`) also looks for CloudEvents and envelopes.
+  'kafkajs-headers-read-headers',
+  'rdkafka-headers-read-headers',
+  'confluent-headers-read-headers',
+  'confluent-kafkajs-headers-read-headers',
 ] as const;
 export const ALL_CASES = [...CASES, ...SERVICE_CASES] as const;
 export type CaseName = (typeof ALL_CASES)[number];
@@ -90,6 +96,11 @@ const CONSTANT_TRACEPARENT = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902
 const BATCH = 100;
 /** What the context-only producers run in: an active context whose span context they inject. */
 const CONSTANT_CONTEXT: Context = trace.setSpanContext(ROOT_CONTEXT, { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7', traceFlags: TraceFlags.SAMPLED });
+
+/** The consumer options of a traced case: `-read-headers` cases read headers only, the others use the default (`auto`). */
+function consumerMode(name: CaseName): { mode?: 'headers' } {
+  return name.endsWith('-read-headers') ? { mode: 'headers' } : {};
+}
 
 /** Runs the produce side of a context-only case in {@link CONSTANT_CONTEXT}, any other in the root context. */
 function producing<T>(name: CaseName, fn: () => Promise<T>): Promise<T> {
@@ -250,7 +261,7 @@ async function runKafkajs(name: CaseName, brokers: string[], topic: string, valu
   await producer.disconnect();
 
   const plain = kafka.consumer({ groupId: `${topic}-g`, maxBytes: 16 * 1024 * 1024, maxWaitTimeInMs: 100 });
-  const consumer = sdk ? sdk.traceConsumer(plain, { groupId: `${topic}-g` }) : plain;
+  const consumer = sdk ? sdk.traceConsumer(plain, { groupId: `${topic}-g`, ...consumerMode(name) }) : plain;
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
   const clock = consumeClock(messages, value.length);
@@ -269,7 +280,7 @@ async function runConfluentKafkajs(name: CaseName, brokers: string[], topic: str
   const sdk = name.startsWith('confluent-kafkajs-headers') ? (await import('@tracecarrier/confluent-kafka-javascript')).KafkaJS : undefined;
   const byHand = await handWritten(name);
   const config = { kafkaJS: { clientId: 'bench', brokers, logLevel: KafkaJS.logLevel.NOTHING } };
-  const kafka = sdk ? new sdk.TracedKafka(config) : new KafkaJS.Kafka(config);
+  const kafka = sdk ? new sdk.TracedKafka(config, { consumer: consumerMode(name) }) : new KafkaJS.Kafka(config);
   const admin = kafka.admin();
   await admin.connect();
   await admin.createTopics({ topics: [{ topic, numPartitions: 1 }] });
@@ -345,7 +356,7 @@ async function runRdkafka(name: CaseName, brokers: string[], topic: string, valu
   await new Promise<void>((resolve) => producer.disconnect(() => resolve()));
 
   const consumerConfig = { ...base, 'group.id': `${topic}-g`, 'enable.auto.commit': false, 'fetch.wait.max.ms': 50 };
-  const consumer = sdk ? new sdk.TracedKafkaConsumer(consumerConfig, { 'auto.offset.reset': 'earliest' }) : new RdKafka.KafkaConsumer(consumerConfig, { 'auto.offset.reset': 'earliest' });
+  const consumer = sdk ? new sdk.TracedKafkaConsumer(consumerConfig, { 'auto.offset.reset': 'earliest' }, consumerMode(name)) : new RdKafka.KafkaConsumer(consumerConfig, { 'auto.offset.reset': 'earliest' });
   const clock = consumeClock(messages, value.length);
   const listener = (message: RdKafkaModule.Message) => clock.onMessage(message.value);
   consumer.on('data', byHand === undefined ? listener : byHand.dataListener(listener));

@@ -171,6 +171,8 @@ if (wants('service')) {
       say(`   ${''.padEnd(32)} metrics on vs off (sampled in): ${target(`${label}, metrics on vs off`, of(client.metrics)[side].median / of(client.on)[side].median, 0.9, 'min')}`);
       // By hand / ours: above 1 means tracecarrier is slower than the same tracing written by hand.
       say(`   ${''.padEnd(32)} the same tracing by hand / tracecarrier: sampled in ${target(`${label}, by hand vs tracecarrier (sampled in)`, of(client.hand)[side].median / of(client.on)[side].median, 1.1, 'max')}, sampled out ${(of(client.handOff)[side].median / of(client.off)[side].median).toFixed(2)}×`);
+      // The hand-written consumer reads headers only; so does tracecarrier's with mode 'headers' (the producer is the same).
+      if (side === 'consume') say(`   ${''.padEnd(32)} by hand / tracecarrier reading headers only (consumer mode 'headers', sampled in): ${target(`${label}, by hand vs tracecarrier reading headers only (sampled in)`, of(client.hand)[side].median / of(client.readHeaders)[side].median, 1.1, 'max')}; mode 'headers' / 'auto': ${(of(client.readHeaders)[side].median / of(client.on)[side].median).toFixed(2)}×`);
     }
   }
   histogram = await histogramRecordCost();

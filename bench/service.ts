@@ -7,7 +7,8 @@ import type { CaseName, CaseResult } from './broker-case.js';
  * sampled out, at 1 % (`ParentBased(TraceIdRatioBased(0.01))`), with a meter provider registered,
  * and both at once (what a service runs); the same tracing written by hand, sampled in and out; the
  * least any context-carrying code does (`context-only`: extract and run the handler in the context,
- * inject the active context, no span); for kafkajs also the official instrumentation, sampled in and
+ * inject the active context, no span); tracecarrier sampled in with its consumer reading headers only,
+ * as the hand-written tracing does (`-read-headers`; the default `auto` reads four carriers); for kafkajs also the official instrumentation, sampled in and
  * out and with metrics. Each case runs `repeats` times,
  * each time in a process of its own, the cases interleaved (round robin) so a slow stretch of the
  * machine hits them alike; produce and consume are reported apart, as median and spread, and every
@@ -27,6 +28,8 @@ export interface ServiceClient {
   readonly handOff: CaseName;
   /** The least any context-carrying code does: no span, the context extracted, entered and injected. */
   readonly contextOnly: CaseName;
+  /** tracecarrier sampled in, its consumer reading headers only (`mode: 'headers'`), as the hand-written tracing does. */
+  readonly readHeaders: CaseName;
 }
 
 export const SERVICE_CLIENTS: readonly ServiceClient[] = [
@@ -49,6 +52,7 @@ function client(name: string, prefix: 'kafkajs' | 'rdkafka' | 'confluent' | 'con
     hand: `${prefix}-hand-written`,
     handOff: `${prefix}-hand-written-sampled-out`,
     contextOnly: `${prefix}-context-only`,
+    readHeaders: `${prefix}-headers-read-headers`,
   };
 }
 
@@ -96,7 +100,7 @@ function runCase(command: readonly string[], name: CaseName, messages: number): 
 
 /** Runs every case `repeats` times in processes of its own, interleaved; `run` starts one process. */
 export function benchService(messages: number, repeats: number, command: readonly string[]): ServiceCase[] {
-  const names = [...new Set([...SERVICE_CLIENTS.flatMap((c) => [c.floor, c.on, c.off, c.ratio, c.metrics, c.service, c.hand, c.handOff, c.contextOnly]), ...KAFKAJS_ANCHORS])];
+  const names = [...new Set([...SERVICE_CLIENTS.flatMap((c) => [c.floor, c.on, c.off, c.ratio, c.metrics, c.service, c.hand, c.handOff, c.contextOnly, c.readHeaders]), ...KAFKAJS_ANCHORS])];
   const runs = new Map<CaseName, CaseResult[]>(names.map((name) => [name, []]));
   for (let round = 0; round < repeats; round++) {
     // Alternate the order too, so no case always runs right after the same neighbour.
