@@ -41,7 +41,7 @@ const CARRIER = 'tracecarrier.carrier';
 const LINK_REASON = 'tracecarrier.link.reason';
 
 /** The getter the article's consumer writes: header values are Buffers. */
-const bufferGetter: TextMapGetter<Record<string, unknown>> = {
+export const bufferGetter: TextMapGetter<Record<string, unknown>> = {
   get: (carrier, key) => {
     const raw = carrier[key];
     return raw === undefined || raw === null ? undefined : Buffer.isBuffer(raw) ? raw.toString('utf8') : String(raw);
@@ -195,7 +195,7 @@ async function kafkajsEachBatch(tracer: Tracer): Promise<HandWrittenCase> {
 }
 
 /** A node-rdkafka message's headers as one record (the client gives a list of one-key objects). */
-function headerRecord(message: RdMessage): Record<string, unknown> {
+export function headerRecord(message: Pick<RdMessage, 'headers'>): Record<string, unknown> {
   const carrier: Record<string, unknown> = {};
   for (const entry of message.headers ?? []) Object.assign(carrier, entry);
   return carrier;

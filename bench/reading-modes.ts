@@ -2,15 +2,16 @@
  * What a consumer's reading of one message costs in each mode, by payload, in process: core's
  * `readIncoming` with the carriers of `mode: 'auto'` (the default: headers, CloudEvents binary, the
  * JSON envelope, CloudEvents structured) and of `mode: 'headers'`, against the stock
- * `propagation.extract` of the same headers (what the hand-written and context-only cases of part 8
- * do). Each message is fresh (its value and header Buffers copied), as a client hands it over, and
+ * `propagation.extract` of the same headers, as the hand-written and context-only node-rdkafka
+ * listeners of part 8 do it (their header record and getter). Each message is fresh (its value and header Buffers copied), as a client hands it over, and
  * carries one canonical `traceparent` header. Not a part of `pnpm bench`:
  *
  *   pnpm build && node scripts/build-bench.mjs && node bench/dist/reading-modes.js
  */
-import { ROOT_CONTEXT, propagation, trace, type TextMapGetter } from '@opentelemetry/api';
+import { ROOT_CONTEXT, propagation, trace } from '@opentelemetry/api';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { readIncoming, resolveConsumerOptions } from '@tracecarrier/core/binding';
+import { bufferGetter, headerRecord } from './hand-written-cases.js';
 import { compare } from './harness.js';
 import { PAYLOADS } from './value-markers.js';
 
@@ -22,12 +23,6 @@ const SCOPE = { name: 'bench', version: '0' };
 const auto = resolveConsumerOptions({ mode: 'auto' }, SCOPE).incoming;
 const headers = resolveConsumerOptions({ mode: 'headers' }, SCOPE).incoming;
 const sink = () => undefined;
-
-/** The hand-written cases' getter: a record of header Buffers, decoded as UTF-8. */
-const bufferGetter: TextMapGetter<Record<string, Buffer>> = {
-  get: (carrier, key) => carrier[key]?.toString(),
-  keys: (carrier) => Object.keys(carrier),
-};
 
 const COPIES = 256;
 for (const [name, payload] of PAYLOADS) {
@@ -45,8 +40,7 @@ for (const [name, payload] of PAYLOADS) {
         if (readIncoming(message(), headers, sink).hasRemoteParent) found++;
       },
       stock: () => {
-        const received = message();
-        if (trace.getSpanContext(propagation.extract(ROOT_CONTEXT, { traceparent: received.headers[0]!.traceparent }, bufferGetter)) !== undefined) found++;
+        if (trace.getSpanContext(propagation.extract(ROOT_CONTEXT, headerRecord(message()), bufferGetter)) !== undefined) found++;
       },
     },
     iterations,

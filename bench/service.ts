@@ -7,9 +7,9 @@ import type { CaseName, CaseResult } from './broker-case.js';
  * sampled out, at 1 % (`ParentBased(TraceIdRatioBased(0.01))`), with a meter provider registered,
  * and both at once (what a service runs); the same tracing written by hand, sampled in and out; the
  * least any context-carrying code does (`context-only`: extract and run the handler in the context,
- * inject the active context, no span); tracecarrier sampled in with its consumer reading headers only,
- * as the hand-written tracing does (`-read-headers`; the default `auto` reads four carriers); for kafkajs also the official instrumentation, sampled in and
- * out and with metrics. Each case runs `repeats` times,
+ * inject the active context, no span); tracecarrier sampled in with its consumer reading headers
+ * only, as the hand-written tracing does (`-read-headers`; the default `auto` reads four carriers);
+ * for kafkajs also the official instrumentation, sampled in and out and with metrics. Each case runs `repeats` times,
  * each time in a process of its own, the cases interleaved (round robin) so a slow stretch of the
  * machine hits them alike; produce and consume are reported apart, as median and spread, and every
  * ratio is taken between medians of this run.
