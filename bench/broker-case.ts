@@ -13,7 +13,7 @@ import type * as KafkaJs from 'kafkajs';
 import type RdKafkaModule from 'node-rdkafka';
 import type * as RdkafkaBinding from '@tracecarrier/node-rdkafka';
 import type * as HandWritten from './hand-written-cases.js';
-import { AlwaysOffSampler, BasicTracerProvider, BatchSpanProcessor, ParentBasedSampler, TraceIdRatioBasedSampler, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { AlwaysOffSampler, TracerProvider, BatchSpanProcessor, ParentBasedSampler, TraceIdRatioBasedSampler, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace';
 
 export const CASES = [
   'kafkajs-bare',
@@ -156,9 +156,9 @@ async function main(): Promise<void> {
   // A service samples: -ratio and -service cases keep 1 % of new traces (the messages here start
   // them: the producer's send span is a root).
   const sampler = name.endsWith('sampled-out') ? new AlwaysOffSampler() : name.endsWith('-ratio') || name.endsWith('-service') ? new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(0.01) }) : undefined;
-  const provider = new BasicTracerProvider({
+  const provider = new TracerProvider({
     ...(sampler === undefined ? {} : { sampler }),
-    spanProcessors: [new BatchSpanProcessor(exporter, { maxQueueSize: 65_536, maxExportBatchSize: 4096, scheduledDelayMillis: 200 })],
+    spanProcessors: [new BatchSpanProcessor({ exporter, maxQueueSize: 65_536, maxExportBatchSize: 4096, scheduledDelayMillis: 200 })],
   });
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   propagation.setGlobalPropagator(new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }));

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { context, propagation, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
-import { AlwaysOffSampler, AlwaysOnSampler, BasicTracerProvider, BatchSpanProcessor, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { AlwaysOffSampler, AlwaysOnSampler, TracerProvider, BatchSpanProcessor, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace';
 import { HAND_WRITTEN_CASES, time, type Step } from './hand-written-cases.js';
 
 /** One case's medians, in nanoseconds and allocated bytes per message. */
@@ -107,9 +107,9 @@ async function main(): Promise<void> {
   const results: HandWrittenCaseResult[] = [];
   for (const sampled of [true, false]) {
     if (onlySampling !== undefined && onlySampling !== (sampled ? 'on' : 'off')) continue;
-    const provider = new BasicTracerProvider({
+    const provider = new TracerProvider({
       sampler: sampled ? new AlwaysOnSampler() : new AlwaysOffSampler(),
-      spanProcessors: [new BatchSpanProcessor(exporter, { maxQueueSize: 65_536, maxExportBatchSize: 4096, scheduledDelayMillis: 50 })],
+      spanProcessors: [new BatchSpanProcessor({ exporter, maxQueueSize: 65_536, maxExportBatchSize: 4096, scheduledDelayMillis: 50 })],
     });
     trace.disable();
     trace.setGlobalTracerProvider(provider);

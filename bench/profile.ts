@@ -14,7 +14,7 @@ import { Session, type Profiler } from 'node:inspector';
 import { context, propagation, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
-import { AlwaysOffSampler, AlwaysOnSampler, BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { AlwaysOffSampler, AlwaysOnSampler, TracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace';
 import { HAND_WRITTEN_CASES, time } from './hand-written-cases.js';
 import { post } from './inspector.js';
 
@@ -61,9 +61,9 @@ async function main(): Promise<void> {
   if (file > 0) return summarize(JSON.parse(readFileSync(process.argv[file + 1]!, 'utf8')) as Profiler.Profile);
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   propagation.setGlobalPropagator(new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }));
-  const provider = new BasicTracerProvider({
+  const provider = new TracerProvider({
     sampler: sampling === 'off' ? new AlwaysOffSampler() : new AlwaysOnSampler(),
-    spanProcessors: [new BatchSpanProcessor({ export: (_spans, done) => done({ code: 0 }), shutdown: async () => undefined }, { maxQueueSize: 65_536, maxExportBatchSize: 4096, scheduledDelayMillis: 50 })],
+    spanProcessors: [new BatchSpanProcessor({ exporter: { export: (_spans, done) => done({ code: 0 }), shutdown: async () => undefined }, maxQueueSize: 65_536, maxExportBatchSize: 4096, scheduledDelayMillis: 50 })],
   });
   trace.setGlobalTracerProvider(provider);
   const entry = HAND_WRITTEN_CASES.find((c) => c.name.includes(pattern));

@@ -6,17 +6,17 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider, MetricReader, PeriodicExportingMetricReader, type Histogram, type MetricData } from '@opentelemetry/sdk-metrics';
 import {
-  BasicTracerProvider,
+  TracerProvider,
   BatchSpanProcessor,
   InMemorySpanExporter,
   SimpleSpanProcessor,
   type ReadableSpan,
   type SpanProcessor,
-} from '@opentelemetry/sdk-trace-base';
+} from '@opentelemetry/sdk-trace';
 
 /** One tracer provider per demo service, so backends show each as its own service. */
 export interface Telemetry {
-  provider(service: string): BasicTracerProvider;
+  provider(service: string): TracerProvider;
   /** Every span finished so far, across services. */
   spans(): ReadableSpan[];
   /** True when spans also go to an OTLP endpoint (OTEL_EXPORTER_OTLP_ENDPOINT and friends). */
@@ -73,7 +73,7 @@ export function setupTelemetry(): Telemetry {
   const otlp = Boolean(process.env.OTEL_EXPORTER_OTLP_ENDPOINT ?? process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT);
   // One exporter shared by all services: the OTLP exporter reads the standard OTEL_* variables itself.
   const exporter = otlp ? new OTLPTraceExporter() : undefined;
-  const providers: BasicTracerProvider[] = [];
+  const providers: TracerProvider[] = [];
   // One meter provider, registered globally before any client exists (clients read it when created).
   const summaryReader = new SummaryReader();
   const readers: MetricReader[] = [summaryReader];
@@ -92,9 +92,9 @@ export function setupTelemetry(): Telemetry {
       };
     },
     provider(service) {
-      const processors: SpanProcessor[] = [new SimpleSpanProcessor(memory)];
-      if (exporter !== undefined) processors.push(new BatchSpanProcessor(exporter));
-      const provider = new BasicTracerProvider({ resource: resourceFromAttributes({ 'service.name': service }), spanProcessors: processors });
+      const processors: SpanProcessor[] = [new SimpleSpanProcessor({ exporter: memory })];
+      if (exporter !== undefined) processors.push(new BatchSpanProcessor({ exporter }));
+      const provider = new TracerProvider({ resource: resourceFromAttributes({ 'service.name': service }), spanProcessors: processors });
       providers.push(provider);
       return provider;
     },

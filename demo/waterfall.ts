@@ -1,5 +1,5 @@
 import { SpanKind } from '@opentelemetry/api';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 
 /** The parts of a finished span the waterfall needs. */
 export interface SpanRow {

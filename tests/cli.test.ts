@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cloudEventsBinary } from '@tracecarrier/core';

@@ -1,5 +1,5 @@
 import { SpanKind, trace } from '@opentelemetry/api';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { CloudEvent, Kafka as CloudEventsKafka } from 'cloudevents';
 import type { IHeaders, KafkaMessage } from 'kafkajs';
 import type { Message, MessageHeader } from 'node-rdkafka';

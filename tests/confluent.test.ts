@@ -1,5 +1,5 @@
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import Client, { type KafkaJS as ClientKafkaJS, type LibrdKafkaError, type Message } from '@confluentinc/kafka-javascript';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { KafkaJS, TracedHighLevelProducer, TracedKafkaConsumer, TracedProducer, type Diagnostic } from '@tracecarrier/confluent-kafka-javascript';

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { SpanStatusCode, trace } from '@opentelemetry/api';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { logLevel, type KafkaMessage } from 'kafkajs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TracedKafka } from '@tracecarrier/kafkajs';

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { Kafka, type IHeaders } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TracedKafka, type Diagnostic, type DiagnosticCode } from '@tracecarrier/kafkajs';

@@ -1,5 +1,5 @@
 import { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { Kafka, KafkaJSProtocolError, type Admin, type IHeaders, type KafkaMessage, type Producer } from 'kafkajs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TracedKafka, createMessagePropagator, type Diagnostic } from '@tracecarrier/kafkajs';

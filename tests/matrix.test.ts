@@ -1,5 +1,5 @@
 import { trace } from '@opentelemetry/api';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { CloudEvent, Kafka as CloudEventsKafka } from 'cloudevents';
 import { Kafka, type IHeaders, type KafkaMessage } from 'kafkajs';
 import type { Message } from 'node-rdkafka';

@@ -1,4 +1,4 @@
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { PartitionAssigners, type PartitionAssigner } from 'kafkajs';
 import type { Message } from 'node-rdkafka';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';

@@ -1,5 +1,5 @@
-import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -12,7 +12,7 @@ import { brokers, createTopics, kafkaConfig, randomTopic } from './helpers/kafka
  * (LICENSE, README, CHANGELOG, metadata, no workspace ranges), installed into a fresh application
  * with npm, and a traced send/receive run there with each client through the real broker, once
  * from ESM and once from CJS: the packed artifacts, not the workspace links. The native clients
- * (node-rdkafka, @confluentinc/kafka-javascript) are linked from the workspace's built copies rather
+ * (node-rdkafka, @confluentinc/kafka-javascript) are copied from the workspace's builds for this Node line rather
  * than compiled a second time; they are not ours.
  */
 const root = new URL('..', import.meta.url).pathname;
@@ -23,10 +23,14 @@ const app = join(work, 'app');
 const tarballs = new Map<string, string>();
 const manifests = new Map<string, Record<string, unknown>>();
 const contents = new Map<string, string[]>();
-const runs: Record<'esm' | 'cjs', { resolved: string; results: Array<Record<string, unknown>> }> = {} as never;
+const runs: Record<'esm' | 'cjs', { resolved: string; results: Array<Record<string, unknown>>; propagatorExtracts: number }> = {} as never;
 const cli = { version: '', inspect: [] as string[] };
 const cliTopic = randomTopic('rehearsal-cli');
 const CLI_TRACEPARENT = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+/** What the fresh application installs beside the tarballs: its SDK line and its clients. */
+const APP_DEPENDENCIES = ['@opentelemetry/api', '@opentelemetry/core', '@opentelemetry/sdk-node', '@opentelemetry/sdk-trace', '@opentelemetry/context-async-hooks', 'kafkajs', 'node-rdkafka', '@confluentinc/kafka-javascript'];
+let npmLs: SpawnSyncReturns<string>;
+let coreCopies: string[] = [];
 
 // The versions the workspace itself tests with, so the app runs what CI ran.
 const workspace = createRequire(join(root, 'package.json'));
@@ -67,18 +71,20 @@ beforeAll(async () => {
   mkdirSync(app);
   cpSync(join(root, 'tests', 'rehearsal'), app, { recursive: true });
   const dependencies: Record<string, string> = Object.fromEntries([...tarballs].map(([name, file]) => [name, `file:${file}`]));
-  for (const name of ['@opentelemetry/api', '@opentelemetry/sdk-trace-base', '@opentelemetry/context-async-hooks', 'kafkajs']) dependencies[name] = versionOf(name);
+  // A service on this lane's SDK line, as `npm install @opentelemetry/sdk-node` sets one up, with
+  // the clients it uses: what the README tells an application to install.
+  for (const name of APP_DEPENDENCIES) dependencies[name] = versionOf(name);
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'rehearsal-app', private: true, dependencies }, null, 2));
-  // Peers are the application's to install (as the README says); the native clients (the CLI
-  // depends on node-rdkafka) are installed without their build scripts and replaced by the
-  // workspace's built copies below.
-  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--legacy-peer-deps', '--ignore-scripts', '--prefer-offline', '--loglevel=error'], { cwd: app, stdio: 'pipe', timeout: 300_000 });
+  // npm resolves the peers as it would for a user (no --legacy-peer-deps). The native clients'
+  // build scripts are skipped and the workspace's builds for this Node line copied in (the same
+  // versions: they are not ours to rebuild).
+  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--prefer-offline', '--loglevel=error'], { cwd: app, stdio: 'pipe', timeout: 300_000 });
   for (const native of ['node-rdkafka', '@confluentinc/kafka-javascript']) {
-    const target = join(app, 'node_modules', native);
-    rmSync(target, { recursive: true, force: true });
-    mkdirSync(join(target, '..'), { recursive: true });
-    symlinkSync(realpathSync(join(root, 'node_modules', native)), target, 'dir');
+    const built = realpathSync(join(root, 'node_modules', native, 'build'));
+    for (const part of ['Release', 'deps']) cpSync(join(built, part), join(app, 'node_modules', native, 'build', part), { recursive: true, filter: (source) => !source.includes('obj.target') && !source.endsWith('.o') });
   }
+  npmLs = spawnSync('npm', ['ls', '--all'], { cwd: app, encoding: 'utf8' });
+  coreCopies = execFileSync('npm', ['ls', '@opentelemetry/core', '--all', '--parseable'], { cwd: app, encoding: 'utf8' }).trim().split('\n').filter((line) => line !== '' && line.endsWith(join('node_modules', '@opentelemetry', 'core')));
   // The command line from the installed tarball, as `npx tracecarrier` runs it.
   cli.version = execFileSync('npx', ['--no-install', 'tracecarrier', '--version'], { cwd: app, encoding: 'utf8' }).trim();
   cli.inspect = execFileSync('npx', ['--no-install', 'tracecarrier', 'inspect', '--brokers', brokers().join(','), '--topic', cliTopic, '--json'], { cwd: app, encoding: 'utf8', env: { ...process.env }, timeout: 120_000 }).trim().split('\n');
@@ -106,7 +112,7 @@ describe('the packed tarballs', () => {
       homepage: expect.stringMatching(/^https:\/\//),
       bugs: { url: expect.stringMatching(/^https:\/\//) },
       publishConfig: { access: 'public', provenance: true },
-      engines: { node: '>=20' },
+      engines: { node: '>=22' },
     });
     expect((manifest.keywords as string[]).length).toBeGreaterThan(3);
     expect(JSON.stringify(manifest)).not.toContain('workspace:');
@@ -124,13 +130,30 @@ describe('the tracecarrier command from the packed tarball', () => {
   });
 });
 
+describe(`a fresh application on OpenTelemetry SDK ${versionOf('@opentelemetry/sdk-trace')} (api ${versionOf('@opentelemetry/api')}), Node ${process.versions.node}`, () => {
+  it('installs clean: npm ls exits 0 (no missing, invalid or conflicting peer)', () => {
+    expect(npmLs.stderr).toBe('');
+    expect(npmLs.status).toBe(0);
+  });
+
+  it("has one copy of @opentelemetry/core, the SDK's own", () => {
+    expect(coreCopies).toEqual([join(realpathSync(app), 'node_modules', '@opentelemetry', 'core')]);
+    expect(JSON.parse(readFileSync(join(coreCopies[0]!, 'package.json'), 'utf8')).version).toBe(versionOf('@opentelemetry/core'));
+  });
+});
+
 describe('a fresh application installs the tarballs and traces through the real broker', () => {
   it.each(['esm', 'cjs'] as const)('%s: the packages resolve to the installed tarballs, not the workspace', (format) => {
     const resolved = runs[format].resolved.replace(/^file:\/\//, '');
     expect(realpathSync(resolved).startsWith(realpathSync(join(app, 'node_modules')))).toBe(true);
   });
 
-  const rows = (['esm', 'cjs'] as const).flatMap((format) => ['kafkajs', 'node-rdkafka', 'confluent KafkaJS API', 'confluent callback API'].map((client) => ({ format, client })));
+  it.each(['esm', 'cjs'] as const)("%s: every extraction took the fast path with the application's own W3C propagators", (format) => {
+    expect(runs[format].results.length).toBe(5);
+    expect(runs[format].propagatorExtracts).toBe(0);
+  });
+
+  const rows = (['esm', 'cjs'] as const).flatMap((format) => ['kafkajs', 'node-rdkafka', 'confluent KafkaJS API', 'confluent callback API', 'kafkajs → node-rdkafka'].map((client) => ({ format, client })));
   it.each(rows)('$format, $client: the process span is a child of the send span, active in the handler', ({ format, client }) => {
     const result = runs[format].results.find((entry) => entry.client === client);
     expect(result).toMatchObject({ sameTrace: true, parentIsSend: true, activeIsProcess: true });

@@ -1,5 +1,5 @@
 import { SpanKind, trace } from '@opentelemetry/api';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { Kafka as CloudEventsKafka, type CloudEvent } from 'cloudevents';
 import { Kafka, type IHeaders, type KafkaMessage } from 'kafkajs';
 import type { Message, MessageHeader } from 'node-rdkafka';

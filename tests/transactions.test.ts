@@ -1,5 +1,5 @@
 import { SpanKind, SpanStatusCode, type Link } from '@opentelemetry/api';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import type { KafkaConsumer, LibrdKafkaError, Message, TopicPartitionOffset } from 'node-rdkafka';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TracedKafka } from '@tracecarrier/kafkajs';

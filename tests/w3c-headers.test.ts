@@ -1,5 +1,5 @@
 import { propagation } from '@opentelemetry/api';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { Kafka, type IHeaders, type KafkaMessage } from 'kafkajs';
 import type { Message } from 'node-rdkafka';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

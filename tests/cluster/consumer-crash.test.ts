@@ -1,4 +1,4 @@
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TracedKafka } from '@tracecarrier/kafkajs';
 import { kafkaConfig, randomTopic, waitFor } from '../helpers/kafka.js';

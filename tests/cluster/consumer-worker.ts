@@ -11,7 +11,7 @@ import { appendFileSync } from 'node:fs';
 import { context, propagation, trace, SpanStatusCode } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { ExportResultCode, W3CTraceContextPropagator, type ExportResult } from '@opentelemetry/core';
-import { BasicTracerProvider, SimpleSpanProcessor, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { TracerProvider, SimpleSpanProcessor, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace';
 import type { Message } from 'node-rdkafka';
 import { TracedKafka } from '@tracecarrier/kafkajs';
 import { TracedKafkaConsumer } from '@tracecarrier/node-rdkafka';
@@ -48,7 +48,7 @@ class FileExporter implements SpanExporter {
 }
 
 const tracker = new OpenSpanTracker();
-const provider = new BasicTracerProvider({ spanProcessors: [tracker, new SimpleSpanProcessor(new FileExporter())] });
+const provider = new TracerProvider({ spanProcessors: [tracker, new SimpleSpanProcessor({ exporter: new FileExporter() })] });
 context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
 propagation.setGlobalPropagator(new W3CTraceContextPropagator());
 trace.setGlobalTracerProvider(provider);

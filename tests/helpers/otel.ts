@@ -1,12 +1,12 @@
 import { context, propagation, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan, type Span, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { TracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan, type Span, type SpanProcessor } from '@opentelemetry/sdk-trace';
 
 /** An in-memory OpenTelemetry SDK registered globally: W3C trace context + baggage, async-hooks context. */
 export interface TestTracing {
   readonly exporter: InMemorySpanExporter;
-  readonly provider: BasicTracerProvider;
+  readonly provider: TracerProvider;
   spans(): ReadableSpan[];
   /** Finished spans with this name. */
   named(name: string): ReadableSpan[];
@@ -37,7 +37,7 @@ export function setupTracing(): TestTracing {
   propagation.disable();
   const exporter = new InMemorySpanExporter();
   const tracker = new OpenSpanTracker();
-  const provider = new BasicTracerProvider({ spanProcessors: [tracker, new SimpleSpanProcessor(exporter)] });
+  const provider = new TracerProvider({ spanProcessors: [tracker, new SimpleSpanProcessor({ exporter })] });
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   propagation.setGlobalPropagator(new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }));
   trace.setGlobalTracerProvider(provider);

@@ -1,4 +1,4 @@
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { renderTrace, toRow, type SpanRow } from '../../demo/waterfall.js';
 
 /** In-process spans as waterfall rows, labelled with a fixed name or one per span. */

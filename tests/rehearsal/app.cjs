@@ -2,14 +2,15 @@
 'use strict';
 const api = require('@opentelemetry/api');
 const hooks = require('@opentelemetry/context-async-hooks');
-const sdk = require('@opentelemetry/sdk-trace-base');
+const core = require('@opentelemetry/core');
+const sdk = require('@opentelemetry/sdk-trace');
 const kafkajs = require('@tracecarrier/kafkajs');
 const rdkafka = require('@tracecarrier/node-rdkafka');
 const confluent = require('@tracecarrier/confluent-kafka-javascript');
 const { Kafka } = require('kafkajs');
 const cases = require('./cases.cjs');
 
-cases.run({ tc: { kafkajs, rdkafka, confluent }, clients: { Kafka }, otel: { api, sdk, hooks }, brokers: process.env.KAFKA_BROKERS.split(','), format: 'cjs' }).then((results) => {
-  console.log(JSON.stringify({ format: 'cjs', resolved: require.resolve('@tracecarrier/core'), results }));
+cases.run({ tc: { kafkajs, rdkafka, confluent }, clients: { Kafka }, otel: { api, sdk, hooks, core }, brokers: process.env.KAFKA_BROKERS.split(','), format: 'cjs' }).then(({ results, propagatorExtracts }) => {
+  console.log(JSON.stringify({ format: 'cjs', resolved: require.resolve('@tracecarrier/core'), results, propagatorExtracts }));
   process.exit(0);
 });

@@ -18,10 +18,23 @@ function waitFor(check, what) {
   });
 }
 
-/** Runs every client's case; resolves to one result per client. */
+/**
+ * Runs every client's case; resolves to one result per client, and whether every extraction took
+ * tracecarrier's fast path with the application's own W3C propagators: their extract is counted,
+ * and the fast path never calls it for a canonical traceparent.
+ */
 async function run({ tc, clients, otel, brokers, format }) {
+  const { CompositePropagator, W3CTraceContextPropagator, W3CBaggagePropagator } = otel.core;
+  let propagatorExtracts = 0;
+  const extract = W3CTraceContextPropagator.prototype.extract;
+  W3CTraceContextPropagator.prototype.extract = function countedExtract(...args) {
+    propagatorExtracts += 1;
+    return extract.apply(this, args);
+  };
+  // What NodeSDK registers by default.
+  otel.api.propagation.setGlobalPropagator(new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }));
   const exporter = new otel.sdk.InMemorySpanExporter();
-  const provider = new otel.sdk.BasicTracerProvider({ spanProcessors: [new otel.sdk.SimpleSpanProcessor(exporter)] });
+  const provider = new otel.sdk.TracerProvider({ spanProcessors: [new otel.sdk.SimpleSpanProcessor({ exporter })] });
   otel.api.trace.setGlobalTracerProvider(provider);
   otel.api.context.setGlobalContextManager(new otel.hooks.AsyncLocalStorageContextManager().enable());
   const admin = new clients.Kafka({ clientId: 'rehearsal-admin', brokers, logLevel: 0 }).admin();
@@ -50,6 +63,14 @@ async function run({ tc, clients, otel, brokers, format }) {
       return async () => Promise.all([producer.disconnect(), consumer.disconnect()]);
     },
     'confluent callback API': (topic, seen) => librdkafkaCase(tc.confluent, { 'bootstrap.servers': brokers.join(',') }, topic, () => seen(otel.api.trace.getActiveSpan())),
+    // Across clients: what the README's first example promises.
+    'kafkajs → node-rdkafka': (topic, seen) =>
+      librdkafkaCase(tc.rdkafka, { 'metadata.broker.list': brokers.join(',') }, topic, () => seen(otel.api.trace.getActiveSpan()), async () => {
+        const producer = new tc.kafkajs.TracedKafka({ clientId: 'rehearsal', brokers, logLevel: 0 }).producer();
+        await producer.connect();
+        await producer.send({ topic, messages: [{ key: 'k', value: 'v' }] });
+        return () => producer.disconnect();
+      }),
   };
   for (const [client, start] of Object.entries(cases)) {
     const topic = `rehearsal-${format}-${client.replace(/\W+/g, '-')}-${Date.now()}`;
@@ -81,24 +102,31 @@ async function run({ tc, clients, otel, brokers, format }) {
     }
   }
   await admin.disconnect();
-  return results;
+  return { results, propagatorExtracts };
 }
 
-/** The librdkafka callback API (node-rdkafka, and the confluent client's compatible one). */
-function librdkafkaCase(binding, base, topic, onData) {
+/**
+ * The librdkafka callback API (node-rdkafka, and the confluent client's compatible one), its
+ * producer sending unless `sendWith` does (another client's send; resolves to its stop).
+ */
+function librdkafkaCase(binding, base, topic, onData, sendWith) {
   return new Promise((resolve, reject) => {
-    const producer = new binding.TracedProducer({ ...base, dr_cb: true }, {});
     const consumer = new binding.TracedKafkaConsumer({ ...base, 'group.id': `g-${topic}` }, { 'auto.offset.reset': 'earliest' });
-    const stop = () => Promise.all([new Promise((done) => producer.disconnect(done)), new Promise((done) => consumer.disconnect(done))]);
-    producer.setPollInterval(50);
+    const stopConsumer = () => new Promise((done) => consumer.disconnect(done));
     consumer.on('data', onData);
     consumer.on('ready', () => {
       consumer.subscribe([topic]);
       consumer.consume();
+      if (sendWith !== undefined) {
+        sendWith().then((stopProducer) => resolve(() => Promise.all([stopProducer(), stopConsumer()])), reject);
+        return;
+      }
+      const producer = new binding.TracedProducer({ ...base, dr_cb: true }, {});
+      producer.setPollInterval(50);
       producer.connect({}, (error) => {
         if (error) return reject(error);
         producer.produce(topic, null, Buffer.from('v'), 'k');
-        resolve(stop);
+        resolve(() => Promise.all([new Promise((done) => producer.disconnect(done)), stopConsumer()]));
       });
     });
     consumer.connect({}, (error) => error && reject(error));

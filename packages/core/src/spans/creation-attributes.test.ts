@@ -1,5 +1,5 @@
 import { ROOT_CONTEXT, type Attributes } from '@opentelemetry/api';
-import { AlwaysOffSampler, BasicTracerProvider, InMemorySpanExporter, SamplingDecision, SimpleSpanProcessor, type Sampler } from '@opentelemetry/sdk-trace-base';
+import { AlwaysOffSampler, TracerProvider, InMemorySpanExporter, SamplingDecision, SimpleSpanProcessor, type Sampler } from '@opentelemetry/sdk-trace';
 import { describe, expect, it } from 'vitest';
 import { spanStart } from './creation-attributes.js';
 import { startProducerSpan } from './spans.js';
@@ -38,11 +38,11 @@ describe('spanStart', () => {
     const seen: Attributes[] = [];
     const sampler: Sampler = { shouldSample: (_c, _t, _n, _k, attributes) => (seen.push(attributes), { decision: SamplingDecision.RECORD_AND_SAMPLED }), toString: () => 'recording' };
     const exporter = new InMemorySpanExporter();
-    const tracer = new BasicTracerProvider({ sampler, spanProcessors: [new SimpleSpanProcessor(exporter)] }).getTracer('t');
+    const tracer = new TracerProvider({ sampler, spanProcessors: [new SimpleSpanProcessor({ exporter })] }).getTracer('t');
     startProducerSpan(tracer, 'send', facts, identity, ROOT_CONTEXT).end();
     expect(seen[0]).toMatchObject({ 'messaging.destination.name': 'orders', 'messaging.destination.partition.id': '3', 'messaging.operation.name': 'send' });
     expect(exporter.getFinishedSpans()[0]!.attributes).toMatchObject({ 'messaging.kafka.offset': 42, 'messaging.kafka.message.key': 'k', 'messaging.message.body.size': 3 });
-    const off = new BasicTracerProvider({ sampler: new AlwaysOffSampler() }).getTracer('t');
+    const off = new TracerProvider({ sampler: new AlwaysOffSampler() }).getTracer('t');
     const span = startProducerSpan(off, 'send', facts, identity, ROOT_CONTEXT);
     expect(span.isRecording()).toBe(false);
     expect(span.spanContext().traceFlags).toBe(0);

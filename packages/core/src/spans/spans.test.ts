@@ -1,11 +1,11 @@
 import { ROOT_CONTEXT, SpanKind, propagation, trace } from '@opentelemetry/api';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { TracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace';
 import { describe, expect, it } from 'vitest';
 import type { IncomingRead } from '../pipeline/incoming.js';
 import { endSpanWithError, errorType, startProcessSpan, type Relationship } from './spans.js';
 
 const exporter = new InMemorySpanExporter();
-const tracer = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }).getTracer('test');
+const tracer = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] }).getTracer('test');
 const producer = { traceId: 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', spanId: 'bbbbbbbbbbbbbbbb', traceFlags: 1, isRemote: true };
 const ambient = { traceId: 'cccccccccccccccccccccccccccccccc', spanId: 'dddddddddddddddd', traceFlags: 1 };
 const extracted = propagation.setBaggage(trace.setSpanContext(ROOT_CONTEXT, producer), propagation.createBaggage({ k: { value: 'v' } }));

@@ -1,10 +1,10 @@
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { AlwaysOffSampler, BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { AlwaysOffSampler, TracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { TRANSACTION_ATTRIBUTES, TransactionSpans } from './transaction.js';
 
 const exporter = new InMemorySpanExporter();
-const tracer = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }).getTracer('test');
+const tracer = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] }).getTracer('test');
 const identity = { clientId: 'c', serverAddress: 'broker', serverPort: 9092 };
 
 const message = () => {
@@ -62,7 +62,7 @@ describe('TransactionSpans', () => {
   it('counts every message but keeps at most 128 links, and none to spans that are not sampled', () => {
     const transaction = new TransactionSpans(tracer, identity);
     for (let i = 0; i < 200; i++) transaction.add(message());
-    const unsampled = new BasicTracerProvider({ sampler: new AlwaysOffSampler() }).getTracer('off').startSpan('send t');
+    const unsampled = new TracerProvider({ sampler: new AlwaysOffSampler() }).getTracer('off').startSpan('send t');
     transaction.add(unsampled);
     transaction.end('commit', ROOT_CONTEXT)();
     const [commit] = named('commit_transaction');

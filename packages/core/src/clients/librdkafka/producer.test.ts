@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { AlwaysOffSampler, AlwaysOnSampler, BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { AlwaysOffSampler, AlwaysOnSampler, TracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace';
 import { AggregationTemporality, InMemoryMetricExporter, MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { describe, expect, it } from 'vitest';
 import { tracedProducerClass } from './producer.js';
@@ -20,7 +20,7 @@ const Traced = tracedProducerClass(StubProducer as never, { scope: { name: 'test
 
 describe('librdkafka producer: what waits for the delivery report', () => {
   it('a sampled-out send with metrics off takes no token: the caller\'s opaque goes to the client, nothing is outstanding', () => {
-    const producer = new Traced({ dr_cb: true }, {}, { tracerProvider: new BasicTracerProvider({ sampler: new AlwaysOffSampler() }) });
+    const producer = new Traced({ dr_cb: true }, {}, { tracerProvider: new TracerProvider({ sampler: new AlwaysOffSampler() }) });
     const opaque = { mine: true };
     producer.produce('t', null, Buffer.from('v'), null, undefined, opaque, undefined);
     expect(producer.produced[0]![5]).toBe(opaque);
@@ -31,7 +31,7 @@ describe('librdkafka producer: what waits for the delivery report', () => {
 
   it('a recording send waits for its report, which ends the span and hands the caller\'s opaque back', () => {
     const exporter = new InMemorySpanExporter();
-    const producer = new Traced({ dr_cb: true }, {}, { tracerProvider: new BasicTracerProvider({ sampler: new AlwaysOnSampler(), spanProcessors: [new SimpleSpanProcessor(exporter)] }) });
+    const producer = new Traced({ dr_cb: true }, {}, { tracerProvider: new TracerProvider({ sampler: new AlwaysOnSampler(), spanProcessors: [new SimpleSpanProcessor({ exporter })] }) });
     const opaque = { mine: true };
     producer.produce('t', null, Buffer.from('v'), null, undefined, opaque, undefined);
     expect(producer.pendingDeliveries).toBe(1);
@@ -46,7 +46,7 @@ describe('librdkafka producer: what waits for the delivery report', () => {
 
   it('a sampled-out send with metrics on still waits: the duration runs to the report', () => {
     const reader = new PeriodicExportingMetricReader({ exporter: new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE), exportIntervalMillis: 3_600_000 });
-    const producer = new Traced({ dr_cb: true }, {}, { tracerProvider: new BasicTracerProvider({ sampler: new AlwaysOffSampler() }), meterProvider: new MeterProvider({ readers: [reader] }) });
+    const producer = new Traced({ dr_cb: true }, {}, { tracerProvider: new TracerProvider({ sampler: new AlwaysOffSampler() }), meterProvider: new MeterProvider({ readers: [reader] }) });
     producer.produce('t', null, Buffer.from('v'), null, undefined, undefined, undefined);
     expect(producer.pendingDeliveries).toBe(1);
   });
