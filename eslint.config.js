@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', 'docs/api/**', '.kafka/**', 'coverage/**'] },
+  { ignores: ['**/dist/**', '**/node_modules/**', 'docs/api/**', '.kafka/**', '.lanes/**', 'coverage/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

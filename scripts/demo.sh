@@ -4,4 +4,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh
-exec npx tsx --conditions=tracecarrier-source demo/main.ts
+exec bash scripts/node-line.sh exec default -- npx tsx --conditions=tracecarrier-source demo/main.ts

@@ -9,6 +9,7 @@ if [ "$pending" -gt 0 ]; then
   echo "release: $pending changeset(s) not yet applied: run \`pnpm version-packages\` and commit the result first" >&2
   exit 1
 fi
+eval "$(bash scripts/node-line.sh env default)"
 bash scripts/bootstrap.sh
 pnpm build
 pnpm check:packages

@@ -1,19 +1,35 @@
-// Adds up vitest JSON reports into the one closing line CI reads: "N passed, N failed, N skipped".
-// A suite that produced no report (it crashed before running) counts as one failure.
+// Adds up vitest JSON reports (named LANE.SUITE.json, beside LANE.lane, which describes the lane)
+// into one line per lane and the one closing line CI reads: "N passed, N failed, N skipped".
+// A report that is missing (its suite crashed or its broker never started) counts as one failure.
 import { existsSync, readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 
-let passed = 0;
-let failed = 0;
-let skipped = 0;
+const total = { passed: 0, failed: 0, skipped: 0 };
+const lanes = new Map();
 for (const file of process.argv.slice(2)) {
+  const [lane, suite] = basename(file, '.json').split('.');
+  if (!lanes.has(lane)) {
+    const about = join(dirname(file), `${lane}.lane`);
+    lanes.set(lane, { about: existsSync(about) ? readFileSync(about, 'utf8').trim() : '', passed: 0, failed: 0, skipped: 0, suites: [] });
+  }
+  const counts = lanes.get(lane);
   if (!existsSync(file)) {
-    failed += 1;
+    counts.failed += 1;
+    counts.suites.push(`${suite}: no results`);
     continue;
   }
   const report = JSON.parse(readFileSync(file, 'utf8'));
-  passed += report.numPassedTests;
-  failed += report.numFailedTests + (report.numFailedTestSuites > 0 && report.numFailedTests === 0 ? 1 : 0);
-  skipped += report.numPendingTests + report.numTodoTests;
+  const failed = report.numFailedTests + (report.numFailedTestSuites > 0 && report.numFailedTests === 0 ? 1 : 0);
+  counts.passed += report.numPassedTests;
+  counts.failed += failed;
+  counts.skipped += report.numPendingTests + report.numTodoTests;
+  counts.suites.push(`${suite} ${report.numPassedTests}/${report.numPassedTests + failed}`);
 }
-console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
-process.exit(failed > 0 || passed === 0 ? 1 : 0);
+for (const [lane, counts] of lanes) {
+  console.log(`lane ${lane} (${counts.about}): ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped [${counts.suites.join(', ')}]`);
+  total.passed += counts.passed;
+  total.failed += counts.failed;
+  total.skipped += counts.skipped;
+}
+console.log(`${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
+process.exit(total.failed > 0 || total.passed === 0 ? 1 : 0);
