@@ -1,6 +1,7 @@
 import { AggregationTemporality, InMemoryMetricExporter, MeterProvider, PeriodicExportingMetricReader, type MetricReader } from '@opentelemetry/sdk-metrics';
 import type { Attributes, Meter } from '@opentelemetry/api';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { setMessagingSemconvModeForTesting } from '../spans/semconv-stability.js';
 import { MessagingMetrics } from './messaging-metrics.js';
 
 const identity = { clientId: 'c', serverAddress: '127.0.0.1', serverPort: 9092, groupId: 'g' };
@@ -55,5 +56,40 @@ describe('MessagingMetrics', () => {
     expect(recorded[3]).not.toBe(recorded[0]);
     expect(recorded[3]!['error.type']).toBe('Error');
     expect(Object.isFrozen(recorded[0])).toBe(true);
+  });
+});
+
+describe('MessagingMetrics in each messaging mode (OTEL_SEMCONV_STABILITY_OPT_IN)', () => {
+  afterEach(() => setMessagingSemconvModeForTesting(undefined));
+
+  it.each([
+    ['old', ['messaging.system']],
+    ['new', ['messaging.system.name']],
+    ['dup', ['messaging.system', 'messaging.system.name']],
+  ] as const)('%s: every metric has the system under %j only', async (mode, system) => {
+    setMessagingSemconvModeForTesting(mode);
+    const reader = new PeriodicExportingMetricReader({ exporter: new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE), exportIntervalMillis: 3_600_000 });
+    const provider = new MeterProvider({ readers: [reader] });
+    const metrics = new MessagingMetrics(provider.getMeter('test'));
+    metrics.send({ topic: 'a', partition: 0, identity }, 1, 0.001);
+    metrics.consumed({ topic: 'a', partition: 0, identity }, 1);
+    metrics.processed({ topic: 'a', partition: 0, identity }, 0.001, 'Error');
+    // A mode set after the metrics were created does not change them: they keep theirs.
+    setMessagingSemconvModeForTesting(mode === 'old' ? 'new' : 'old');
+    metrics.send({ topic: 'b', identity }, 1, 0.001);
+    const points = await collect(reader);
+    const producer = ['messaging.operation.name', 'messaging.operation.type', 'messaging.destination.name', 'server.address', 'server.port'];
+    const expected: Record<string, string[][]> = {
+      'messaging.client.operation.duration': [[...producer, 'messaging.destination.partition.id'], producer],
+      'messaging.client.sent.messages': [[...producer, 'messaging.destination.partition.id'], producer],
+      'messaging.client.consumed.messages': [[...producer, 'messaging.destination.partition.id', 'messaging.consumer.group.name']],
+      'messaging.process.duration': [[...producer, 'messaging.destination.partition.id', 'messaging.consumer.group.name', 'error.type']],
+    };
+    for (const [name, sets] of Object.entries(expected)) {
+      const got = points(name);
+      expect(got.map((point) => Object.keys(point.attributes).sort()), name).toEqual(sets.map((set) => [...set, ...system].sort()));
+      for (const point of got) for (const key of system) expect(point.attributes[key]).toBe('kafka');
+    }
+    await provider.shutdown();
   });
 });

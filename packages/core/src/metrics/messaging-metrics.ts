@@ -1,4 +1,5 @@
 import { createNoopMeter, type Attributes, type Histogram, type Meter, type ObservableResult } from '@opentelemetry/api';
+import { addSystem } from '../spans/renamed-attributes.js';
 import type { ClientIdentity } from '../spans/spans.js';
 import {
   ATTR_ERROR_TYPE,
@@ -7,15 +8,14 @@ import {
   ATTR_MESSAGING_DESTINATION_PARTITION_ID,
   ATTR_MESSAGING_OPERATION_NAME,
   ATTR_MESSAGING_OPERATION_TYPE,
-  ATTR_MESSAGING_SYSTEM,
   ATTR_SERVER_ADDRESS,
   ATTR_SERVER_PORT,
   METRIC_MESSAGING_CLIENT_CONSUMED_MESSAGES,
   METRIC_MESSAGING_CLIENT_OPERATION_DURATION,
   METRIC_MESSAGING_CLIENT_SENT_MESSAGES,
   METRIC_MESSAGING_PROCESS_DURATION,
-  MESSAGING_SYSTEM_VALUE_KAFKA,
 } from '../spans/semconv.js';
+import { messagingSemconvMode, type MessagingSemconvMode } from '../spans/semconv-stability.js';
 
 /**
  * The bucket boundaries the messaging conventions advise for their duration histograms (seconds).
@@ -54,6 +54,10 @@ interface LastSeries {
  * and kept; the two counters are observable, so a message adds 1 to a number here and the SDK
  * reads the exact totals when it collects, instead of hashing an attribute set per message. The
  * durations are histograms, recorded per message with the kept attribute sets.
+ *
+ * The system attribute is named by the messaging mode in force when the metrics are created
+ * (`messaging.system`, `messaging.system.name` or both, see semconv-stability.ts), once per
+ * attribute set.
  */
 export class MessagingMetrics {
   readonly #operationDuration: Histogram;
@@ -62,6 +66,7 @@ export class MessagingMetrics {
   readonly #series = new WeakMap<ClientIdentity, Map<string, Series>>();
   readonly #sent: Series[] = [];
   readonly #consumed: Series[] = [];
+  readonly #mode: MessagingSemconvMode = messagingSemconvMode();
 
   constructor(meter: Meter) {
     const advice = { explicitBucketBoundaries: [...DURATION_BUCKETS_SECONDS] };
@@ -92,7 +97,7 @@ export class MessagingMetrics {
     const key = `${kind}\u0000${target.topic}\u0000${partition}\u0000${errorType ?? ''}`;
     let series = byKey.get(key);
     if (series === undefined) {
-      series = { attributes: Object.freeze(attributesOf(kind, kind, target, errorType, kind === 'process')), count: 0, counted: false };
+      series = { attributes: Object.freeze(attributesOf(kind, kind, target, errorType, kind === 'process', this.#mode)), count: 0, counted: false };
       byKey.set(key, series);
     }
     return series;
@@ -124,13 +129,12 @@ function add(series: Series, counted: Series[], count: number): void {
   series.count += count;
 }
 
-function attributesOf(name: string, type: string, target: MetricTarget, errorType: string | undefined, consumer: boolean): Attributes {
-  const attributes: Attributes = {
-    [ATTR_MESSAGING_SYSTEM]: MESSAGING_SYSTEM_VALUE_KAFKA,
-    [ATTR_MESSAGING_OPERATION_NAME]: name,
-    [ATTR_MESSAGING_OPERATION_TYPE]: type,
-    [ATTR_MESSAGING_DESTINATION_NAME]: target.topic,
-  };
+function attributesOf(name: string, type: string, target: MetricTarget, errorType: string | undefined, consumer: boolean, mode: MessagingSemconvMode): Attributes {
+  const attributes: Attributes = {};
+  addSystem(attributes, mode);
+  attributes[ATTR_MESSAGING_OPERATION_NAME] = name;
+  attributes[ATTR_MESSAGING_OPERATION_TYPE] = type;
+  attributes[ATTR_MESSAGING_DESTINATION_NAME] = target.topic;
   if (target.partition !== undefined && target.partition !== null && target.partition >= 0) attributes[ATTR_MESSAGING_DESTINATION_PARTITION_ID] = String(target.partition);
   if (consumer && target.identity.groupId !== undefined) attributes[ATTR_MESSAGING_CONSUMER_GROUP_NAME] = target.identity.groupId;
   if (target.identity.serverAddress !== undefined) attributes[ATTR_SERVER_ADDRESS] = target.identity.serverAddress;

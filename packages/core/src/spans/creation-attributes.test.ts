@@ -1,7 +1,8 @@
 import { ROOT_CONTEXT, type Attributes } from '@opentelemetry/api';
 import { AlwaysOffSampler, TracerProvider, InMemorySpanExporter, SamplingDecision, SimpleSpanProcessor, type Sampler } from '@opentelemetry/sdk-trace';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { spanStart } from './creation-attributes.js';
+import { setMessagingSemconvModeForTesting } from './semconv-stability.js';
 import { startProducerSpan } from './spans.js';
 
 const identity = { clientId: 'c', serverAddress: '127.0.0.1', serverPort: 9092, groupId: 'g' };
@@ -46,5 +47,23 @@ describe('spanStart', () => {
     const span = startProducerSpan(off, 'send', facts, identity, ROOT_CONTEXT);
     expect(span.isRecording()).toBe(false);
     expect(span.spanContext().traceFlags).toBe(0);
+  });
+});
+
+describe('spanStart in each messaging mode (OTEL_SEMCONV_STABILITY_OPT_IN)', () => {
+  afterEach(() => setMessagingSemconvModeForTesting(undefined));
+  const common = ['messaging.client.id', 'messaging.consumer.group.name', 'messaging.destination.name', 'messaging.destination.partition.id', 'messaging.operation.name', 'messaging.operation.type', 'server.address', 'server.port'];
+
+  it.each([
+    ['old', ['messaging.system']],
+    ['new', ['messaging.system.name']],
+    ['dup', ['messaging.system', 'messaging.system.name']],
+  ] as const)('%s: the system under %j, in the set built for the mode', (mode, system) => {
+    // The same client, topic and partition as the tests above, under the default mode: the set cached then is not reused.
+    setMessagingSemconvModeForTesting(mode);
+    const start = spanStart('process', 'orders', 3, identity);
+    expect(Object.keys(start.attributes).sort()).toEqual([...common, ...system].sort());
+    for (const name of system) expect(start.attributes[name]).toBe('kafka');
+    expect(spanStart('process', 'orders', 3, identity)).toBe(start);
   });
 });

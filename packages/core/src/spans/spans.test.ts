@@ -1,8 +1,10 @@
 import { ROOT_CONTEXT, SpanKind, propagation, trace } from '@opentelemetry/api';
 import { TracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace';
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { IncomingRead } from '../pipeline/incoming.js';
-import { endSpanWithError, errorType, startProcessSpan, type Relationship } from './spans.js';
+import { setSpanOffset } from './renamed-attributes.js';
+import { setMessagingSemconvModeForTesting, type MessagingSemconvMode } from './semconv-stability.js';
+import { endSpanWithError, errorType, messageLink, startBatchProcessSpan, startBatchSendSpan, startProcessSpan, startProducerSpan, type Relationship } from './spans.js';
 
 const exporter = new InMemorySpanExporter();
 const tracer = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] }).getTracer('test');
@@ -60,6 +62,94 @@ describe('startProcessSpan', () => {
       [producer.spanId, 'producer'],
       [ambient.spanId, 'ambient'],
     ]);
+  });
+});
+
+describe('span attributes in each messaging mode (OTEL_SEMCONV_STABILITY_OPT_IN)', () => {
+  // The names semantic conventions 1.45 renamed, as each mode emits them.
+  const RENAMED: Record<MessagingSemconvMode, { system: string[]; offset: string[]; key: string[]; tombstone: string[] }> = {
+    old: { system: ['messaging.system'], offset: ['messaging.kafka.offset'], key: ['messaging.kafka.message.key'], tombstone: ['messaging.kafka.message.tombstone'] },
+    new: { system: ['messaging.system.name'], offset: ['kafka.offset'], key: ['kafka.message.key'], tombstone: ['kafka.message.tombstone'] },
+    dup: {
+      system: ['messaging.system', 'messaging.system.name'],
+      offset: ['messaging.kafka.offset', 'kafka.offset'],
+      key: ['messaging.kafka.message.key', 'kafka.message.key'],
+      tombstone: ['messaging.kafka.message.tombstone', 'kafka.message.tombstone'],
+    },
+  };
+  const identity = { groupId: 'g', clientId: 'c', serverAddress: 'broker', serverPort: 9092 };
+  const keys = (attributes: object | undefined) => Object.keys(attributes ?? {}).sort();
+  const only = (...names: string[][]) => names.flat().sort();
+  afterEach(() => setMessagingSemconvModeForTesting(undefined));
+
+  describe.each(['old', 'new', 'dup'] as const)('%s', (mode) => {
+    const names = RENAMED[mode];
+    beforeEach(() => {
+      exporter.reset();
+      setMessagingSemconvModeForTesting(mode);
+    });
+
+    it('send span of a tombstone: system, offset, key and tombstone under the mode\'s names only', () => {
+      startProducerSpan(tracer, 'send', { topic: 'orders', partition: 3, offset: 42, key: 'k', value: null }, identity, ROOT_CONTEXT).end();
+      const span = exporter.getFinishedSpans()[0]!;
+      expect(keys(span.attributes)).toEqual(
+        only(names.system, names.offset, names.key, names.tombstone, [
+          'messaging.operation.name',
+          'messaging.operation.type',
+          'messaging.destination.name',
+          'messaging.destination.partition.id',
+          'messaging.client.id',
+          'server.address',
+          'server.port',
+          'messaging.message.body.size',
+        ]),
+      );
+      for (const name of names.system) expect(span.attributes[name]).toBe('kafka');
+      for (const name of names.offset) expect(span.attributes[name]).toBe(42);
+      for (const name of names.key) expect(span.attributes[name]).toBe('k');
+      for (const name of names.tombstone) expect(span.attributes[name]).toBe(true);
+    });
+
+    it('process span: system, offset and key under the mode\'s names only', () => {
+      const started = startProcessSpan(tracer, read, facts, identity, 'parent', ROOT_CONTEXT);
+      started.span.end();
+      const span = exporter.getFinishedSpans()[0]!;
+      expect(keys(span.attributes)).toEqual(
+        only(names.system, names.offset, names.key, [
+          'messaging.operation.name',
+          'messaging.operation.type',
+          'messaging.destination.name',
+          'messaging.destination.partition.id',
+          'messaging.consumer.group.name',
+          'messaging.client.id',
+          'server.address',
+          'server.port',
+          'messaging.message.body.size',
+          'tracecarrier.carrier',
+        ]),
+      );
+      for (const name of names.offset) expect(span.attributes[name]).toBe(42);
+      for (const name of names.key) expect(span.attributes[name]).toBe('k');
+    });
+
+    it('batch send and batch process spans, and the links of a batch span: the mode\'s names only', () => {
+      startBatchSendSpan(tracer, ['orders', 'orders'], [], identity, ROOT_CONTEXT).end();
+      const link = messageLink(read, facts)!;
+      startBatchProcessSpan(tracer, { topic: 'orders', partition: 3, count: 1 }, [link], identity, ROOT_CONTEXT).span.end();
+      const [send, process] = exporter.getFinishedSpans();
+      const batch = ['messaging.operation.name', 'messaging.operation.type', 'messaging.destination.name', 'messaging.batch.message_count', 'messaging.client.id', 'server.address', 'server.port'];
+      expect(keys(send!.attributes)).toEqual(only(names.system, batch));
+      expect(keys(process!.attributes)).toEqual(only(names.system, batch, ['messaging.destination.partition.id', 'messaging.consumer.group.name']));
+      expect(keys(process!.links[0]!.attributes)).toEqual(only(names.offset, ['messaging.destination.name', 'messaging.destination.partition.id']));
+      for (const name of names.offset) expect(process!.links[0]!.attributes![name]).toBe(42);
+    });
+
+    it('the offset set once the broker answered: under the mode\'s names only', () => {
+      const span = tracer.startSpan('send orders');
+      setSpanOffset(span, 7);
+      span.end();
+      expect(exporter.getFinishedSpans()[0]!.attributes).toEqual(Object.fromEntries(names.offset.map((name) => [name, 7])));
+    });
   });
 });
 

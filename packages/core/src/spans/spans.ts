@@ -16,8 +16,12 @@ import type { IncomingRead } from '../pipeline/incoming.js';
 import { validSpanContextOf } from '../propagation/propagation.js';
 import type { ClientIdentity } from './client-identity.js';
 import { spanStart } from './creation-attributes.js';
+import { addOffset, addSystem, RENAMED_ATTRIBUTES } from './renamed-attributes.js';
 import {
   ATTR_ERROR_TYPE,
+  ATTR_KAFKA_MESSAGE_KEY,
+  ATTR_KAFKA_MESSAGE_TOMBSTONE,
+  ATTR_KAFKA_OFFSET,
   ATTR_MESSAGING_BATCH_MESSAGE_COUNT,
   ATTR_MESSAGING_CLIENT_ID,
   ATTR_MESSAGING_CONSUMER_GROUP_NAME,
@@ -30,13 +34,12 @@ import {
   ATTR_MESSAGING_MESSAGE_ENVELOPE_SIZE,
   ATTR_MESSAGING_OPERATION_NAME,
   ATTR_MESSAGING_OPERATION_TYPE,
-  ATTR_MESSAGING_SYSTEM,
   ATTR_SERVER_ADDRESS,
   ATTR_SERVER_PORT,
   MESSAGING_OPERATION_TYPE_VALUE_PROCESS,
   MESSAGING_OPERATION_TYPE_VALUE_SEND,
-  MESSAGING_SYSTEM_VALUE_KAFKA,
 } from './semconv.js';
+import { messagingSemconvMode, onMessagingSemconvModeChange, type MessagingSemconvMode } from './semconv-stability.js';
 
 /**
  * How a consumer's process span relates to the producer's span.
@@ -89,21 +92,48 @@ function identityAttributes(attributes: Attributes, identity: ClientIdentity): v
   if (identity.serverPort !== undefined) attributes[ATTR_SERVER_PORT] = identity.serverPort;
 }
 
+type MessageDetails = (facts: MessageFacts) => Attributes;
+
 /**
  * The per-message attributes beside a span's start (see creation-attributes.ts): size, offset, key,
- * tombstone, envelope size. Built only for a span that records.
+ * tombstone, envelope size, with offset, key and tombstone under the given names. Built only for a
+ * span that records.
  */
-function messageDetails(facts: MessageFacts): Attributes {
-  const attributes: Attributes = {};
-  const size = byteLength(facts.value);
-  if (size !== undefined) attributes[ATTR_MESSAGING_MESSAGE_BODY_SIZE] = size;
-  if (facts.offset !== undefined && facts.offset !== null) attributes[ATTR_MESSAGING_KAFKA_OFFSET] = Number(facts.offset);
-  const key = keyText(facts.key);
-  if (key !== undefined) attributes[ATTR_MESSAGING_KAFKA_MESSAGE_KEY] = key;
-  if (facts.value === null || facts.value === undefined) attributes[ATTR_MESSAGING_KAFKA_MESSAGE_TOMBSTONE] = true;
-  if (facts.envelopeSize !== undefined) attributes[ATTR_MESSAGING_MESSAGE_ENVELOPE_SIZE] = facts.envelopeSize;
-  return attributes;
+function messageDetailsNamed(offsetName: string, keyName: string, tombstoneName: string): MessageDetails {
+  return (facts) => {
+    const attributes: Attributes = {};
+    const size = byteLength(facts.value);
+    if (size !== undefined) attributes[ATTR_MESSAGING_MESSAGE_BODY_SIZE] = size;
+    if (facts.offset !== undefined && facts.offset !== null) attributes[offsetName] = Number(facts.offset);
+    const key = keyText(facts.key);
+    if (key !== undefined) attributes[keyName] = key;
+    if (facts.value === null || facts.value === undefined) attributes[tombstoneName] = true;
+    if (facts.envelopeSize !== undefined) attributes[ATTR_MESSAGING_MESSAGE_ENVELOPE_SIZE] = facts.envelopeSize;
+    return attributes;
+  };
 }
+
+const OLD_MESSAGE_DETAILS = messageDetailsNamed(ATTR_MESSAGING_KAFKA_OFFSET, ATTR_MESSAGING_KAFKA_MESSAGE_KEY, ATTR_MESSAGING_KAFKA_MESSAGE_TOMBSTONE);
+
+// `dup` adds each of these under its 1.45 name too.
+const RENAMED_DETAILS = [ATTR_MESSAGING_KAFKA_OFFSET, ATTR_MESSAGING_KAFKA_MESSAGE_KEY, ATTR_MESSAGING_KAFKA_MESSAGE_TOMBSTONE].map((name) => [name, RENAMED_ATTRIBUTES[name]] as const);
+
+// One function per mode, picked when the mode is resolved: a message runs its mode's function and
+// no test of the mode (`old` is the function of before semantic conventions 1.45).
+const MESSAGE_DETAILS: Readonly<Record<MessagingSemconvMode, MessageDetails>> = {
+  old: OLD_MESSAGE_DETAILS,
+  new: messageDetailsNamed(ATTR_KAFKA_OFFSET, ATTR_KAFKA_MESSAGE_KEY, ATTR_KAFKA_MESSAGE_TOMBSTONE),
+  dup: (facts) => {
+    const attributes = OLD_MESSAGE_DETAILS(facts);
+    for (const [name, renamed] of RENAMED_DETAILS) if (attributes[name] !== undefined) attributes[renamed] = attributes[name];
+    return attributes;
+  },
+};
+
+let messageDetails = MESSAGE_DETAILS[messagingSemconvMode()];
+onMessagingSemconvModeChange((mode) => {
+  messageDetails = MESSAGE_DETAILS[mode];
+});
 
 /**
  * Starts the PRODUCER span of a single-message send (`send <topic>`), or the per-message `create
@@ -124,12 +154,11 @@ export function startProducerSpan(tracer: Tracer, operation: 'send' | 'create', 
  */
 export function startBatchSendSpan(tracer: Tracer, topics: readonly string[], links: Link[], identity: ClientIdentity, parent: Context): Span {
   const distinct = [...new Set(topics)];
-  const attributes: Attributes = {
-    [ATTR_MESSAGING_SYSTEM]: MESSAGING_SYSTEM_VALUE_KAFKA,
-    [ATTR_MESSAGING_OPERATION_NAME]: 'send',
-    [ATTR_MESSAGING_OPERATION_TYPE]: MESSAGING_OPERATION_TYPE_VALUE_SEND,
-    [ATTR_MESSAGING_BATCH_MESSAGE_COUNT]: topics.length,
-  };
+  const attributes: Attributes = {};
+  addSystem(attributes, messagingSemconvMode());
+  attributes[ATTR_MESSAGING_OPERATION_NAME] = 'send';
+  attributes[ATTR_MESSAGING_OPERATION_TYPE] = MESSAGING_OPERATION_TYPE_VALUE_SEND;
+  attributes[ATTR_MESSAGING_BATCH_MESSAGE_COUNT] = topics.length;
   if (distinct.length === 1) attributes[ATTR_MESSAGING_DESTINATION_NAME] = distinct[0] as string;
   identityAttributes(attributes, identity);
   const name = distinct.length === 1 ? `send ${distinct[0]}` : 'send';
@@ -205,7 +234,7 @@ export function messageLink(read: IncomingRead<MessageValue>, facts: MessageFact
   if (producer === undefined) return undefined;
   const attributes: Attributes = { [ATTR_MESSAGING_DESTINATION_NAME]: facts.topic };
   if (facts.partition !== undefined && facts.partition !== null) attributes[ATTR_MESSAGING_DESTINATION_PARTITION_ID] = String(facts.partition);
-  if (facts.offset !== undefined) attributes[ATTR_MESSAGING_KAFKA_OFFSET] = Number(facts.offset);
+  if (facts.offset !== undefined) addOffset(attributes, Number(facts.offset));
   return { context: producer, attributes };
 }
 
@@ -219,14 +248,13 @@ export function startBatchProcessSpan(
 ): ActiveSpan {
   const ambient = ambientSpanContext(active);
   if (ambient !== undefined) links.push({ context: ambient, attributes: LINK_REASON.ambient });
-  const attributes: Attributes = {
-    [ATTR_MESSAGING_SYSTEM]: MESSAGING_SYSTEM_VALUE_KAFKA,
-    [ATTR_MESSAGING_OPERATION_NAME]: 'process',
-    [ATTR_MESSAGING_OPERATION_TYPE]: MESSAGING_OPERATION_TYPE_VALUE_PROCESS,
-    [ATTR_MESSAGING_DESTINATION_NAME]: batch.topic,
-    [ATTR_MESSAGING_DESTINATION_PARTITION_ID]: String(batch.partition),
-    [ATTR_MESSAGING_BATCH_MESSAGE_COUNT]: batch.count,
-  };
+  const attributes: Attributes = {};
+  addSystem(attributes, messagingSemconvMode());
+  attributes[ATTR_MESSAGING_OPERATION_NAME] = 'process';
+  attributes[ATTR_MESSAGING_OPERATION_TYPE] = MESSAGING_OPERATION_TYPE_VALUE_PROCESS;
+  attributes[ATTR_MESSAGING_DESTINATION_NAME] = batch.topic;
+  attributes[ATTR_MESSAGING_DESTINATION_PARTITION_ID] = String(batch.partition);
+  attributes[ATTR_MESSAGING_BATCH_MESSAGE_COUNT] = batch.count;
   if (identity.groupId !== undefined) attributes[ATTR_MESSAGING_CONSUMER_GROUP_NAME] = identity.groupId;
   identityAttributes(attributes, identity);
   const span = tracer.startSpan(`process ${batch.topic}`, { kind: SpanKind.CONSUMER, attributes, links }, ROOT_CONTEXT);

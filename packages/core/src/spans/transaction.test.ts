@@ -1,6 +1,7 @@
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { AlwaysOffSampler, TracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { setMessagingSemconvModeForTesting } from './semconv-stability.js';
 import { TRANSACTION_ATTRIBUTES, TransactionSpans } from './transaction.js';
 
 const exporter = new InMemorySpanExporter();
@@ -68,5 +69,23 @@ describe('TransactionSpans', () => {
     const [commit] = named('commit_transaction');
     expect(commit!.links).toHaveLength(128);
     expect(commit!.attributes['messaging.batch.message_count']).toBe(201);
+  });
+});
+
+describe('TransactionSpans in each messaging mode (OTEL_SEMCONV_STABILITY_OPT_IN)', () => {
+  beforeEach(() => exporter.reset());
+  afterEach(() => setMessagingSemconvModeForTesting(undefined));
+
+  it.each([
+    ['old', ['messaging.system']],
+    ['new', ['messaging.system.name']],
+    ['dup', ['messaging.system', 'messaging.system.name']],
+  ] as const)('%s: the system under %j only', (mode, system) => {
+    setMessagingSemconvModeForTesting(mode);
+    new TransactionSpans(tracer, identity, 'tx-1').end('abort', ROOT_CONTEXT)();
+    const [abort] = named('abort_transaction');
+    const common = ['messaging.operation.name', 'messaging.batch.message_count', 'messaging.client.id', 'server.address', 'server.port', TRANSACTION_ATTRIBUTES.id, TRANSACTION_ATTRIBUTES.outcome];
+    expect(Object.keys(abort!.attributes).sort()).toEqual([...common, ...system].sort());
+    for (const name of system) expect(abort!.attributes[name]).toBe('kafka');
   });
 });

@@ -1,13 +1,7 @@
 import { SpanKind, TraceFlags, type Attributes, type Context, type Link, type Span, type Tracer } from '@opentelemetry/api';
-import {
-  ATTR_MESSAGING_BATCH_MESSAGE_COUNT,
-  ATTR_MESSAGING_CLIENT_ID,
-  ATTR_MESSAGING_OPERATION_NAME,
-  ATTR_MESSAGING_SYSTEM,
-  ATTR_SERVER_ADDRESS,
-  ATTR_SERVER_PORT,
-  MESSAGING_SYSTEM_VALUE_KAFKA,
-} from './semconv.js';
+import { addSystem } from './renamed-attributes.js';
+import { ATTR_MESSAGING_BATCH_MESSAGE_COUNT, ATTR_MESSAGING_CLIENT_ID, ATTR_MESSAGING_OPERATION_NAME, ATTR_SERVER_ADDRESS, ATTR_SERVER_PORT } from './semconv.js';
+import { messagingSemconvMode } from './semconv-stability.js';
 import { TRACECARRIER_ATTRIBUTES, endSpanWithError, type ClientIdentity } from './spans.js';
 
 /** How a producer transaction ended: the application committed it or aborted it. */
@@ -65,11 +59,10 @@ export class TransactionSpans {
    */
   end(outcome: TransactionOutcome, parent: Context): (error?: unknown, type?: string) => void {
     const operation = `${outcome}_transaction`;
-    const attributes: Attributes = {
-      [ATTR_MESSAGING_SYSTEM]: MESSAGING_SYSTEM_VALUE_KAFKA,
-      [ATTR_MESSAGING_OPERATION_NAME]: operation,
-      [ATTR_MESSAGING_BATCH_MESSAGE_COUNT]: this.#count,
-    };
+    const attributes: Attributes = {};
+    addSystem(attributes, messagingSemconvMode());
+    attributes[ATTR_MESSAGING_OPERATION_NAME] = operation;
+    attributes[ATTR_MESSAGING_BATCH_MESSAGE_COUNT] = this.#count;
     if (this.#transactionalId !== undefined) attributes[TRANSACTION_ATTRIBUTES.id] = this.#transactionalId;
     if (this.#identity.clientId !== undefined) attributes[ATTR_MESSAGING_CLIENT_ID] = this.#identity.clientId;
     if (this.#identity.serverAddress !== undefined) attributes[ATTR_SERVER_ADDRESS] = this.#identity.serverAddress;

@@ -2,8 +2,9 @@ import { context as otelContext, trace, type Context, type Link, type Span } fro
 import type { ProducerOptions } from '../../options.js';
 import { prepareSend, recordSend, sendStart } from '../../pipeline/message-path.js';
 import { resolveProducerOptions, type InstrumentationScope, type ProducerRuntime } from '../../pipeline/runtime.js';
+import { setSpanOffset } from '../../spans/renamed-attributes.js';
 import { endSpanWithError, errorType, startBatchSendSpan, type ClientIdentity } from '../../spans/spans.js';
-import { ATTR_MESSAGING_DESTINATION_PARTITION_ID, ATTR_MESSAGING_KAFKA_OFFSET } from '../../spans/semconv.js';
+import { ATTR_MESSAGING_DESTINATION_PARTITION_ID } from '../../spans/semconv.js';
 import { TransactionSpans, type TransactionOutcome } from '../../spans/transaction.js';
 import { identityOf, splitIdentity, type ClientIdentityOptions } from './identity.js';
 import { carriedMessage, outgoingFacts } from './message.js';
@@ -110,7 +111,7 @@ async function tracedSend(
     if (metadata !== undefined) {
       span.setAttribute(ATTR_MESSAGING_DESTINATION_PARTITION_ID, String(metadata.partition));
       const offset = metadata.baseOffset ?? metadata.offset;
-      if (offset !== undefined) span.setAttribute(ATTR_MESSAGING_KAFKA_OFFSET, Number(offset));
+      if (offset !== undefined) setSpanOffset(span, Number(offset));
     }
     span.end();
     recordSend(runtime, record.topic, metadata?.partition ?? message.partition, identity, 1, start);

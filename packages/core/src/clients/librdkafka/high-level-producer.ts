@@ -1,7 +1,7 @@
 import { TracecarrierError } from '../../errors.js';
 import { recordSend, sendStart } from '../../pipeline/message-path.js';
 import { resolveProducerOptions, type ProducerRuntime } from '../../pipeline/runtime.js';
-import { ATTR_MESSAGING_KAFKA_OFFSET } from '../../spans/semconv.js';
+import { setSpanOffset } from '../../spans/renamed-attributes.js';
 import { endSpanWithError, type ClientIdentity } from '../../spans/spans.js';
 import { identityFromConfig, type IdentityConfig } from './identity.js';
 import { carryProduce, type RdProducerHookInfo } from './message.js';
@@ -69,7 +69,7 @@ export function tracedHighLevelProducerClass<B extends Constructor<RdHighLevelPr
           const type = failed ? errorType(err) : undefined;
           if (failed) endSpanWithError(carried.span, err, type);
           else {
-            if (typeof offset === 'number' && offset >= 0) carried.span.setAttribute(ATTR_MESSAGING_KAFKA_OFFSET, offset);
+            if (typeof offset === 'number' && offset >= 0) setSpanOffset(carried.span, offset);
             carried.span.end();
           }
           recordSend(this.#runtime, topic, partition, this.#identity, 1, start, type);

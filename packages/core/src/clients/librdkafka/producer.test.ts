@@ -1,7 +1,8 @@
 import { EventEmitter } from 'node:events';
 import { AlwaysOffSampler, AlwaysOnSampler, TracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace';
 import { AggregationTemporality, InMemoryMetricExporter, MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { setMessagingSemconvModeForTesting } from '../../spans/semconv-stability.js';
 import { tracedProducerClass } from './producer.js';
 
 /** A librdkafka-style producer that records what it was asked to produce. */
@@ -49,5 +50,25 @@ describe('librdkafka producer: what waits for the delivery report', () => {
     const producer = new Traced({ dr_cb: true }, {}, { tracerProvider: new TracerProvider({ sampler: new AlwaysOffSampler() }), meterProvider: new MeterProvider({ readers: [reader] }) });
     producer.produce('t', null, Buffer.from('v'), null, undefined, undefined, undefined);
     expect(producer.pendingDeliveries).toBe(1);
+  });
+});
+
+describe('librdkafka producer: the delivered offset in each messaging mode (OTEL_SEMCONV_STABILITY_OPT_IN)', () => {
+  afterEach(() => setMessagingSemconvModeForTesting(undefined));
+
+  it.each([
+    ['old', ['messaging.kafka.offset']],
+    ['new', ['kafka.offset']],
+    ['dup', ['messaging.kafka.offset', 'kafka.offset']],
+  ] as const)('%s: the report\'s offset under %j only', (mode, offset) => {
+    setMessagingSemconvModeForTesting(mode);
+    const exporter = new InMemorySpanExporter();
+    const producer = new Traced({ dr_cb: true }, {}, { tracerProvider: new TracerProvider({ sampler: new AlwaysOnSampler(), spanProcessors: [new SimpleSpanProcessor({ exporter })] }) });
+    producer.produce('t', null, Buffer.from('v'), null, undefined, undefined, undefined);
+    producer.emit('delivery-report', null, { topic: 't', partition: 0, offset: 7, opaque: producer.produced[0]![5] });
+    const attributes = exporter.getFinishedSpans()[0]!.attributes;
+    const renamed = ['messaging.kafka.offset', 'kafka.offset'];
+    expect(renamed.filter((name) => name in attributes)).toEqual(offset);
+    for (const name of offset) expect(attributes[name]).toBe(7);
   });
 });

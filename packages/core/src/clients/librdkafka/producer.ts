@@ -2,7 +2,8 @@ import { context as otelContext, SpanStatusCode, type Span } from '@opentelemetr
 import type { ProducerOptions } from '../../options.js';
 import { recordSend, sendStart } from '../../pipeline/message-path.js';
 import { resolveProducerOptions, type ProducerRuntime } from '../../pipeline/runtime.js';
-import { ATTR_ERROR_TYPE, ATTR_MESSAGING_DESTINATION_PARTITION_ID, ATTR_MESSAGING_KAFKA_OFFSET } from '../../spans/semconv.js';
+import { setSpanOffset } from '../../spans/renamed-attributes.js';
+import { ATTR_ERROR_TYPE, ATTR_MESSAGING_DESTINATION_PARTITION_ID } from '../../spans/semconv.js';
 import { endSpanWithError, type ClientIdentity } from '../../spans/spans.js';
 import { TransactionSpans, type TransactionOutcome } from '../../spans/transaction.js';
 import { identityFromConfig, type IdentityConfig } from './identity.js';
@@ -33,7 +34,7 @@ class DeliveryToken extends OutstandingEntry {
 /** Sets the delivered coordinates on a send span and ends it (with the delivery error, if any). */
 export function settleSendSpan(span: Span, error: unknown, report: RdDeliveryReport | undefined, errorType: (error: unknown) => string): void {
   if (report?.partition !== undefined && report.partition >= 0) span.setAttribute(ATTR_MESSAGING_DESTINATION_PARTITION_ID, String(report.partition));
-  if (report?.offset !== undefined && report.offset !== null && report.offset >= 0) span.setAttribute(ATTR_MESSAGING_KAFKA_OFFSET, Number(report.offset));
+  if (report?.offset !== undefined && report.offset !== null && report.offset >= 0) setSpanOffset(span, Number(report.offset));
   if (error !== null && error !== undefined) endSpanWithError(span, error, errorType(error));
   else span.end();
 }
