@@ -45,7 +45,12 @@ for (const pkg of readdirSync(join(root, 'packages'))) {
   for (const file of files) if (!state.has(file)) visit(file, []);
   const declared = new Set([...Object.keys(manifest.dependencies ?? {}), ...Object.keys(manifest.peerDependencies ?? {})]);
   for (const name of external) if (!declared.has(name)) problems.push(`${pkg}: imports ${name} without declaring it`);
-  for (const name of declared) if (!external.has(name)) problems.push(`${pkg}: declares ${name} but never imports it`);
+  // A dependency may also be there to provide a peer of one of ours (the CLI is an application: it
+  // brings @tracecarrier/core's peers itself).
+  const peersOfOurs = new Set(
+    [...declared].filter((name) => name.startsWith('@tracecarrier/')).flatMap((name) => Object.keys(JSON.parse(readFileSync(join(root, 'packages', name.slice('@tracecarrier/'.length), 'package.json'), 'utf8')).peerDependencies ?? {})),
+  );
+  for (const name of declared) if (!external.has(name) && !peersOfOurs.has(name)) problems.push(`${pkg}: declares ${name} but never imports it`);
   if (pkg === 'core') for (const name of external) if (/kafka/i.test(name)) problems.push(`core must not import a Kafka client (${name})`);
 }
 
