@@ -157,7 +157,7 @@ let service: ServiceCase[] | undefined;
 let histogram: Awaited<ReturnType<typeof histogramRecordCost>> | undefined;
 if (wants('service')) {
   say(`\n8. What a service runs, through the broker (${process.env.KAFKA_BROKERS}): ${sizes.service} messages of 1 KiB per case, each case ${sizes.serviceRepeats}× in a process of its own (interleaved); messages/s as median [min–max], ratios between medians`);
-  service = benchService(sizes.service, sizes.serviceRepeats, part('broker-case'));
+  service = benchService(sizes.service, sizes.serviceRepeats, { node: process.execPath, command: part('broker-case') });
   const of = (name: string) => service!.find((c) => c.name === name)!;
   const fmt = (c: ServiceCase, side: 'produce' | 'consume') => `${c[side].median.toFixed(0).padStart(7)} [${c[side].min.toFixed(0)}–${c[side].max.toFixed(0)}]`;
   for (const c of service) say(`   ${c.name.padEnd(42)} produce ${fmt(c, 'produce').padEnd(24)} consume ${fmt(c, 'consume')}`);

@@ -73,7 +73,7 @@ export interface Spread {
   readonly max: number;
 }
 
-function spread(values: readonly number[]): Spread {
+export function spread(values: readonly number[]): Spread {
   const sorted = [...values].sort((a, b) => a - b);
   return { median: sorted[Math.floor(sorted.length / 2)]!, min: sorted[0]!, max: sorted.at(-1)! };
 }
@@ -84,8 +84,14 @@ function spread(values: readonly number[]): Spread {
  * tracing, 1 of several thousand case processes, not reproduced in 20 reruns); one such crash
  * should not void a whole run. A second crash, or any other failure, fails the run.
  */
-function runCase(command: readonly string[], name: CaseName, messages: number): CaseResult {
-  const run = () => execFileSync(process.execPath, [...command, name, String(messages)], { encoding: 'utf8', timeout: 600_000 });
+/** How a case process starts: the Node binary (a line of scripts/node-line.sh) and the broker-case script's arguments. */
+export interface CaseRunner {
+  readonly node: string;
+  readonly command: readonly string[];
+}
+
+export function runCase(runner: CaseRunner, name: CaseName, messages: number): CaseResult {
+  const run = () => execFileSync(runner.node, [...runner.command, name, String(messages)], { encoding: 'utf8', timeout: 600_000 });
   let output: string;
   try {
     output = run();
@@ -98,14 +104,14 @@ function runCase(command: readonly string[], name: CaseName, messages: number): 
   return JSON.parse(output.trim().split('\n').at(-1)!) as CaseResult;
 }
 
-/** Runs every case `repeats` times in processes of its own, interleaved; `run` starts one process. */
-export function benchService(messages: number, repeats: number, command: readonly string[]): ServiceCase[] {
+/** Runs every case `repeats` times in processes of its own, interleaved; `runner` starts one process. */
+export function benchService(messages: number, repeats: number, runner: CaseRunner): ServiceCase[] {
   const names = [...new Set([...SERVICE_CLIENTS.flatMap((c) => [c.floor, c.on, c.off, c.ratio, c.metrics, c.service, c.hand, c.handOff, c.contextOnly, c.readHeaders]), ...KAFKAJS_ANCHORS])];
   const runs = new Map<CaseName, CaseResult[]>(names.map((name) => [name, []]));
   for (let round = 0; round < repeats; round++) {
     // Alternate the order too, so no case always runs right after the same neighbour.
     for (const name of round % 2 === 0 ? names : [...names].reverse()) {
-      runs.get(name)!.push(runCase(command, name, messages));
+      runs.get(name)!.push(runCase(runner, name, messages));
     }
   }
   return names.map((name) => {

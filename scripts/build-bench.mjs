@@ -7,4 +7,4 @@ import { readdirSync } from 'node:fs';
 const entries = readdirSync('bench')
   .filter((name) => name.endsWith('.ts'))
   .map((name) => `bench/${name}`);
-await build({ entryPoints: entries, outdir: 'bench/dist', bundle: true, packages: 'external', platform: 'node', format: 'esm', target: 'node20', sourcemap: true, logLevel: 'warning' });
+await build({ entryPoints: entries, outdir: 'bench/dist', bundle: true, packages: 'external', platform: 'node', format: 'esm', target: 'node22', sourcemap: true, logLevel: 'warning' });

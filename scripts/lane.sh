@@ -6,10 +6,10 @@
 # workspace's (pnpm-workspace.yaml).
 #
 #   scripts/lane.sh list               NAME, Node line, catalog: one lane a line
-#   scripts/lane.sh prepare NAME       copy the tree, install and build (again: only what changed)
+#   scripts/lane.sh prepare NAME       copy the tree (not for the default lane), install, build
 #   scripts/lane.sh dir NAME           the lane's workspace folder
 #   scripts/lane.sh run NAME -- CMD    CMD in that folder, under the lane's Node line
-#   scripts/lane.sh describe NAME      "Node 22.23.5, OpenTelemetry SDK 2.12.0 (api 1.9.0)", as installed
+#   scripts/lane.sh describe NAME      "Node 22.23.5, OpenTelemetry SDK 2 (core 2.12.0, api 1.9.1)", as installed
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 
@@ -67,7 +67,7 @@ prepare() {
   dir=$(dir_of "$name")
   catalog=$(lane_field "$name" 3)
   if is_root "$name"; then
-    bash "$here/scripts/node-line.sh" exec "$(lane_field "$name" 2)" -- bash "$here/scripts/bootstrap.sh"
+    bash "$here/scripts/node-line.sh" exec "$(lane_field "$name" 2)" -- bash -c "bash '$here/scripts/bootstrap.sh' && pnpm build >/dev/null"
     return
   fi
   echo "[lane] preparing $name in ${dir#"$here"/}" >&2

@@ -65,8 +65,7 @@ status=0
 
 # Install and build every lane first: the native builds need the cores the tests need later.
 for lane in "${lanes[@]}"; do
-  bash scripts/lane.sh prepare "$lane" || { echo "lane $lane: could not be installed" >&2; exit 1; }
-  bash scripts/lane.sh run "$lane" -- pnpm build >/dev/null || { echo "lane $lane: the build failed" >&2; exit 1; }
+  bash scripts/lane.sh prepare "$lane" || { echo "lane $lane: could not be installed or built" >&2; exit 1; }
   bash scripts/lane.sh describe "$lane" >"$reports/$lane.lane"
 done
 
@@ -75,7 +74,7 @@ for lane in "${lanes[@]}"; do
   vitest "$lane" unit --project unit || status=1
   if [ "$lane" = node22-sdk2 ]; then
     # The published types against api 1.9's: what an SDK 2 application compiles with.
-    echo "== $lane: type check against $(bash scripts/lane.sh run "$lane" -- node -p 'require("@opentelemetry/api/package.json").version') ==" >&2
+    echo "== $lane: type check against @opentelemetry/api $(bash scripts/lane.sh run "$lane" -- node -p 'JSON.parse(require("node:fs").readFileSync("node_modules/@opentelemetry/api/package.json", "utf8")).version') ==" >&2
     if bash scripts/lane.sh run "$lane" -- pnpm typecheck; then echo '{"numPassedTests":1,"numFailedTests":0,"numPendingTests":0,"numTodoTests":0,"numFailedTestSuites":0}' >"$reports/$lane.typecheck.json"
     else echo '{"numPassedTests":0,"numFailedTests":1,"numPendingTests":0,"numTodoTests":0,"numFailedTestSuites":1}' >"$reports/$lane.typecheck.json"; status=1; fi
   fi

@@ -1,0 +1,111 @@
+/**
+ * Part 8 across Node lines: what a service runs, for every client, on several lanes (a Node line
+ * with an OpenTelemetry SDK line, scripts/lane.sh) side by side through one broker. Each round runs
+ * every case on every lane, case by case, the lanes alternating (and the order reversed every other
+ * round), so a slow stretch of the machine hits every line alike; `--repeat` rounds, each case in a
+ * process of its own, median and spread per side. Beside each lane, what one context entry costs
+ * on its line (context-entry.ts). Started by scripts/bench-lines.sh (`pnpm bench:lines`), which
+ * prepares the lanes and the broker:
+ *
+ *   node bench/dist/lines.js --lane NAME=NODE:DIR … [--messages N] [--repeat N] [--smoke] [--out DIR]
+ *
+ * (DIR: the lane's workspace, whose bench/dist/broker-case.js runs under NODE.)
+ */
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { CaseName, CaseResult } from './broker-case.js';
+import { KAFKAJS_ANCHORS, SERVICE_CLIENTS, runCase, spread, type CaseRunner, type ServiceClient, type Spread } from './service.js';
+
+interface Lane extends CaseRunner {
+  readonly name: string;
+  readonly about: string;
+}
+
+const argv = process.argv.slice(2);
+const option = (name: string): string | undefined => {
+  const at = argv.indexOf(name);
+  return at >= 0 ? argv[at + 1] : undefined;
+};
+const smoke = argv.includes('--smoke');
+const messages = Number(option('--messages') ?? (smoke ? 1_000 : 50_000));
+const repeats = Number(option('--repeat') ?? (smoke ? 1 : 3));
+const out = option('--out');
+const lanes: Lane[] = argv.flatMap((arg, i) => (argv[i - 1] === '--lane' ? [arg] : [])).map((spec) => {
+  const [name, rest] = spec.split('=') as [string, string];
+  const [node, dir] = rest.split(':') as [string, string];
+  const about = execFileSync(node, ['-e', 'const v=(n)=>JSON.parse(require("node:fs").readFileSync(`node_modules/${n}/package.json`,"utf8")).version;console.log(`Node ${process.versions.node}, SDK ${v("@opentelemetry/core")}, api ${v("@opentelemetry/api")}`)'], { cwd: dir, encoding: 'utf8' }).trim();
+  return { name, node, command: [join(dir, 'bench', 'dist', 'broker-case.js')], about };
+});
+if (lanes.length === 0) throw new Error('no --lane NAME=NODE:DIR given');
+
+/** The cases the per-line table reads, per client: the floor, context only, tracecarrier sampled out, 1 %, in, with metrics, the same tracing by hand in and out. */
+const COLUMNS = [
+  ['floor', 'floor (bare + 1 header)'],
+  ['contextOnly', 'context only'],
+  ['off', 'sampled out'],
+  ['ratio', '1 %'],
+  ['on', 'sampled in'],
+  ['metrics', 'sampled in + metrics'],
+  ['handOff', 'by hand, sampled out'],
+  ['hand', 'by hand, sampled in'],
+] as const satisfies ReadonlyArray<readonly [keyof ServiceClient, string]>;
+const clients = smoke ? SERVICE_CLIENTS.slice(0, 2) : SERVICE_CLIENTS;
+const names: CaseName[] = [...clients.flatMap((client) => COLUMNS.map(([key]) => client[key] as CaseName)), ...(smoke ? [] : KAFKAJS_ANCHORS)];
+
+const runs = new Map<string, CaseResult[]>();
+for (let round = 0; round < repeats; round++) {
+  const order = round % 2 === 0 ? names : [...names].reverse();
+  for (const name of order) {
+    for (const lane of round % 2 === 0 ? lanes : [...lanes].reverse()) {
+      const key = `${lane.name}/${name}`;
+      runs.set(key, [...(runs.get(key) ?? []), runCase(lane, name, messages)]);
+    }
+  }
+  console.error(`round ${round + 1}/${repeats} done`);
+}
+
+const entries = new Map<string, unknown>();
+for (const lane of lanes) {
+  const output = execFileSync(lane.node, [join(lane.command[0]!, '..', 'context-entry.js')], { encoding: 'utf8' });
+  entries.set(lane.name, JSON.parse(output.trim().split('\n').at(-1)!));
+}
+
+const sides = (lane: Lane, name: CaseName): { produce: Spread; consume: Spread } => {
+  const results = runs.get(`${lane.name}/${name}`) ?? [];
+  return { produce: spread(results.map((r) => r.produceRate)), consume: spread(results.map((r) => r.consumeRate)) };
+};
+const k = (n: number) => `${(n / 1000).toFixed(0)}k`;
+const lines: string[] = [];
+const say = (line: string) => {
+  lines.push(line);
+  console.log(line);
+};
+say(`Part 8 per Node line: ${messages} messages of 1 KiB per case, ${repeats} process(es) per case and lane, interleaved; msg/s median (ratio to the floor), [min–max]`);
+for (const lane of lanes) say(`- ${lane.name}: ${lane.about}; one context entry: ${JSON.stringify(entries.get(lane.name))}`);
+for (const side of ['consume', 'produce'] as const) {
+  say('');
+  say(`| ${side} | line | ${COLUMNS.map(([, label]) => label).join(' | ')} | out / by hand out | in / by hand in |`);
+  say(`|---|---|${COLUMNS.map(() => '---').join('|')}|---|---|`);
+  for (const client of clients) {
+    for (const lane of lanes) {
+      const floor = sides(lane, client.floor)[side].median;
+      const cells = COLUMNS.map(([key]) => {
+        const s = sides(lane, client[key] as CaseName)[side];
+        return key === 'floor' ? `${k(s.median)} [${k(s.min)}–${k(s.max)}]` : `${k(s.median)} (${(s.median / floor).toFixed(2)}) [${k(s.min)}–${k(s.max)}]`;
+      });
+      // Slower is a ratio above 1: the hand-written rate over tracecarrier's.
+      const vsHand = (ours: keyof ServiceClient, hand: keyof ServiceClient) => (sides(lane, client[hand] as CaseName)[side].median / sides(lane, client[ours] as CaseName)[side].median).toFixed(2);
+      say(`| ${client.client} | ${lane.name} | ${cells.join(' | ')} | ${vsHand('off', 'handOff')}× | ${vsHand('on', 'hand')}× |`);
+    }
+  }
+}
+if (!smoke) {
+  say('');
+  say('| kafkajs, the official instrumentation | line | sampled in | sampled out | with metrics |');
+  say('|---|---|---|---|---|');
+  for (const side of ['consume', 'produce'] as const) {
+    for (const lane of lanes) say(`| ${side} | ${lane.name} | ${KAFKAJS_ANCHORS.map((name) => k(sides(lane, name)[side].median)).join(' | ')} |`);
+  }
+}
+if (out !== undefined) writeFileSync(join(out, 'benchmarks.lines.json'), JSON.stringify({ messages, repeats, lanes: lanes.map(({ name, about }) => ({ name, about, contextEntry: entries.get(name) })), runs: Object.fromEntries(runs), report: lines }, null, 2));
