@@ -10,9 +10,11 @@ import { readIncoming, type IncomingRead } from './incoming.js';
 import { carryOutgoing, type OutgoingCarry } from './outgoing.js';
 import { runHook, type ConsumerRuntime, type ProducerRuntime } from './runtime.js';
 
-/** One outgoing message, prepared: its producer span and what to send. */
+/** One outgoing message, prepared: its producer span, that span's context, and what to send. */
 export interface PreparedSend<V> {
   readonly span: Span;
+  /** The parent with the span set: what was carried, and what a client's send runs in (built once: each is a copy of the parent's entries). */
+  readonly context: Context;
   readonly carry: OutgoingCarry<V>;
 }
 
@@ -39,9 +41,10 @@ export function prepareSend<V extends MessageValue, HookInfo>(
   const sink = runtime.diagnostics(facts);
   const span = startProducerSpan(runtime.tracer, operation, facts, identity, parent);
   runHook(runtime.hook, span, hookInfo, sink);
-  const carry = carryOutgoing(trace.setSpan(parent, span), facts, runtime.outgoing, sink);
+  const context = trace.setSpan(parent, span);
+  const carry = carryOutgoing(context, facts, runtime.outgoing, sink);
   if (carry.enveloped) span.setAttribute(ATTR_MESSAGING_MESSAGE_ENVELOPE_SIZE, (carry.value as Uint8Array).byteLength);
-  return { span, carry };
+  return { span, context, carry };
 }
 
 /** One incoming message, read: its context, the value to hand over, and its diagnostic sink. */

@@ -1,4 +1,4 @@
-import { context as otelContext, trace, type Context, type Link, type Span } from '@opentelemetry/api';
+import { context as otelContext, type Context, type Link, type Span } from '@opentelemetry/api';
 import type { ProducerOptions } from '../../options.js';
 import { prepareSend, recordSend, sendStart } from '../../pipeline/message-path.js';
 import { resolveProducerOptions, type InstrumentationScope, type ProducerRuntime } from '../../pipeline/runtime.js';
@@ -106,7 +106,7 @@ async function tracedSend(
   const start = sendStart(runtime);
   try {
     const sent = carriedMessage(message, carry, runtime.ownedHeaders());
-    const result = await otelContext.with(trace.setSpan(parent, span), () => inner({ ...record, messages: [sent] }));
+    const result = await otelContext.with(prepared.context, () => inner({ ...record, messages: [sent] }));
     const metadata = result[0];
     if (metadata !== undefined) {
       span.setAttribute(ATTR_MESSAGING_DESTINATION_PARTITION_ID, String(metadata.partition));
