@@ -39,13 +39,18 @@ const lanes: Lane[] = argv.flatMap((arg, i) => (argv[i - 1] === '--lane' ? [arg]
 });
 if (lanes.length === 0) throw new Error('no --lane NAME=NODE:DIR given');
 
-/** The cases the per-line table reads, per client: the floor, context only, tracecarrier sampled out, 1 %, in, with metrics, the same tracing by hand in and out. */
+/**
+ * The cases the per-line table reads, per client: the floor, context only, tracecarrier sampled out,
+ * 1 %, in (default `auto` reading, and reading headers only as the hand-written code does), with
+ * metrics, the same tracing by hand in and out.
+ */
 const COLUMNS = [
   ['floor', 'floor (bare + 1 header)'],
   ['contextOnly', 'context only'],
   ['off', 'sampled out'],
   ['ratio', '1 %'],
   ['on', 'sampled in'],
+  ['readHeaders', 'sampled in, reading headers only'],
   ['metrics', 'sampled in + metrics'],
   ['handOff', 'by hand, sampled out'],
   ['hand', 'by hand, sampled in'],
@@ -85,8 +90,8 @@ say(`Part 8 per Node line: ${messages} messages of 1 KiB per case, ${repeats} pr
 for (const lane of lanes) say(`- ${lane.name}: ${lane.about}; one context entry: ${JSON.stringify(entries.get(lane.name))}`);
 for (const side of ['consume', 'produce'] as const) {
   say('');
-  say(`| ${side} | line | ${COLUMNS.map(([, label]) => label).join(' | ')} | out / by hand out | in / by hand in |`);
-  say(`|---|---|${COLUMNS.map(() => '---').join('|')}|---|---|`);
+  say(`| ${side} | line | ${COLUMNS.map(([, label]) => label).join(' | ')} | out / by hand out | in / by hand in | in, headers only / by hand in |`);
+  say(`|---|---|${COLUMNS.map(() => '---').join('|')}|---|---|---|`);
   for (const client of clients) {
     for (const lane of lanes) {
       const floor = sides(lane, client.floor)[side].median;
@@ -96,7 +101,7 @@ for (const side of ['consume', 'produce'] as const) {
       });
       // Slower is a ratio above 1: the hand-written rate over tracecarrier's.
       const vsHand = (ours: keyof ServiceClient, hand: keyof ServiceClient) => (sides(lane, client[hand] as CaseName)[side].median / sides(lane, client[ours] as CaseName)[side].median).toFixed(2);
-      say(`| ${client.client} | ${lane.name} | ${cells.join(' | ')} | ${vsHand('off', 'handOff')}× | ${vsHand('on', 'hand')}× |`);
+      say(`| ${client.client} | ${lane.name} | ${cells.join(' | ')} | ${vsHand('off', 'handOff')}× | ${vsHand('on', 'hand')}× | ${vsHand('readHeaders', 'hand')}× |`);
     }
   }
 }

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { SpanKind } from '@opentelemetry/api';
 import { Kafka, type KafkaMessage } from 'kafkajs';
@@ -20,6 +21,7 @@ interface AppSpan {
   readonly name: string;
   readonly kind: number;
   readonly scope: string;
+  readonly scopeVersion: string | undefined;
   readonly traceId: string;
   readonly spanId: string;
   readonly parentSpanId: string | undefined;
@@ -38,6 +40,8 @@ const results = new Map<string, AppResult>();
 const wire = new Map<string, KafkaMessage[]>();
 const TRACECARRIER = '@tracecarrier/kafkajs';
 const INSTRUMENTATION = '@opentelemetry/instrumentation-kafkajs';
+/** The lane's own: 0.33 on SDK 3, 0.32 on SDK 2 (the version auto-instrumentations-node must load too). */
+const INSTRUMENTATION_VERSION = (JSON.parse(readFileSync(new URL('../node_modules/@opentelemetry/instrumentation-kafkajs/package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 beforeAll(async () => {
   await createTopics(suite.admin(), RUNS.flatMap((r) => [r.topic, `${r.topic}-plain`]));
@@ -62,7 +66,7 @@ beforeAll(async () => {
   }
 }, 600_000);
 
-describe('next to @opentelemetry/instrumentation-kafkajs (NodeSDK + auto-instrumentations, CJS)', () => {
+describe(`next to @opentelemetry/instrumentation-kafkajs ${INSTRUMENTATION_VERSION} (NodeSDK + auto-instrumentations, CJS)`, () => {
   it.each(RUNS)('$mode, instrumentation $state: exactly tracecarrier\'s spans per message, connected, one context on the wire', ({ mode, disabled, topic }) => {
     const result = results.get(topic)!;
     // The instrumentation is really there (its wrapper marks on kafkajs's clients) unless the recipe switched it off.
@@ -72,6 +76,7 @@ describe('next to @opentelemetry/instrumentation-kafkajs (NodeSDK + auto-instrum
     // It still traces the clients tracecarrier does not wrap.
     const plainSpans = result.spans.filter((span) => span.scope === INSTRUMENTATION && span.attributes['messaging.destination.name'] === `${topic}-plain`);
     expect(plainSpans.length).toBe(disabled ? 0 : 1);
+    for (const span of plainSpans) expect(span.scopeVersion).toBe(INSTRUMENTATION_VERSION);
 
     const ours = result.spans.filter((span) => span.scope === TRACECARRIER);
     const sends = ours.filter((span) => span.name === `send ${topic}`);
