@@ -88,6 +88,13 @@ export interface CaseResult {
   readonly messages: number;
   readonly produceRate: number;
   readonly consumeRate: number;
+  /**
+   * CPU time of the whole process (every thread: the clients' native ones too) per message, in µs,
+   * over the same stretch as the rate. Unlike a rate it does not count waiting (for the broker, or
+   * for a core another process holds), so it compares two cases even on a busy machine.
+   */
+  readonly produceCpuUs?: number;
+  readonly consumeCpuUs?: number;
   readonly spans: number;
 }
 
@@ -102,9 +109,26 @@ function consumerMode(name: CaseName): { mode?: 'headers' } {
   return name.endsWith('-read-headers') ? { mode: 'headers' } : {};
 }
 
-/** Runs the produce side of a context-only case in {@link CONSTANT_CONTEXT}, any other in the root context. */
-function producing<T>(name: CaseName, fn: () => Promise<T>): Promise<T> {
-  return name.endsWith('context-only') ? context.with(CONSTANT_CONTEXT, fn) : fn();
+/** Microseconds of CPU (user and system) the process spent since `since`. */
+function cpuSince(since: NodeJS.CpuUsage): number {
+  const { user, system } = process.cpuUsage(since);
+  return user + system;
+}
+
+/** CPU spent by the produce side, kept for the result (every case's produce side runs once). */
+let produceCpuUs = 0;
+
+/**
+ * Runs the produce side of a context-only case in {@link CONSTANT_CONTEXT}, any other in the root
+ * context, and keeps the CPU it took in {@link produceCpuUs}.
+ */
+async function producing<T>(name: CaseName, fn: () => Promise<T>): Promise<T> {
+  const cpu = process.cpuUsage();
+  try {
+    return await (name.endsWith('context-only') ? context.with(CONSTANT_CONTEXT, fn) : fn());
+  } finally {
+    produceCpuUs = cpuSince(cpu);
+  }
 }
 
 /**
@@ -172,11 +196,11 @@ async function main(): Promise<void> {
   const topic = `bench-${name}-${process.pid}`;
   const value = Buffer.from(JSON.stringify({ pad: 'x'.repeat(1000) }).slice(0, 1024));
   const run = name.startsWith('confluent-kafkajs') ? runConfluentKafkajs : name.startsWith('rdkafka') || name.startsWith('confluent') ? runRdkafka : runKafkajs;
-  const { produceMs, consumeMs } = await run(name, brokers, topic, value, messages);
+  const { produceMs, consumeMs, consumeCpuUs } = await run(name, brokers, topic, value, messages);
   await provider.forceFlush();
   await provider.shutdown();
   await meterProvider?.shutdown();
-  const result: CaseResult = { name, messages, produceRate: messages / (produceMs / 1000), consumeRate: messages / (consumeMs / 1000), spans: exporter.count };
+  const result: CaseResult = { name, messages, produceRate: messages / (produceMs / 1000), consumeRate: messages / (consumeMs / 1000), produceCpuUs: produceCpuUs / messages, consumeCpuUs, spans: exporter.count };
   console.log(JSON.stringify(result));
 }
 
@@ -210,17 +234,25 @@ function consumeClock(messages: number, size: number) {
   let received = 0;
   let first = 0;
   let last = 0;
+  let cpuFirst = process.cpuUsage();
+  let cpuUs = 0;
   let finish: () => void = () => undefined;
   const done = new Promise<void>((resolve) => (finish = resolve));
   return {
     done,
     elapsedMs: () => last - first,
+    /** CPU from the first message to the last, per message (the first one's own work excluded, as the clock does). */
+    cpuPerMessageUs: () => cpuUs / Math.max(1, messages - 1),
     onMessage(value: Buffer | null): void {
       if (value === null || value.length !== size) throw new Error('payload changed');
-      if (received === 0) first = performance.now();
+      if (received === 0) {
+        first = performance.now();
+        cpuFirst = process.cpuUsage();
+      }
       received += 1;
       if (received === messages) {
         last = performance.now();
+        cpuUs = cpuSince(cpuFirst);
         finish();
       }
     },
@@ -271,7 +303,7 @@ async function runKafkajs(name: CaseName, brokers: string[], topic: string, valu
   await clock.done;
   await profiling?.stop();
   await consumer.disconnect();
-  return { produceMs, consumeMs: clock.elapsedMs() };
+  return { produceMs, consumeMs: clock.elapsedMs(), consumeCpuUs: clock.cpuPerMessageUs() };
 }
 
 /** The client's KafkaJS-compatible API, bare or through tracecarrier's `KafkaJS.TracedKafka`, as the kafkajs cases do. */
@@ -312,7 +344,7 @@ async function runConfluentKafkajs(name: CaseName, brokers: string[], topic: str
   await consumer.run({ eachMessage: byHand === undefined ? handler : (byHand.eachMessage(handler as never) as unknown as typeof handler) });
   await clock.done;
   await consumer.disconnect();
-  return { produceMs, consumeMs: clock.elapsedMs() };
+  return { produceMs, consumeMs: clock.elapsedMs(), consumeCpuUs: clock.cpuPerMessageUs() };
 }
 
 /** node-rdkafka, or the callback API of @confluentinc/kafka-javascript (its fork), bare or traced. */
@@ -372,7 +404,7 @@ async function runRdkafka(name: CaseName, brokers: string[], topic: string, valu
   await clock.done;
   await profiling?.stop();
   await new Promise<void>((resolve) => consumer.disconnect(() => resolve()));
-  return { produceMs, consumeMs: clock.elapsedMs() };
+  return { produceMs, consumeMs: clock.elapsedMs(), consumeCpuUs: clock.cpuPerMessageUs() };
 }
 
 if (/broker-case\.[jt]s$/.test(process.argv[1] ?? '')) {
