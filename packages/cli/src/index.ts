@@ -6,6 +6,7 @@
  */
 export { main } from './main.js';
 export { parseCommandLine, USAGE } from './args.js';
+export { escapeText } from './escape.js';
 export type { Args, InspectArgs, ProbeArgs, StartAt } from './args.js';
 export { RecordAnalyser, SummaryCounter } from './analyse.js';
 export type { FoundContext, InspectSummary, RecordReport } from './analyse.js';

@@ -1,5 +1,6 @@
 import { parseCommandLine, USAGE } from './args.js';
 import { EXIT, UsageError } from './errors.js';
+import { escapeText } from './escape.js';
 import { inspect } from './inspect.js';
 import { Output } from './output.js';
 import { probe } from './probe.js';
@@ -34,8 +35,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     output.probe(result);
     return result.intact ? EXIT.ok : EXIT.broken;
   } catch (error) {
-    if (error instanceof UsageError) process.stderr.write(`tracecarrier: ${error.message}\n`);
-    else process.stderr.write(`tracecarrier: unexpected error: ${error instanceof Error ? error.message : String(error)}${process.env.TRACECARRIER_DEBUG ? `\n${(error as Error).stack}` : ''}\n`);
+    // One line, whatever the message quotes (a flag's value, a carrier module's error).
+    if (error instanceof UsageError) process.stderr.write(`tracecarrier: ${escapeText(error.message)}\n`);
+    else process.stderr.write(`tracecarrier: unexpected error: ${escapeText(error instanceof Error ? error.message : String(error))}${process.env.TRACECARRIER_DEBUG ? `\n${(error as Error).stack}` : ''}\n`);
     return EXIT.usage;
   } finally {
     process.off('SIGINT', onSignal);
