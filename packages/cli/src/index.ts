@@ -15,6 +15,6 @@ export { inspect } from './inspect.js';
 export { probe, PROBE_HEADER } from './probe.js';
 export type { ProbeResult } from './probe.js';
 export { Output } from './output.js';
-export { EXIT, UsageError } from './errors.js';
+export { EXIT, Interrupted, UsageError } from './errors.js';
 export type { PartitionRange } from './kafka.js';
 export { ProbeProducer, TopicReader } from './kafka.js';

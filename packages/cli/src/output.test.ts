@@ -36,7 +36,7 @@ function withoutStyles(text: string): string {
 
 function stream(tty: boolean): { stream: NodeJS.WriteStream; text: () => string } {
   const written: string[] = [];
-  const fake = { isTTY: tty, write: (chunk: string) => written.push(chunk) > 0 };
+  const fake = { isTTY: tty, writable: true, write: (chunk: string) => written.push(chunk) > 0 };
   return { stream: fake as unknown as NodeJS.WriteStream, text: () => written.join('') };
 }
 
@@ -142,5 +142,19 @@ describe('--json', () => {
     expect(line).not.toContain('\r');
     expect(JSON.parse(line!)).toEqual(shown);
     expect(shown).toMatchObject({ key: HOSTILE, baggage: { [HOSTILE]: '1' } });
+  });
+});
+
+describe('a stream whose reader went away', () => {
+  it('is written no more', () => {
+    const stdout = stream(false);
+    const output = new Output({ json: false, stdout: stdout.stream, stderr: stream(false).stream });
+    output.record(report({ key: 'first' }));
+    (stdout.stream as { writable: boolean }).writable = false;
+    output.record(report({ key: 'second' }));
+    output.summary(new SummaryCounter().summary());
+    expect(stdout.text()).toContain('key=first');
+    expect(stdout.text()).not.toContain('key=second');
+    expect(stdout.text()).not.toContain('records read');
   });
 });

@@ -8,6 +8,7 @@ import type { ProbeResult } from './probe.js';
  * NDJSON with `--json` (one object per record, then `{"summary":…}`), for scripts. In text, every
  * piece of text that comes from a record (or from a carrier, or a diagnostic about a record) goes
  * through `escapeText`: a record cannot move the cursor, restyle the terminal or forge a line.
+ * A stream whose reader went away (`| head -1`) is written no more.
  */
 export class Output {
   readonly #json: boolean;
@@ -24,8 +25,9 @@ export class Output {
     this.#json = options.json;
     this.#colour = !options.json && stdout.isTTY === true && process.env.NO_COLOR === undefined;
     this.#progress = !options.json && stderr.isTTY === true;
-    this.#write = (text) => void stdout.write(`${text}\n`);
-    this.#status = (text) => void stderr.write(text);
+    // A failed write (EPIPE) leaves the stream errored, then destroyed: not writable.
+    this.#write = (text) => void (stdout.writable && stdout.write(`${text}\n`));
+    this.#status = (text) => void (stderr.writable && stderr.write(text));
   }
 
   #style(format: Parameters<typeof styleText>[0], text: string): string {
