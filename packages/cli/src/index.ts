@@ -5,7 +5,8 @@
  * @packageDocumentation
  */
 export { main } from './main.js';
-export { parseCommandLine, USAGE } from './args.js';
+export { parseCommandLine } from './args.js';
+export { INSPECT_USAGE, PROBE_USAGE, USAGE } from './help.js';
 export { escapeText } from './escape.js';
 export type { Args, InspectArgs, ProbeArgs, StartAt } from './args.js';
 export { RecordAnalyser, SummaryCounter } from './analyse.js';

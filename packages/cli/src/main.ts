@@ -1,11 +1,14 @@
-import { parseCommandLine, USAGE, type Args } from './args.js';
+import { parseCommandLine, type Args } from './args.js';
 import { EXIT, Interrupted, UsageError } from './errors.js';
 import { escapeText } from './escape.js';
+import { INSPECT_USAGE, PROBE_USAGE, USAGE } from './help.js';
 import { inspect } from './inspect.js';
 import { Output } from './output.js';
 import { watchOutput, type OutputFailure } from './pipes.js';
 import { probe } from './probe.js';
 import { INSTRUMENTATION_SCOPE } from './version.js';
+
+const HELP = { inspect: INSPECT_USAGE, probe: PROBE_USAGE } as const;
 
 /** Writes `tracecarrier: <message>` on stderr, as one line (unless stderr's reader is gone). */
 function tell(message: string, stack?: string): void {
@@ -14,7 +17,7 @@ function tell(message: string, stack?: string): void {
 
 async function run(args: Args, signal: AbortSignal): Promise<number> {
   if (args.command === 'help') {
-    process.stdout.write(USAGE);
+    process.stdout.write(args.about === undefined ? USAGE : HELP[args.about]);
     return EXIT.ok;
   }
   if (args.command === 'version') {
