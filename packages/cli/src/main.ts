@@ -4,15 +4,17 @@ import { escapeText } from './escape.js';
 import { INSPECT_USAGE, PROBE_USAGE, USAGE } from './help.js';
 import { inspect } from './inspect.js';
 import { Output } from './output.js';
-import { watchOutput, type OutputFailure } from './pipes.js';
+import { watchOutput, writesFailed, type OutputFailure } from './pipes.js';
 import { probe } from './probe.js';
 import { INSTRUMENTATION_SCOPE } from './version.js';
 
 const HELP = { inspect: INSPECT_USAGE, probe: PROBE_USAGE } as const;
 
+const stderrFailed = writesFailed(process.stderr);
+
 /** Writes `tracecarrier: <message>` on stderr, as one line (unless stderr's reader is gone). */
 function tell(message: string, stack?: string): void {
-  if (process.stderr.writable) process.stderr.write(`tracecarrier: ${escapeText(message)}\n${stack === undefined ? '' : `${stack}\n`}`);
+  if (!stderrFailed()) process.stderr.write(`tracecarrier: ${escapeText(message)}\n${stack === undefined ? '' : `${stack}\n`}`);
 }
 
 async function run(args: Args, signal: AbortSignal): Promise<number> {

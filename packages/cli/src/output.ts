@@ -1,6 +1,7 @@
 import { styleText } from 'node:util';
 import type { InspectSummary, RecordReport } from './analyse.js';
 import { escapeText as e } from './escape.js';
+import { writesFailed } from './pipes.js';
 import type { ProbeResult } from './probe.js';
 
 /**
@@ -8,7 +9,7 @@ import type { ProbeResult } from './probe.js';
  * NDJSON with `--json` (one object per record, then `{"summary":…}`), for scripts. In text, every
  * piece of text that comes from a record (or from a carrier, or a diagnostic about a record) goes
  * through `escapeText`: a record cannot move the cursor, restyle the terminal or forge a line.
- * A stream whose reader went away (`| head -1`) is written no more.
+ * A stream a write failed on (EPIPE: its reader went away, `| head -1`) is written no more.
  */
 export class Output {
   readonly #json: boolean;
@@ -25,9 +26,10 @@ export class Output {
     this.#json = options.json;
     this.#colour = !options.json && stdout.isTTY === true && process.env.NO_COLOR === undefined;
     this.#progress = !options.json && stderr.isTTY === true;
-    // A failed write (EPIPE) leaves the stream errored, then destroyed: not writable.
-    this.#write = (text) => void (stdout.writable && stdout.write(`${text}\n`));
-    this.#status = (text) => void (stderr.writable && stderr.write(text));
+    const stdoutFailed = writesFailed(stdout);
+    const stderrFailed = writesFailed(stderr);
+    this.#write = (text) => void (stdoutFailed() || stdout.write(`${text}\n`));
+    this.#status = (text) => void (stderrFailed() || stderr.write(text));
   }
 
   #style(format: Parameters<typeof styleText>[0], text: string): string {

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { watchOutput, type OutputFailure } from './pipes.js';
+import { watchOutput, writesFailed, type OutputFailure } from './pipes.js';
 
 /** A stream whose reader went away: every write fails with EPIPE, as a closed pipe's does. */
 function closedPipe(code = 'EPIPE'): Writable {
@@ -14,12 +14,15 @@ describe('watchOutput', () => {
     const streams = { stdout: closedPipe(), stderr: closedPipe() };
     const told: OutputFailure[] = [];
     const stop = watchOutput((failure) => told.push(failure), streams);
+    const stdoutFailed = writesFailed(streams.stdout);
     streams.stdout.write('a line\n');
-    expect(streams.stdout.writable).toBe(false);
     streams.stdout.write('another\n');
     streams.stderr.write('and on stderr\n');
     await tick();
     expect(told).toEqual([{ stream: 'stdout', code: 'EPIPE' }]);
+    expect(stdoutFailed()).toBe(true);
+    expect(writesFailed(streams.stderr)()).toBe(true);
+    expect(writesFailed(closedPipe())()).toBe(false);
     stop();
   });
 

@@ -3,9 +3,10 @@
  * line, and the next write fails with EPIPE: Node reports that as an `error` event on
  * `process.stdout` (or `process.stderr`), and an `error` event nobody listens to ends the process
  * with a stack trace. One listener per stream, for the life of the process (the event can come
- * after the command has returned), takes it instead and tells whoever watches: the running command
- * stops reading and closes its Kafka client. The failed stream is no longer `writable` from the
- * failed write on, and nothing more is written to it (`Output` checks).
+ * after the command has returned), takes it instead, remembers it, and tells whoever watches: the
+ * running command stops reading and closes its Kafka client, and nothing more is written to the
+ * stream (`Output` asks {@link writesFailed}; Node's own `writable` cannot say, as Node makes
+ * `process.stdout` and `process.stderr` writable again after an error).
  */
 
 /** A write to stdout or stderr that failed. */
@@ -17,18 +18,35 @@ export interface OutputFailure {
 
 type Watcher = (error: NodeJS.ErrnoException) => void;
 
-// Each stream's watchers; a stream is in the map once its one listener is on.
-const watchers = new WeakMap<NodeJS.WritableStream, Set<Watcher>>();
+interface StreamState {
+  /** The first failed write's error. */
+  failure: NodeJS.ErrnoException | undefined;
+  readonly watchers: Set<Watcher>;
+}
 
-function watchersOf(stream: NodeJS.WritableStream): Set<Watcher> {
-  const known = watchers.get(stream);
+// A stream is here once its one listener is on.
+const states = new WeakMap<NodeJS.WritableStream, StreamState>();
+
+function stateOf(stream: NodeJS.WritableStream): StreamState {
+  const known = states.get(stream);
   if (known !== undefined) return known;
-  const set = new Set<Watcher>();
+  const state: StreamState = { failure: undefined, watchers: new Set() };
   stream.on('error', (error: NodeJS.ErrnoException) => {
-    for (const watcher of set) watcher(error);
+    state.failure ??= error;
+    for (const watcher of state.watchers) watcher(error);
   });
-  watchers.set(stream, set);
-  return set;
+  states.set(stream, state);
+  return state;
+}
+
+/**
+ * A check that says whether a write to `stream` has failed (EPIPE: its reader went away), after
+ * which nothing should be written to it. From this call on, a failed write to `stream` no longer
+ * ends the process.
+ */
+export function writesFailed(stream: NodeJS.WritableStream): () => boolean {
+  const state = stateOf(stream);
+  return () => state.failure !== undefined;
 }
 
 /**
@@ -39,7 +57,7 @@ function watchersOf(stream: NodeJS.WritableStream): Set<Watcher> {
 export function watchOutput(onFailure: (failure: OutputFailure) => void, streams: { readonly stdout: NodeJS.WritableStream; readonly stderr: NodeJS.WritableStream } = process): () => void {
   let told = false;
   const watch = (name: OutputFailure['stream']): [Set<Watcher>, Watcher] => [
-    watchersOf(streams[name]),
+    stateOf(streams[name]).watchers,
     (error) => {
       if (told) return;
       told = true;
