@@ -1,4 +1,4 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,6 +22,17 @@ const topic = randomTopic('cli-inspect');
 const probeIn = randomTopic('cli-probe-in');
 const valuesOnly = randomTopic('cli-probe-values');
 const fullCopy = randomTopic('cli-probe-copy');
+// Many records with long keys (more than a pipe holds), records with hostile bytes, and a probe
+// topic nothing forwards from.
+const many = randomTopic('cli-many');
+const hostile = randomTopic('cli-hostile');
+const probeSink = randomTopic('cli-probe-sink');
+const nowhere = randomTopic('cli-probe-nowhere');
+const ESC = String.fromCharCode(0x1b);
+// Sets the window title (OSC 0), clears the screen, forges a record line after a line break, and
+// reverses what follows (U+202E); a C1 CSI (U+009B) too.
+const HOSTILE = `${ESC}]0;pwned\x07${ESC}[2J\r\n0@1  key=forged  no context\u202eexe.txt\u009b31m`;
+const SHOWN = '\\x1b]0;pwned\\x07\\x1b[2J\\r\\n0@1  key=forged  no context\\u202eexe.txt\\x9b31m';
 const TP_A = '00-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-aaaaaaaaaaaaaaaa-01';
 const TP_B = '00-bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb-bbbbbbbbbbbbbbbb-01';
 const closers: Array<() => Promise<unknown>> = [];
@@ -33,13 +44,33 @@ interface Run {
   readonly stderr: string;
 }
 
+const COMMAND = ['node', '--conditions', 'tracecarrier-source', '--import', 'tsx', 'packages/cli/src/bin.ts'] as const;
+
 /** Runs `tracecarrier ARGS…` in its own process. */
 function cli(...args: string[]): Promise<Run> {
   return new Promise((resolve) => {
-    execFile('node', ['--conditions', 'tracecarrier-source', '--import', 'tsx', 'packages/cli/src/bin.ts', ...args], { cwd: root, timeout: 120_000 }, (error, stdout, stderr) => {
+    execFile(COMMAND[0], [...COMMAND.slice(1), ...args], { cwd: root, timeout: 120_000 }, (error, stdout, stderr) => {
       resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : -1, stdout, stderr });
     });
   });
+}
+
+/** Runs `tracecarrier ARGS…` in its own process, with what it writes as it comes. */
+function started(...args: string[]): { child: ChildProcess; out: { stdout: string; stderr: string }; exited: Promise<number | null> } {
+  const child = spawn(COMMAND[0], [...COMMAND.slice(1), ...args], { cwd: root });
+  const out = { stdout: '', stderr: '' };
+  child.stdout?.on('data', (chunk: Buffer) => void (out.stdout += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => void (out.stderr += chunk.toString()));
+  return { child, out, exited: new Promise((resolve) => child.on('exit', (code) => resolve(code))) };
+}
+
+/** The first unit of `line` a terminal would act on, if any. */
+function unsafeAt(line: string): number | undefined {
+  for (let i = 0; i < line.length; i++) {
+    const unit = line.charCodeAt(i);
+    if (unit <= 0x1f || (unit >= 0x7f && unit <= 0x9f) || unit === 0x2028 || unit === 0x2029 || (unit >= 0x202a && unit <= 0x202e) || (unit >= 0x2066 && unit <= 0x2069)) return i;
+  }
+  return undefined;
 }
 
 function ndjson(run: Run): { records: RecordReport[]; summary: InspectSummary } {
@@ -48,7 +79,7 @@ function ndjson(run: Run): { records: RecordReport[]; summary: InspectSummary } 
 }
 
 beforeAll(async () => {
-  await createTopics(suite.admin(), [topic, probeIn, valuesOnly, fullCopy]);
+  await createTopics(suite.admin(), [topic, probeIn, valuesOnly, fullCopy, many, hostile, probeSink, nowhere]);
   // One record per producer mode and carrier, in order, then the bad cases.
   const writers: Array<[string, ConstructorParameters<typeof TracedKafka>[1]]> = [
     ['headers', { producer: { mode: 'headers' } }],
@@ -76,6 +107,17 @@ beforeAll(async () => {
       { key: 'plain', value: '{"story":"payload"}' },
     ],
   });
+  const encoded = encodeURIComponent(HOSTILE);
+  await plain.send({
+    topic: hostile,
+    messages: [
+      { key: HOSTILE, value: '{}', headers: { traceparent: TP_A, baggage: `${encoded}=${encoded}` } },
+      { key: 'event', value: JSON.stringify({ specversion: HOSTILE, id: '1', source: 's', type: 't' }), headers: { 'content-type': 'application/cloudevents+json' } },
+    ],
+  });
+  for (let batch = 0; batch < 4; batch++) {
+    await plain.send({ topic: many, messages: Array.from({ length: 500 }, (_, i) => ({ key: `${batch * 500 + i}-${'k'.repeat(200)}`, value: '{}' })) });
+  }
   await waitFor(() => suite.tracing.named(`send ${topic}`).length === writers.length, 'every send span', 10_000);
   for (const span of suite.tracing.named(`send ${topic}`)) sends.set(String(span.attributes['messaging.kafka.message.key']), span);
 
@@ -199,6 +241,43 @@ describe('tracecarrier inspect', () => {
     expect(run.stdout).toContain('0@5  key=meta-trace  no context');
     expect(run.stdout).toContain('  no context: 2, invalid context: 1');
   }, 120_000);
+
+  it('text output shows what a record holds escaped, on one line (key, baggage keys and values, diagnostics text); --json keeps it exact', async () => {
+    const run = await cli('inspect', '-b', BROKERS, '-t', hostile, '--show-baggage');
+    expect(run.code).toBe(0);
+    const lines = run.stdout.split('\n');
+    expect(lines.pop()).toBe('');
+    for (const line of lines) expect(unsafeAt(line), JSON.stringify(line)).toBeUndefined();
+    // Two records (the second with its diagnostic), then the five lines of the summary.
+    expect(lines).toHaveLength(8);
+    expect(lines[0]).toBe(`0@0  key=${SHOWN}  headers trace=${'a'.repeat(32)} parent=${'a'.repeat(16)} sampled  baggage=${SHOWN}=${SHOWN}`);
+    expect(lines[1]).toBe('0@1  key=event  no context');
+    expect(lines[2]).toBe(`    unsupported-envelope-version: value looks like a structured CloudEvent but cannot be read: specversion ${SHOWN} is not supported; handed over untouched`);
+    expect(lines[3]).toBe('2 records read');
+    const json = ndjson(await cli('inspect', '-b', BROKERS, '-t', hostile, '--show-baggage', '--json'));
+    expect(json.records[0]).toMatchObject({ key: HOSTILE, baggageKeys: [HOSTILE], baggage: { [HOSTILE]: HOSTILE } });
+    expect(json.records[1]!.diagnostics[0]!.message).toContain(HOSTILE);
+  }, 120_000);
+
+  it('inspect | head -1: one line, then a quiet end with exit 0 (EPIPE)', async () => {
+    const run = await new Promise<Run>((resolve) => {
+      execFile('bash', ['-c', `set -o pipefail; ${COMMAND.join(' ')} inspect -b ${BROKERS} -t ${many} | head -1`], { cwd: root, timeout: 120_000 }, (error, stdout, stderr) => {
+        resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : -1, stdout, stderr });
+      });
+    });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe(`0@0  key=0-${'k'.repeat(200)}  no context\n`);
+  }, 120_000);
+
+  it('a pipe closed before the first record: a quiet end with exit 0, text or --json', async () => {
+    for (const format of [[], ['--json']]) {
+      const { child, out, exited } = started('inspect', '-b', BROKERS, '-t', many, ...format);
+      child.stdout!.destroy();
+      expect(await exited).toBe(0);
+      expect(out.stderr).toBe('');
+    }
+  }, 120_000);
 });
 
 describe('tracecarrier probe', () => {
@@ -231,6 +310,26 @@ describe('tracecarrier probe', () => {
     }
   }, 120_000);
 
+  it.each([
+    ['SIGINT', 130, 'interrupted'],
+    ['SIGTERM', 143, 'terminated'],
+  ] as const)('%s while the probe waits: exit %i and one line, "tracecarrier: %s", no verdict', async (signal, code, word) => {
+    const sent = async () => Number((await suite.admin().fetchTopicOffsets(probeSink))[0]!.high);
+    const before = await sent();
+    const { child, out, exited } = started('probe', '-b', BROKERS, '--to', probeSink, '--from', nowhere);
+    const deadline = Date.now() + 60_000;
+    while ((await sent()) === before) {
+      if (Date.now() > deadline) throw new Error(`the probe was not sent: ${out.stderr}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const waited = Date.now();
+    child.kill(signal);
+    expect(await exited).toBe(code);
+    expect(Date.now() - waited).toBeLessThan(20_000);
+    expect(out.stderr).toBe(`tracecarrier: ${word}\n`);
+    expect(out.stdout).toBe('');
+  }, 120_000);
+
   it('says so in plain text when not asked for JSON', async () => {
     const run = await cli('probe', '--brokers', BROKERS, '--to', probeIn, '--from', valuesOnly);
     expect(run.code).toBe(1);
@@ -246,7 +345,15 @@ describe('errors: one line, exit 2', () => {
     [['inspect', '--brokers', '{brokers}', '--topic', 'tc-cli-no-such-topic'], 'tracecarrier: topic "tc-cli-no-such-topic" does not exist'],
     [['inspect', '--brokers', '{brokers}', '--topic', '{topic}', '--partition', '7'], 'has no partition 7'],
     [['inspect', '--topic', 't'], 'tracecarrier: --brokers is required'],
-    [['inspect', '--brokers', 'b', '--topic', 't', '--bogus'], "tracecarrier: Unknown option '--bogus'"],
+    [['inspect', '--brokers', 'b', '--topic', 't', '--bogus'], 'tracecarrier: unknown option --bogus (see tracecarrier inspect --help)'],
+    [['inspect', '--brokers', 'b', '--topic', 't', '--partition', '-1'], 'tracecarrier: --partition takes a whole number, not "-1"'],
+    [['inspect', '--brokers', 'b', '--topic', 't', '--follow', '--timeout', '3'], 'tracecarrier: --timeout is an option of probe, not of inspect (see tracecarrier inspect --help)'],
+    // Every option of the other command, in each of its forms.
+    ...['--to', '--from', '--from-brokers', '--mode', '--timeout'].map((flag): [string[], string] => [['inspect', '--brokers', 'b', '--topic', 't', flag, '3'], `tracecarrier: ${flag} is an option of probe, not of inspect (see tracecarrier inspect --help)`]),
+    ...[['--topic'], ['-t', 'topic'], ['--partition'], ['-p', 'partition'], ['--offset'], ['-o', 'offset'], ['--last'], ['--limit'], ['-n', 'limit'], ['--carriers'], ['--from-beginning'], ['--follow'], ['-f', 'follow'], ['--show-baggage']].map(([flag, long]): [string[], string] => [
+      ['probe', '--brokers', 'b', '--to', 't', flag!, ...(['--from-beginning', '--follow', '-f', '--show-baggage'].includes(flag!) ? [] : ['3'])],
+      `tracecarrier: ${flag}${long === undefined ? '' : ` (--${long})`} is an option of inspect, not of probe (see tracecarrier probe --help)`,
+    ]),
     [['inspect', '--brokers', 'b', '--topic', 't', '--last', 'x'], 'tracecarrier: --last takes a whole number of at least 1, not "x"'],
     [['inspect', '--brokers', 'b', '--topic', 't', '--offset', '1', '--last', '2'], 'give at most one of --from-beginning, --offset and --last'],
     [['inspect', '--brokers', 'b', '--topic', 't', '--carriers', 'nope'], 'tracecarrier: unknown carrier "nope"'],
@@ -261,10 +368,22 @@ describe('errors: one line, exit 2', () => {
     expect(run.stdout).toBe('');
   }, 60_000);
 
-  it('--help and --version', async () => {
+  it('--help lists the commands and --brokers, --topic, --to; each command\'s --help its own options, short forms, exit codes, environment', async () => {
     const help = await cli('--help');
     expect(help.code).toBe(0);
-    expect(help.stdout).toContain('tracecarrier inspect --brokers HOST:PORT --topic T');
+    expect(help.stdout).toContain('tracecarrier inspect -b HOST:PORT -t TOPIC [options]');
+    for (const line of ['  -b, --brokers HOST:PORT', '  -t, --topic T', '      --to T1']) expect(help.stdout).toContain(line);
+    const inspectHelp = await cli('inspect', '--help');
+    expect(inspectHelp.code).toBe(0);
+    for (const line of ['tracecarrier inspect — ', '  -o, --offset N', '  -n, --limit N', '  -f, --follow', '  -p, --partition N', 'Exit codes:', '  NO_COLOR ', '  TRACECARRIER_DEBUG ']) expect(inspectHelp.stdout).toContain(line);
+    expect(inspectHelp.stdout).not.toContain('--timeout');
+    const probeHelp = await cli('probe', '--help');
+    expect(probeHelp.code).toBe(0);
+    for (const line of ['tracecarrier probe — ', '      --timeout S', '  130 Ctrl-C', '  NO_COLOR ']) expect(probeHelp.stdout).toContain(line);
+    expect(probeHelp.stdout).not.toContain('--limit');
+  }, 60_000);
+
+  it('--version', async () => {
     const version = await cli('--version');
     expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
   }, 60_000);

@@ -31,120 +31,134 @@ export interface ProbeArgs {
 }
 
 /** What the command line asked for. */
-export type Args = InspectArgs | ProbeArgs | { readonly command: 'help' } | { readonly command: 'version' };
+export type Args = InspectArgs | ProbeArgs | { readonly command: 'help'; readonly about?: 'inspect' | 'probe' } | { readonly command: 'version' };
 
-/** What `tracecarrier --help` prints. */
-export const USAGE = `tracecarrier — see the trace context a Kafka topic carries, and prove that a pipeline keeps it
+type Command = 'inspect' | 'probe';
 
-Usage:
-  tracecarrier inspect --brokers HOST:PORT --topic T [options]
-  tracecarrier probe   --brokers HOST:PORT --to T1 [--from T2] [options]
-  tracecarrier --help | --version
+/** Every option the command line knows, as `parseArgs` takes them. */
+export const OPTIONS = {
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+  brokers: { type: 'string', short: 'b' },
+  json: { type: 'boolean' },
+  topic: { type: 'string', short: 't' },
+  partition: { type: 'string', short: 'p' },
+  'from-beginning': { type: 'boolean' },
+  offset: { type: 'string', short: 'o' },
+  last: { type: 'string' },
+  limit: { type: 'string', short: 'n' },
+  follow: { type: 'boolean', short: 'f' },
+  carriers: { type: 'string' },
+  'show-baggage': { type: 'boolean' },
+  to: { type: 'string' },
+  from: { type: 'string' },
+  'from-brokers': { type: 'string' },
+  mode: { type: 'string' },
+  timeout: { type: 'string' },
+} as const satisfies Record<string, { type: 'boolean' | 'string'; short?: string }>;
 
-inspect: reads records without joining a group or committing anything, and says for each which
-carrier gave its context, which others found one, the trace id, parent span id, sampled flag,
-tracestate, baggage keys and the diagnostics a consumer would report; then a summary.
-  --partition N          one partition (default: all)
-  --from-beginning       from the first record (default)
-  --offset N             from offset N of each partition read
-  --last N               the last N records of each partition read
-  --limit N              stop after N records
-  --follow               keep reading new records until Ctrl-C
-  --carriers LIST        comma-separated: auto (default: headers, cloudevents-binary,
-                         json-envelope, cloudevents-structured), headers, json-envelope,
-                         cloudevents-structured, cloudevents-binary, or a module path
-                         exporting a Carrier (default export, \`carrier\`, or its only one)
-  --show-baggage         print baggage values too (keys only by default)
-  --json                 one JSON object per record (NDJSON), then the summary
+/** The name of an option. */
+export type OptionName = keyof typeof OPTIONS;
 
-probe: sends a traced probe record to T1 and waits for it on T2, then says whether its context
-arrived intact, through which carrier, which of its headers were dropped, and the latency.
-Exit 0: the trace continues; 1: it broke; 2: a usage or connection error.
-  --from T2              the topic to wait on (default: T1), e.g. MirrorMaker 2's renamed topic
-  --from-brokers H:P     T2's cluster (default: --brokers)
-  --mode MODE            headers (default), envelope or both
-  --timeout S            seconds to wait for the probe (default 30)
-  --json                 the result as one JSON object
-`;
+/** The command an option belongs to; the others (`--brokers`, `--json`, `--help`, `--version`) every command takes. */
+export const OPTION_COMMAND: Readonly<Partial<Record<OptionName, Command>>> = {
+  topic: 'inspect',
+  partition: 'inspect',
+  'from-beginning': 'inspect',
+  offset: 'inspect',
+  last: 'inspect',
+  limit: 'inspect',
+  follow: 'inspect',
+  carriers: 'inspect',
+  'show-baggage': 'inspect',
+  to: 'probe',
+  from: 'probe',
+  'from-brokers': 'probe',
+  mode: 'probe',
+  timeout: 'probe',
+};
+
+function see(command: string | undefined): string {
+  return command === 'inspect' || command === 'probe' ? `(see tracecarrier ${command} --help)` : '(see tracecarrier --help)';
+}
+
+/** `-n (--limit)` for a short form, `--limit` as given. */
+function flag(rawName: string, name: string): string {
+  return rawName === `--${name}` ? rawName : `${rawName} (--${name})`;
+}
 
 function integer(name: string, text: string | undefined, min: number): number | undefined {
   if (text === undefined) return undefined;
-  if (!/^\d+$/.test(text) || Number(text) < min) throw new UsageError(`--${name} takes a whole number${min > 0 ? ` of at least ${min}` : ''}, not "${text}"`);
+  if (!/^\d+$/.test(text) || Number(text) < min || !Number.isSafeInteger(Number(text))) throw new UsageError(`--${name} takes a whole number${min > 0 ? ` of at least ${min}` : ''}, not "${text}"`);
   return Number(text);
 }
 
-function required(name: string, value: string | undefined): string {
-  if (value === undefined || value === '') throw new UsageError(`--${name} is required (see tracecarrier --help)`);
+function required(name: string, value: string | undefined, command: Command): string {
+  if (value === undefined || value === '') throw new UsageError(`--${name} is required ${see(command)}`);
   return value;
 }
 
-/** Parses the command line (without `node` and the script); throws {@link UsageError} on a bad one. */
+/**
+ * Parses the command line (without `node` and the script); throws {@link UsageError}, whose message
+ * is one line, on a bad one: an unknown option, an option without its value (or a value for one
+ * that takes none), an option of the other command, a bad number.
+ */
 export function parseCommandLine(argv: readonly string[]): Args {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        help: { type: 'boolean', short: 'h' },
-        version: { type: 'boolean', short: 'v' },
-        brokers: { type: 'string', short: 'b' },
-        topic: { type: 'string', short: 't' },
-        partition: { type: 'string', short: 'p' },
-        'from-beginning': { type: 'boolean' },
-        offset: { type: 'string', short: 'o' },
-        last: { type: 'string' },
-        limit: { type: 'string', short: 'n' },
-        follow: { type: 'boolean', short: 'f' },
-        json: { type: 'boolean' },
-        carriers: { type: 'string' },
-        'show-baggage': { type: 'boolean' },
-        to: { type: 'string' },
-        from: { type: 'string' },
-        'from-brokers': { type: 'string' },
-        mode: { type: 'string' },
-        timeout: { type: 'string' },
-      },
-    });
-  } catch (error) {
-    // Node's own wording ("Unknown option '--x'"), without its error code prefix.
-    throw new UsageError(`${(error as Error).message.replace(/\. To specify a positional argument.*$/s, '')} (see tracecarrier --help)`);
-  }
-  const { values, positionals } = parsed;
-  if (values.help === true) return { command: 'help' };
-  if (values.version === true) return { command: 'version' };
+  // Not strict: parseArgs' own errors are several lines long; each problem is told here in one.
+  const { values, positionals, tokens } = parseArgs({ args: [...argv], allowPositionals: true, strict: false, tokens: true, options: OPTIONS });
   const [command, ...extra] = positionals;
+  const options: Array<{ readonly name: OptionName; readonly rawName: string }> = [];
+  for (const token of tokens) {
+    if (token.kind !== 'option') continue;
+    if (!Object.hasOwn(OPTIONS, token.name)) throw new UsageError(`unknown option ${token.rawName} ${see(command)}`);
+    const name = token.name as OptionName;
+    if (OPTIONS[name].type === 'boolean') {
+      if (token.value !== undefined) throw new UsageError(`${flag(token.rawName, name)} takes no value, not "${token.value}" ${see(command)}`);
+    } else if (token.value === undefined) {
+      throw new UsageError(`${flag(token.rawName, name)} needs a value ${see(command)}`);
+    } else if (!token.inlineValue && token.value.startsWith('-') && !/^-\d/.test(token.value)) {
+      // `--brokers --topic t`: a value forgotten, not a value that starts with a dash (--name=-value).
+      throw new UsageError(`${flag(token.rawName, name)} needs a value, not the option "${token.value}" ${see(command)}`);
+    }
+    options.push({ name, rawName: token.rawName });
+  }
+  if (command !== undefined && command !== 'inspect' && command !== 'probe') throw new UsageError(`unknown command "${command}": inspect or probe (see tracecarrier --help)`);
+  if (values.help === true) return command === undefined ? { command: 'help' } : { command: 'help', about: command };
+  if (values.version === true) return { command: 'version' };
   if (command === undefined) throw new UsageError('a command is required: inspect or probe (see tracecarrier --help)');
-  if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}" (see tracecarrier --help)`);
-  const json = values.json === true;
+  if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}" ${see(command)}`);
+  for (const { name, rawName } of options) {
+    const owner = OPTION_COMMAND[name];
+    if (owner !== undefined && owner !== command) throw new UsageError(`${flag(rawName, name)} is an option of ${owner}, not of ${command} ${see(command)}`);
+  }
+  // Every option is known and has a value of its type by now.
+  const text = (name: OptionName) => values[name] as string | undefined;
+  const given = (name: OptionName) => values[name] === true;
+  const json = given('json');
   if (command === 'inspect') {
-    const starts = [values['from-beginning'] === true, values.offset !== undefined, values.last !== undefined].filter(Boolean).length;
+    const starts = [given('from-beginning'), text('offset') !== undefined, text('last') !== undefined].filter(Boolean).length;
     if (starts > 1) throw new UsageError('give at most one of --from-beginning, --offset and --last');
-    const offset = integer('offset', values.offset, 0);
-    const last = integer('last', values.last, 1);
+    const offset = integer('offset', text('offset'), 0);
+    const last = integer('last', text('last'), 1);
     const start: StartAt = offset !== undefined ? { kind: 'offset', offset } : last !== undefined ? { kind: 'last', count: last } : { kind: 'beginning' };
-    const carriers = (values.carriers ?? 'auto').split(',').map((name) => name.trim()).filter((name) => name !== '');
+    const carriers = (text('carriers') ?? 'auto').split(',').map((name) => name.trim()).filter((name) => name !== '');
     if (carriers.length === 0) throw new UsageError('--carriers names at least one carrier');
     return {
       command,
-      brokers: required('brokers', values.brokers),
-      topic: required('topic', values.topic),
-      partition: integer('partition', values.partition, 0),
+      brokers: required('brokers', text('brokers'), command),
+      topic: required('topic', text('topic'), command),
+      partition: integer('partition', text('partition'), 0),
       start,
-      limit: integer('limit', values.limit, 1),
-      follow: values.follow === true,
+      limit: integer('limit', text('limit'), 1),
+      follow: given('follow'),
       json,
       carriers,
-      showBaggage: values['show-baggage'] === true,
+      showBaggage: given('show-baggage'),
     };
   }
-  if (command === 'probe') {
-    const mode = values.mode ?? 'headers';
-    if (mode !== 'headers' && mode !== 'envelope' && mode !== 'both') throw new UsageError(`--mode is headers, envelope or both, not "${mode}"`);
-    const brokers = required('brokers', values.brokers);
-    const to = required('to', values.to);
-    return { command, brokers, to, from: values.from ?? to, fromBrokers: values['from-brokers'] ?? brokers, mode, timeoutSeconds: integer('timeout', values.timeout, 1) ?? 30, json };
-  }
-  throw new UsageError(`unknown command "${command}": inspect or probe (see tracecarrier --help)`);
+  const mode = text('mode') ?? 'headers';
+  if (mode !== 'headers' && mode !== 'envelope' && mode !== 'both') throw new UsageError(`--mode is headers, envelope or both, not "${mode}"`);
+  const brokers = required('brokers', text('brokers'), command);
+  const to = required('to', text('to'), command);
+  return { command, brokers, to, from: text('from') ?? to, fromBrokers: text('from-brokers') ?? brokers, mode, timeoutSeconds: integer('timeout', text('timeout'), 1) ?? 30, json };
 }

@@ -5,7 +5,9 @@
  * @packageDocumentation
  */
 export { main } from './main.js';
-export { parseCommandLine, USAGE } from './args.js';
+export { parseCommandLine } from './args.js';
+export { INSPECT_USAGE, PROBE_USAGE, USAGE } from './help.js';
+export { escapeText } from './escape.js';
 export type { Args, InspectArgs, ProbeArgs, StartAt } from './args.js';
 export { RecordAnalyser, SummaryCounter } from './analyse.js';
 export type { FoundContext, InspectSummary, RecordReport } from './analyse.js';
@@ -14,6 +16,6 @@ export { inspect } from './inspect.js';
 export { probe, PROBE_HEADER } from './probe.js';
 export type { ProbeResult } from './probe.js';
 export { Output } from './output.js';
-export { EXIT, UsageError } from './errors.js';
+export { EXIT, Interrupted, UsageError } from './errors.js';
 export type { PartitionRange } from './kafka.js';
 export { ProbeProducer, TopicReader } from './kafka.js';

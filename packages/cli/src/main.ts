@@ -1,43 +1,81 @@
-import { parseCommandLine, USAGE } from './args.js';
-import { EXIT, UsageError } from './errors.js';
+import { parseCommandLine, type Args } from './args.js';
+import { EXIT, Interrupted, UsageError } from './errors.js';
+import { escapeText } from './escape.js';
+import { INSPECT_USAGE, PROBE_USAGE, USAGE } from './help.js';
 import { inspect } from './inspect.js';
 import { Output } from './output.js';
+import { watchOutput, writesFailed, type OutputFailure } from './pipes.js';
 import { probe } from './probe.js';
 import { INSTRUMENTATION_SCOPE } from './version.js';
+
+const HELP = { inspect: INSPECT_USAGE, probe: PROBE_USAGE } as const;
+
+const stderrFailed = writesFailed(process.stderr);
+
+/** Writes `tracecarrier: <message>` on stderr, as one line (unless stderr's reader is gone). */
+function tell(message: string, stack?: string): void {
+  if (!stderrFailed()) process.stderr.write(`tracecarrier: ${escapeText(message)}\n${stack === undefined ? '' : `${stack}\n`}`);
+}
+
+async function run(args: Args, signal: AbortSignal): Promise<number> {
+  if (args.command === 'help') {
+    process.stdout.write(args.about === undefined ? USAGE : HELP[args.about]);
+    return EXIT.ok;
+  }
+  if (args.command === 'version') {
+    process.stdout.write(`${INSTRUMENTATION_SCOPE.version}\n`);
+    return EXIT.ok;
+  }
+  const output = new Output({ json: args.json });
+  if (args.command === 'inspect') {
+    await inspect(args, output, signal);
+    return EXIT.ok;
+  }
+  const result = await probe(args, signal);
+  output.probe(result);
+  return result.intact ? EXIT.ok : EXIT.broken;
+}
 
 /**
  * Runs the command line (`argv` without `node` and the script) and resolves to the exit code:
  * 0 done (probe: the trace continues), 1 the probe's trace broke, 2 a usage or connection error,
- * written as one line on stderr. Ctrl-C ends `inspect --follow` (and a waiting probe) cleanly.
+ * written as one line on stderr (`TRACECARRIER_DEBUG` set: an unexpected error's stack follows).
+ * Ctrl-C (or SIGTERM) ends `inspect` cleanly with its summary (0), and a waiting probe with
+ * `interrupted` (130; `terminated`, 143). When the output's reader goes away (`| head -1`), the
+ * command stops reading, closes its Kafka client and ends quietly: `inspect` with 0, `probe` (whose
+ * answer is its exit code) with its verdict.
  */
 export async function main(argv: readonly string[]): Promise<number> {
   const stop = new AbortController();
-  const onSignal = () => stop.abort();
+  const onSignal = (signal: NodeJS.Signals) => stop.abort(new Interrupted(signal === 'SIGTERM' ? 'SIGTERM' : 'SIGINT'));
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
+  let failed = undefined as OutputFailure | undefined;
+  const outputClosed = new Error('the output was closed');
+  const unwatch = watchOutput((failure) => {
+    failed = failure;
+    stop.abort(outputClosed);
+  });
+  // The reader going away (EPIPE) is no error; another failed write is one.
+  const afterFailure = (failure: OutputFailure, code: number): number => {
+    if (failure.code === 'EPIPE') return code;
+    tell(`cannot write to ${failure.stream} (${failure.code ?? 'unknown error'})`);
+    return EXIT.usage;
+  };
   try {
-    const args = parseCommandLine(argv);
-    if (args.command === 'help') {
-      process.stdout.write(USAGE);
-      return EXIT.ok;
-    }
-    if (args.command === 'version') {
-      process.stdout.write(`${INSTRUMENTATION_SCOPE.version}\n`);
-      return EXIT.ok;
-    }
-    const output = new Output({ json: args.json });
-    if (args.command === 'inspect') {
-      await inspect(args, output, stop.signal);
-      return EXIT.ok;
-    }
-    const result = await probe(args, stop.signal);
-    output.probe(result);
-    return result.intact ? EXIT.ok : EXIT.broken;
+    const code = await run(parseCommandLine(argv), stop.signal);
+    return failed === undefined ? code : afterFailure(failed, code);
   } catch (error) {
-    if (error instanceof UsageError) process.stderr.write(`tracecarrier: ${error.message}\n`);
-    else process.stderr.write(`tracecarrier: unexpected error: ${error instanceof Error ? error.message : String(error)}${process.env.TRACECARRIER_DEBUG ? `\n${(error as Error).stack}` : ''}\n`);
+    if (error === outputClosed && failed !== undefined) return afterFailure(failed, EXIT.ok);
+    if (error instanceof Interrupted) {
+      tell(error.message);
+      return error.exitCode;
+    }
+    if (error instanceof UsageError) tell(error.message);
+    else tell(`unexpected error: ${error instanceof Error ? error.message : String(error)}`, process.env.TRACECARRIER_DEBUG ? (error as Error).stack : undefined);
     return EXIT.usage;
   } finally {
+    unwatch();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }

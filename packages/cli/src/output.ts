@@ -1,10 +1,15 @@
 import { styleText } from 'node:util';
 import type { InspectSummary, RecordReport } from './analyse.js';
+import { escapeText as e } from './escape.js';
+import { writesFailed } from './pipes.js';
 import type { ProbeResult } from './probe.js';
 
 /**
  * Where the commands write: plain text when piped, colour and a live progress line on a terminal,
- * NDJSON with `--json` (one object per record, then `{"summary":…}`), for scripts.
+ * NDJSON with `--json` (one object per record, then `{"summary":…}`), for scripts. In text, every
+ * piece of text that comes from a record (or from a carrier, or a diagnostic about a record) goes
+ * through `escapeText`: a record cannot move the cursor, restyle the terminal or forge a line.
+ * A stream a write failed on (EPIPE: its reader went away, `| head -1`) is written no more.
  */
 export class Output {
   readonly #json: boolean;
@@ -21,8 +26,10 @@ export class Output {
     this.#json = options.json;
     this.#colour = !options.json && stdout.isTTY === true && process.env.NO_COLOR === undefined;
     this.#progress = !options.json && stderr.isTTY === true;
-    this.#write = (text) => void stdout.write(`${text}\n`);
-    this.#status = (text) => void stderr.write(text);
+    const stdoutFailed = writesFailed(stdout);
+    const stderrFailed = writesFailed(stderr);
+    this.#write = (text) => void (stdoutFailed() || stdout.write(`${text}\n`));
+    this.#status = (text) => void (stderrFailed() || stderr.write(text));
   }
 
   #style(format: Parameters<typeof styleText>[0], text: string): string {
@@ -33,19 +40,19 @@ export class Output {
   record(report: RecordReport): void {
     this.#clearProgress();
     if (this.#json) return this.#write(JSON.stringify(report));
-    const parts = [this.#style('dim', `${report.partition}@${report.offset}`), `key=${report.key ?? '(null)'}`];
+    const parts = [this.#style('dim', `${report.partition}@${report.offset}`), `key=${report.key === null ? '(null)' : e(report.key)}`];
     if (report.tombstone) parts.push(this.#style('dim', 'tombstone'));
     if (report.carrier === 'none') parts.push(this.#style(report.diagnostics.length > 0 ? 'red' : 'yellow', 'no context'));
     else {
-      parts.push(`${this.#style('green', report.carrier)} trace=${report.traceId} parent=${report.parentSpanId} ${report.sampled === true ? 'sampled' : 'not-sampled'}`);
-      const others = report.found.slice(1).map((entry) => entry.carrier);
+      parts.push(`${this.#style('green', e(report.carrier))} trace=${e(report.traceId ?? '')} parent=${e(report.parentSpanId ?? '')} ${report.sampled === true ? 'sampled' : 'not-sampled'}`);
+      const others = report.found.slice(1).map((entry) => e(entry.carrier));
       if (others.length > 0) parts.push(`also=${others.join(',')}`);
     }
-    if (report.disagreement) parts.push(this.#style('red', `DISAGREE (${report.found.map((entry) => `${entry.carrier}: ${entry.traceId}/${entry.parentSpanId}`).join('; ')})`));
-    if (report.tracestate !== undefined) parts.push(`tracestate=${report.tracestate}`);
-    if (report.baggageKeys.length > 0) parts.push(`baggage=${report.baggage === undefined ? report.baggageKeys.join(',') : Object.entries(report.baggage).map(([key, value]) => `${key}=${value}`).join(',')}`);
+    if (report.disagreement) parts.push(this.#style('red', `DISAGREE (${report.found.map((entry) => `${e(entry.carrier)}: ${e(entry.traceId)}/${e(entry.parentSpanId)}`).join('; ')})`));
+    if (report.tracestate !== undefined) parts.push(`tracestate=${e(report.tracestate)}`);
+    if (report.baggageKeys.length > 0) parts.push(`baggage=${report.baggage === undefined ? report.baggageKeys.map(e).join(',') : Object.entries(report.baggage).map(([key, value]) => `${e(key)}=${e(value)}`).join(',')}`);
     this.#write(parts.join('  '));
-    for (const diagnostic of report.diagnostics) this.#write(`    ${this.#style('yellow', diagnostic.code)}: ${diagnostic.message}`);
+    for (const diagnostic of report.diagnostics) this.#write(`    ${this.#style('yellow', e(diagnostic.code))}: ${e(diagnostic.message)}`);
   }
 
   /** A live count on a terminal, at most a few times a second. */
@@ -66,8 +73,8 @@ export class Output {
   summary(summary: InspectSummary): void {
     this.#clearProgress();
     if (this.#json) return this.#write(JSON.stringify({ summary }));
-    const byCarrier = Object.entries(summary.byCarrier).map(([carrier, count]) => `${carrier} ${count}`).join(', ') || 'none';
-    const diagnostics = Object.entries(summary.diagnostics).map(([code, count]) => `${code} ${count}`).join(', ') || 'none';
+    const byCarrier = Object.entries(summary.byCarrier).map(([carrier, count]) => `${e(carrier)} ${count}`).join(', ') || 'none';
+    const diagnostics = Object.entries(summary.diagnostics).map(([code, count]) => `${e(code)} ${count}`).join(', ') || 'none';
     this.#write(
       [
         this.#style('bold', `${summary.records} records read`),
@@ -83,11 +90,11 @@ export class Output {
   probe(result: ProbeResult): void {
     if (this.#json) return this.#write(JSON.stringify(result));
     const verdict = result.intact ? this.#style('green', 'the trace continues') : this.#style('red', 'the trace is broken');
-    const lines = [`${verdict}: probe ${result.probeId} sent to ${result.to} (${result.mode}), ${result.arrived ? `arrived on ${result.from} after ${result.latencyMs} ms` : `not seen on ${result.from} within ${result.timeoutSeconds} s`}`];
+    const lines = [`${verdict}: probe ${result.probeId} sent to ${e(result.to)} (${result.mode}), ${result.arrived ? `arrived on ${e(result.from)} after ${result.latencyMs} ms` : `not seen on ${e(result.from)} within ${result.timeoutSeconds} s`}`];
     if (result.arrived) {
-      lines.push(`  carrier: ${result.carrier}${result.traceId === undefined ? '' : `, trace=${result.traceId} parent=${result.parentSpanId}`} (sent trace=${result.sentTraceId} parent=${result.sentSpanId})`);
-      lines.push(`  headers sent: ${result.headersSent.join(', ') || 'none'}; dropped on the way: ${result.headersDropped.join(', ') || 'none'}`);
-      for (const diagnostic of result.diagnostics) lines.push(`  ${this.#style('yellow', diagnostic.code)}: ${diagnostic.message}`);
+      lines.push(`  carrier: ${e(result.carrier ?? 'none')}${result.traceId === undefined ? '' : `, trace=${e(result.traceId)} parent=${e(result.parentSpanId ?? '')}`} (sent trace=${result.sentTraceId} parent=${result.sentSpanId})`);
+      lines.push(`  headers sent: ${result.headersSent.map(e).join(', ') || 'none'}; dropped on the way: ${result.headersDropped.map(e).join(', ') || 'none'}`);
+      for (const diagnostic of result.diagnostics) lines.push(`  ${this.#style('yellow', e(diagnostic.code))}: ${e(diagnostic.message)}`);
     }
     this.#write(lines.join('\n'));
   }

@@ -39,7 +39,9 @@ function headerNames(headers: readonly MessageHeader[] | undefined): string[] {
 /**
  * `tracecarrier probe`: sends one record carrying a fresh sampled context to `to`, in the chosen
  * mode, and waits for it on `from` (from the high watermarks taken before sending), then says
- * whether the context arrived intact and what the pipeline did to it.
+ * whether the context arrived intact and what the pipeline did to it. When `signal` is aborted
+ * before the probe arrives (Ctrl-C: `main` aborts with an `Interrupted`), it rejects with the
+ * signal's reason, after closing its clients: there is no answer, not a broken trace.
  */
 export async function probe(args: ProbeArgs, signal: AbortSignal): Promise<ProbeResult> {
   const analyser = new RecordAnalyser(await resolveCarriers(['auto']));
@@ -59,12 +61,14 @@ export async function probe(args: ProbeArgs, signal: AbortSignal): Promise<Probe
     const carried = propagator.inject(args.to, { value, key: `tracecarrier-probe-${probeId}`, headers: [{ [PROBE_HEADER]: probeId }] }, trace.setSpanContext(ROOT_CONTEXT, spanContext));
     const headersSent = headerNames(carried.headers);
     producer = await ProbeProducer.connect(args.brokers);
+    signal.throwIfAborted();
     const sentAt = Date.now();
     await producer.send(args.to, `tracecarrier-probe-${probeId}`, carried.value === null || carried.value === undefined ? null : Buffer.from(carried.value), carried.headers);
 
     const base = { probeId, to: args.to, from: args.from, mode: args.mode, timeoutSeconds: args.timeoutSeconds, sentTraceId: spanContext.traceId, sentSpanId: spanContext.spanId, headersSent };
     const deadline = sentAt + args.timeoutSeconds * 1000;
-    while (!signal.aborted && Date.now() < deadline) {
+    while (Date.now() < deadline) {
+      signal.throwIfAborted();
       for (const message of await reader.next(100)) {
         const names = headerNames(message.headers);
         const ours = message.key?.toString() === `tracecarrier-probe-${probeId}` || (message.headers ?? []).some((header) => header[PROBE_HEADER]?.toString() === probeId) || message.value?.includes(probeId) === true;

@@ -1,0 +1,103 @@
+/**
+ * What `--help` prints: the commands and the options they share (`tracecarrier --help`), and each
+ * command's own page (`tracecarrier inspect --help`, `tracecarrier probe --help`) with every option
+ * it takes, the short forms, its exit codes and the environment variables the command line reads.
+ */
+
+const ENVIRONMENT = `Environment:
+  NO_COLOR             set: no colour on a terminal (piped output is never coloured)
+  TRACECARRIER_DEBUG   non-empty: an unexpected error also prints its stack trace
+`;
+
+/** What `tracecarrier --help` prints: the commands and the options they share. */
+export const USAGE = `tracecarrier — see the trace context a Kafka topic carries, and prove that a pipeline keeps it
+
+Usage:
+  tracecarrier inspect -b HOST:PORT -t TOPIC [options]   the trace context each record carries
+  tracecarrier probe -b HOST:PORT --to T1 [options]      whether a pipeline keeps a trace
+  tracecarrier COMMAND --help                            a command's options and exit codes
+  tracecarrier --help | --version
+
+Options of both commands, and the ones each requires:
+  -b, --brokers HOST:PORT   the cluster: bootstrap brokers, comma-separated (required by both)
+  -t, --topic T             the topic to read (inspect; required)
+      --to T1               the topic the probe is sent to (probe; required)
+      --json                JSON for scripts instead of text (both)
+  -h, --help                this help; after a command, that command's
+  -v, --version             the version
+
+Exit codes: 0 done (probe: the trace continues), 1 the probe's trace broke, 2 a usage or
+connection error; see each command's --help.
+
+${ENVIRONMENT}`;
+
+/** What `tracecarrier inspect --help` prints. */
+export const INSPECT_USAGE = `tracecarrier inspect — the trace context each record of a topic carries
+
+Usage: tracecarrier inspect -b HOST:PORT -t TOPIC [options]
+
+Reads records without joining a group or committing anything, and says for each which carrier
+gave its context, which others found one, the trace id, parent span id, sampled flag, tracestate,
+baggage keys and the diagnostics a consumer would report; then a summary. In text, what a record
+holds that a terminal would act on is shown escaped (\\x1b, \\n, \\u202e, …); --json gives it exactly.
+
+Options:
+  -b, --brokers HOST:PORT   the cluster: bootstrap brokers, comma-separated (required)
+  -t, --topic T             the topic to read (required)
+  -p, --partition N         one partition (default: all)
+      --from-beginning      from the first record of each partition (default)
+  -o, --offset N            from offset N of each partition read
+      --last N              the last N records of each partition read
+  -n, --limit N             stop after N records
+  -f, --follow              keep reading new records until Ctrl-C (without it, the read ends at
+                            the end of the partitions as they were when it started)
+      --carriers LIST       comma-separated: auto (default: headers, cloudevents-binary,
+                            json-envelope, cloudevents-structured), headers, json-envelope,
+                            cloudevents-structured, cloudevents-binary, or a module path
+                            exporting a Carrier (default export, \`carrier\`, or its only one)
+      --show-baggage        print baggage values too (keys only by default)
+      --json                one JSON object per record (NDJSON), then the summary
+  -h, --help                this help
+
+The brokers have 10 s to answer (connecting, topic metadata, offsets), else the command ends with
+one line and exit 2. Records of aborted transactions are not shown: the read is read_committed
+(librdkafka's isolation.level default).
+
+Exit codes:
+  0   the read ended: at the end of the partitions, after --limit, on Ctrl-C or SIGTERM, or when
+      the output's reader went away (| head)
+  2   a usage or connection error: one line on stderr
+
+${ENVIRONMENT}`;
+
+/** What `tracecarrier probe --help` prints. */
+export const PROBE_USAGE = `tracecarrier probe — whether a pipeline keeps a trace
+
+Usage: tracecarrier probe -b HOST:PORT --to T1 [--from T2] [options]
+
+Sends a probe record carrying a fresh sampled context to T1 and waits for it on T2, then says
+whether its context arrived intact (same trace, the probe as parent), through which carrier,
+which of its headers were dropped on the way, and the latency.
+
+Options:
+  -b, --brokers HOST:PORT   where the probe is sent: bootstrap brokers, comma-separated (required)
+      --to T1               the topic the probe is sent to (required)
+      --from T2             the topic to wait on (default: T1), e.g. MirrorMaker 2's renamed topic
+      --from-brokers H:P    T2's cluster (default: --brokers)
+      --mode MODE           how the probe carries its context: headers (default), envelope or both
+      --timeout S           seconds to wait for the probe (default 30)
+      --json                the result as one JSON object
+  -h, --help                this help
+
+The brokers have 10 s to answer (connecting, topic metadata, offsets), else the command ends with
+one line and exit 2. The wait on T2 is read_committed (librdkafka's isolation.level default): a
+probe forwarded in a transaction counts once the transaction commits.
+
+Exit codes:
+  0   the trace continues
+  1   the trace broke: the context was lost or changed, or the probe did not arrive in time
+  2   a usage or connection error: one line on stderr
+  130 Ctrl-C before the probe arrived: one line, "tracecarrier: interrupted"
+  143 SIGTERM before the probe arrived: one line, "tracecarrier: terminated"
+
+${ENVIRONMENT}`;
