@@ -1,4 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { ROOT_CONTEXT, context } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +9,7 @@ import type { InspectSummary, ProbeResult, RecordReport } from '@tracecarrier/cl
 import { useKafkajsSuite } from './helpers/kafkajs-suite.js';
 import { brokers, createTopics, kafkaConfig, randomTopic, waitFor } from './helpers/kafka.js';
 import { metaTrace } from './helpers/meta-trace-carrier.js';
+import { parentSpanId } from './helpers/otel.js';
 
 /**
  * The `tracecarrier` command line against the real broker, run as a user runs it (its own process,
@@ -28,6 +30,10 @@ const many = randomTopic('cli-many');
 const hostile = randomTopic('cli-hostile');
 const probeSink = randomTopic('cli-probe-sink');
 const nowhere = randomTopic('cli-probe-nowhere');
+// What a traced forwarder (@tracecarrier/kafkajs) writes: in the probe's trace (its send span the
+// new parent), and in a trace of its own (a send outside the consumed message's context).
+const tracedHop = randomTopic('cli-probe-hop');
+const otherTrace = randomTopic('cli-probe-other-trace');
 const ESC = String.fromCharCode(0x1b);
 // Sets the window title (OSC 0), clears the screen, forges a record line after a line break, and
 // reverses what follows (U+202E); a C1 CSI (U+009B) too.
@@ -79,7 +85,7 @@ function ndjson(run: Run): { records: RecordReport[]; summary: InspectSummary } 
 }
 
 beforeAll(async () => {
-  await createTopics(suite.admin(), [topic, probeIn, valuesOnly, fullCopy, many, hostile, probeSink, nowhere]);
+  await createTopics(suite.admin(), [topic, probeIn, valuesOnly, fullCopy, many, hostile, probeSink, nowhere, tracedHop, otherTrace]);
   // One record per producer mode and carrier, in order, then the bad cases.
   const writers: Array<[string, ConstructorParameters<typeof TracedKafka>[1]]> = [
     ['headers', { producer: { mode: 'headers' } }],
@@ -135,6 +141,21 @@ beforeAll(async () => {
     eachMessage: async ({ message }) => {
       await out.send({ topic: valuesOnly, messages: [{ key: message.key, value: message.value }] });
       await out.send({ topic: fullCopy, messages: [{ key: message.key, value: message.value, headers: message.headers ?? {} }] });
+    },
+  });
+  const traced = new TracedKafka(kafkaConfig('cli-traced-forwarder'));
+  const hopOut = traced.producer();
+  await hopOut.connect();
+  closers.push(() => hopOut.disconnect());
+  const hopIn = traced.consumer({ groupId: `cli-hop-${probeIn}`, maxWaitTimeInMs: 100 });
+  await hopIn.connect();
+  closers.push(() => hopIn.disconnect());
+  await hopIn.subscribe({ topic: probeIn, fromBeginning: true });
+  await hopIn.run({
+    eachMessage: async ({ message }) => {
+      // In the process span's context: the send span continues the probe's trace.
+      await hopOut.send({ topic: tracedHop, messages: [{ key: message.key, value: message.value }] });
+      await context.with(ROOT_CONTEXT, () => hopOut.send({ topic: otherTrace, messages: [{ key: message.key, value: message.value }] }));
     },
   });
 }, 120_000);
@@ -289,7 +310,8 @@ describe('tracecarrier probe', () => {
   it('through a forwarder that drops headers: headers mode breaks (exit 1) and names the dropped headers', async () => {
     const { code, result } = await probe('--from', valuesOnly, '--mode', 'headers');
     expect(code).toBe(1);
-    expect(result).toMatchObject({ arrived: true, intact: false, carrier: 'none' });
+    expect(result).toMatchObject({ arrived: true, continued: false, intact: false, carrier: 'none' });
+    expect(result.parent).toBeUndefined();
     expect([...result.headersSent].sort()).toEqual(['tracecarrier-probe', 'traceparent']);
     expect([...result.headersDropped].sort()).toEqual(['tracecarrier-probe', 'traceparent']);
   }, 120_000);
@@ -297,7 +319,7 @@ describe('tracecarrier probe', () => {
   it.each(['envelope', 'both'])('through a forwarder that drops headers: %s mode keeps the trace (exit 0) in the envelope', async (mode) => {
     const { code, result } = await probe('--from', valuesOnly, '--mode', mode);
     expect(code).toBe(0);
-    expect(result).toMatchObject({ arrived: true, intact: true, carrier: 'json-envelope', traceId: result.sentTraceId, parentSpanId: result.sentSpanId });
+    expect(result).toMatchObject({ arrived: true, continued: true, parent: 'probe', intact: true, carrier: 'json-envelope', traceId: result.sentTraceId, parentSpanId: result.sentSpanId });
     expect(result.latencyMs).toBeGreaterThanOrEqual(0);
   }, 120_000);
 
@@ -305,9 +327,39 @@ describe('tracecarrier probe', () => {
     for (const from of [fullCopy, probeIn]) {
       const { code, result } = await probe('--from', from, '--mode', mode);
       expect(code).toBe(0);
-      expect(result).toMatchObject({ arrived: true, intact: true, headersDropped: [] });
+      expect(result).toMatchObject({ arrived: true, continued: true, parent: 'probe', intact: true, headersDropped: [] });
       expect(result.carrier).toBe(mode === 'envelope' ? 'json-envelope' : 'headers');
     }
+  }, 120_000);
+
+  it.each(['headers', 'envelope', 'both'])('through a traced forwarder: %s mode continues the trace (exit 0), the forwarder\'s send span the parent', async (mode) => {
+    const { code, result } = await probe('--from', tracedHop, '--mode', mode);
+    expect(code).toBe(0);
+    expect(result).toMatchObject({ arrived: true, continued: true, parent: 'hop', intact: false, carrier: 'headers', traceId: result.sentTraceId });
+    // The hop as the forwarder recorded it: process (child of the probe) → send (the record's parent).
+    let send: ReadableSpan | undefined;
+    await waitFor(() => (send = suite.tracing.named(`send ${tracedHop}`).find((span) => span.spanContext().traceId === result.sentTraceId)) !== undefined, 'the forwarder\'s send span', 10_000);
+    expect(result.parentSpanId).toBe(send!.spanContext().spanId);
+    const processSpan = suite.tracing.named(`process ${probeIn}`).find((span) => span.spanContext().spanId === parentSpanId(send!));
+    expect(processSpan).toBeDefined();
+    expect(parentSpanId(processSpan!)).toBe(result.sentSpanId);
+  }, 120_000);
+
+  it('through a traced forwarder that sends in a trace of its own: broken (exit 1), the other trace named', async () => {
+    const { code, result } = await probe('--from', otherTrace, '--mode', 'headers');
+    expect(code).toBe(1);
+    expect(result).toMatchObject({ arrived: true, continued: false, intact: false, carrier: 'headers' });
+    expect(result.traceId).toMatch(/^[0-9a-f]{32}$/);
+    expect(result.traceId).not.toBe(result.sentTraceId);
+    expect(result.parent).toBeUndefined();
+  }, 120_000);
+
+  it('says which hop is the parent in plain text', async () => {
+    const run = await cli('probe', '--brokers', BROKERS, '--to', probeIn, '--from', tracedHop);
+    expect(run.code).toBe(0);
+    const lines = run.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(new RegExp(`^the trace continues through a traced hop: probe [0-9a-f-]{36} sent to ${probeIn} \\(headers\\), arrived on ${tracedHop} after \\d+ ms$`));
+    expect(lines[2]).toMatch(/^ {2}parent [0-9a-f]{16} is a hop's span \(the probe's is [0-9a-f]{16}\): something traced consumed the probe and produced this record in the same trace$/);
   }, 120_000);
 
   it.each([

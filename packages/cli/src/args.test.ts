@@ -142,7 +142,7 @@ describe('--help', () => {
 
   it('each command lists its exit codes', () => {
     expect(INSPECT_USAGE).toMatch(/^Exit codes:\n {2}0 {3}the read ended: .*\n.*\n {2}2 {3}a usage or connection error/m);
-    expect(PROBE_USAGE).toMatch(/^Exit codes:\n {2}0 {3}the trace continues\n {2}1 {3}the trace broke.*\n {2}2 {3}a usage or connection error.*\n {2}130 Ctrl-C.*"tracecarrier: interrupted"\n {2}143 SIGTERM/m);
+    expect(PROBE_USAGE).toMatch(/^Exit codes:\n {2}0 {3}the trace continues.*\n {2}1 {3}the trace broke.*\n {2}2 {3}a usage or connection error.*\n {2}130 Ctrl-C.*"tracecarrier: interrupted"\n {2}143 SIGTERM/m);
   });
 
   it('every help lists each environment variable the command line reads', () => {

@@ -76,8 +76,9 @@ export const PROBE_USAGE = `tracecarrier probe — whether a pipeline keeps a tr
 Usage: tracecarrier probe -b HOST:PORT --to T1 [--from T2] [options]
 
 Sends a probe record carrying a fresh sampled context to T1 and waits for it on T2, then says
-whether its context arrived intact (same trace, the probe as parent), through which carrier,
-which of its headers were dropped on the way, and the latency.
+whether the trace continues (the probe's context intact, or a traced hop such as a forwarder
+as the new parent in the same trace), through which carrier, which of its headers were dropped
+on the way, and the latency.
 
 Options:
   -b, --brokers HOST:PORT   where the probe is sent: bootstrap brokers, comma-separated (required)
@@ -94,8 +95,8 @@ one line and exit 2. The wait on T2 is read_committed (librdkafka's isolation.le
 probe forwarded in a transaction counts once the transaction commits.
 
 Exit codes:
-  0   the trace continues
-  1   the trace broke: the context was lost or changed, or the probe did not arrive in time
+  0   the trace continues: the probe's context intact, or a traced hop's span its new parent
+  1   the trace broke: the context lost or another trace's, or the probe not seen in time
   2   a usage or connection error: one line on stderr
   130 Ctrl-C before the probe arrived: one line, "tracecarrier: interrupted"
   143 SIGTERM before the probe arrived: one line, "tracecarrier: terminated"

@@ -33,12 +33,12 @@ async function run(args: Args, signal: AbortSignal): Promise<number> {
   }
   const result = await probe(args, signal);
   output.probe(result);
-  return result.intact ? EXIT.ok : EXIT.broken;
+  return result.continued ? EXIT.ok : EXIT.broken;
 }
 
 /**
  * Runs the command line (`argv` without `node` and the script) and resolves to the exit code:
- * 0 done (probe: the trace continues), 1 the probe's trace broke, 2 a usage or connection error,
+ * 0 done (probe: the trace continues, with the probe or a traced hop as parent), 1 the probe's trace broke (lost, or another trace), 2 a usage or connection error,
  * written as one line on stderr (`TRACECARRIER_DEBUG` set: an unexpected error's stack follows).
  * Ctrl-C (or SIGTERM) ends `inspect` cleanly with its summary (0), and a waiting probe with
  * `interrupted` (130; `terminated`, 143). When the output's reader goes away (`| head -1`), the

@@ -134,7 +134,7 @@ describe.each([
   });
 
   it("probe's result (topics, carrier, ids, headers, diagnostics)", () => {
-    const result: ProbeResult = { probeId: 'p', to: HOSTILE, from: HOSTILE, mode: 'headers', timeoutSeconds: 30, sentTraceId: 'a'.repeat(32), sentSpanId: 'b'.repeat(16), arrived: true, intact: false, latencyMs: 5, carrier: HOSTILE, traceId: HOSTILE, parentSpanId: HOSTILE, headersSent: [HOSTILE], headersDropped: [HOSTILE], diagnostics: [{ code: 'invalid-context', message: HOSTILE }] };
+    const result: ProbeResult = { probeId: 'p', to: HOSTILE, from: HOSTILE, mode: 'headers', timeoutSeconds: 30, sentTraceId: 'a'.repeat(32), sentSpanId: 'b'.repeat(16), arrived: true, continued: false, intact: false, latencyMs: 5, carrier: HOSTILE, traceId: HOSTILE, parentSpanId: HOSTILE, headersSent: [HOSTILE], headersDropped: [HOSTILE], diagnostics: [{ code: 'invalid-context', message: HOSTILE }] };
     const lines = printed(tty, (output) => output.probe(result));
     expect(lines).toHaveLength(4);
     expect(lines[0]).toContain(`sent to ${SHOWN} (headers), arrived on ${SHOWN} after 5 ms`);
@@ -142,6 +142,18 @@ describe.each([
     expect(lines[2]).toBe(`  headers sent: ${SHOWN}; dropped on the way: ${SHOWN}`);
     expect(lines[3]).toBe(`  invalid-context: ${SHOWN}`);
     expect(printed(tty, (output) => output.probe({ ...result, arrived: false })).join('\n')).toContain(`not seen on ${SHOWN} within 30 s`);
+  });
+
+  it("probe's verdict: intact, continued through a hop (and which span), broken", () => {
+    const base: ProbeResult = { probeId: 'p', to: 'in', from: 'out', mode: 'headers', timeoutSeconds: 30, sentTraceId: 'a'.repeat(32), sentSpanId: 'b'.repeat(16), arrived: true, continued: false, intact: false, latencyMs: 5, carrier: 'headers', traceId: 'a'.repeat(32), parentSpanId: 'b'.repeat(16), headersSent: ['traceparent'], headersDropped: [], diagnostics: [] };
+    expect(printed(false, (output) => output.probe({ ...base, continued: true, parent: 'probe', intact: true }))[0]).toBe('the trace continues: probe p sent to in (headers), arrived on out after 5 ms');
+    const hop = printed(false, (output) => output.probe({ ...base, continued: true, parent: 'hop', parentSpanId: 'c'.repeat(16) }));
+    expect(hop[0]).toBe('the trace continues through a traced hop: probe p sent to in (headers), arrived on out after 5 ms');
+    expect(hop[2]).toBe(`  parent ${'c'.repeat(16)} is a hop's span (the probe's is ${'b'.repeat(16)}): something traced consumed the probe and produced this record in the same trace`);
+    expect(hop).toHaveLength(4);
+    const broken = printed(false, (output) => output.probe({ ...base, traceId: 'd'.repeat(32) }));
+    expect(broken[0]).toBe('the trace is broken: probe p sent to in (headers), arrived on out after 5 ms');
+    expect(broken).toHaveLength(3);
   });
 });
 

@@ -89,10 +89,15 @@ export class Output {
   /** What `probe` found. */
   probe(result: ProbeResult): void {
     if (this.#json) return this.#write(JSON.stringify(result));
-    const verdict = result.intact ? this.#style('green', 'the trace continues') : this.#style('red', 'the trace is broken');
+    const verdict = !result.continued
+      ? this.#style('red', 'the trace is broken')
+      : result.parent === 'hop'
+        ? this.#style('green', 'the trace continues through a traced hop')
+        : this.#style('green', 'the trace continues');
     const lines = [`${verdict}: probe ${result.probeId} sent to ${e(result.to)} (${result.mode}), ${result.arrived ? `arrived on ${e(result.from)} after ${result.latencyMs} ms` : `not seen on ${e(result.from)} within ${result.timeoutSeconds} s`}`];
     if (result.arrived) {
       lines.push(`  carrier: ${e(result.carrier ?? 'none')}${result.traceId === undefined ? '' : `, trace=${e(result.traceId)} parent=${e(result.parentSpanId ?? '')}`} (sent trace=${result.sentTraceId} parent=${result.sentSpanId})`);
+      if (result.parent === 'hop') lines.push(`  parent ${e(result.parentSpanId ?? '')} is a hop's span (the probe's is ${result.sentSpanId}): something traced consumed the probe and produced this record in the same trace`);
       lines.push(`  headers sent: ${result.headersSent.map(e).join(', ') || 'none'}; dropped on the way: ${result.headersDropped.map(e).join(', ') || 'none'}`);
       for (const diagnostic of result.diagnostics) lines.push(`  ${this.#style('yellow', e(diagnostic.code))}: ${e(diagnostic.message)}`);
     }

@@ -18,7 +18,19 @@ export interface ProbeResult {
   readonly sentTraceId: string;
   readonly sentSpanId: string;
   readonly arrived: boolean;
-  /** True when the record arrived and its context is the probe's (same trace, the probe as parent). */
+  /**
+   * True when the record arrived in the probe's trace (same trace id), with the probe or a traced
+   * hop as parent: the trace continues, and `probe` exits 0.
+   */
+  readonly continued: boolean;
+  /**
+   * Whose span is the record's parent, when the trace continues: `probe` (the probe's own span: the
+   * context came through untouched, e.g. MirrorMaker 2) or `hop` (another span of the trace: a traced
+   * forwarder, a Kafka Connect task or stream processor with tracing consumed the probe and produced
+   * the record in its own span, `parentSpanId`).
+   */
+  readonly parent?: 'probe' | 'hop';
+  /** True when the record arrived with the probe's context unchanged (same trace, the probe as parent). */
   readonly intact: boolean;
   readonly latencyMs?: number;
   readonly carrier?: string;
@@ -39,7 +51,8 @@ function headerNames(headers: readonly MessageHeader[] | undefined): string[] {
 /**
  * `tracecarrier probe`: sends one record carrying a fresh sampled context to `to`, in the chosen
  * mode, and waits for it on `from` (from the high watermarks taken before sending), then says
- * whether the context arrived intact and what the pipeline did to it. When `signal` is aborted
+ * whether the trace continues (the probe's context intact, or a traced hop's span as the new
+ * parent in the same trace) and what the pipeline did to it. When `signal` is aborted
  * before the probe arrives (Ctrl-C: `main` aborts with an `Interrupted`), it rejects with the
  * signal's reason, after closing its clients: there is no answer, not a broken trace.
  */
@@ -74,10 +87,14 @@ export async function probe(args: ProbeArgs, signal: AbortSignal): Promise<Probe
         const ours = message.key?.toString() === `tracecarrier-probe-${probeId}` || (message.headers ?? []).some((header) => header[PROBE_HEADER]?.toString() === probeId) || message.value?.includes(probeId) === true;
         if (!ours) continue;
         const report = analyser.analyse(message, false);
+        const continued = report.traceId === spanContext.traceId;
+        const parent = report.parentSpanId === spanContext.spanId ? 'probe' : 'hop';
         return {
           ...base,
           arrived: true,
-          intact: report.traceId === spanContext.traceId && report.parentSpanId === spanContext.spanId,
+          continued,
+          ...(continued ? { parent } : {}),
+          intact: continued && parent === 'probe',
           latencyMs: Date.now() - sentAt,
           carrier: report.carrier,
           ...(report.traceId === undefined ? {} : { traceId: report.traceId, parentSpanId: report.parentSpanId }),
@@ -86,7 +103,7 @@ export async function probe(args: ProbeArgs, signal: AbortSignal): Promise<Probe
         };
       }
     }
-    return { ...base, arrived: false, intact: false, headersDropped: [], diagnostics: [] };
+    return { ...base, arrived: false, continued: false, intact: false, headersDropped: [], diagnostics: [] };
   } finally {
     await producer?.close();
     if (checker !== reader) await checker.close();
