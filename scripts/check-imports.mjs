@@ -14,7 +14,7 @@ function sources(dir) {
   });
 }
 
-const importPattern = /(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]/g;
+const importPattern = /(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)/g;
 
 for (const pkg of readdirSync(join(root, 'packages'))) {
   const dir = join(root, 'packages', pkg);
@@ -26,7 +26,9 @@ for (const pkg of readdirSync(join(root, 'packages'))) {
     const edges = [];
     // Doc comments may show imports in examples; only code counts.
     const code = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '');
-    for (const [, spec] of code.matchAll(importPattern)) {
+    // Static imports and exports, and dynamic imports of a literal name (an optional peer).
+    for (const [, fromSpec, dynamicSpec] of code.matchAll(importPattern)) {
+      const spec = fromSpec ?? dynamicSpec;
       if (spec.startsWith('.')) edges.push(resolve(dirname(file), spec.replace(/\.js$/, '.ts')));
       else if (!spec.startsWith('node:')) external.add(spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]);
     }

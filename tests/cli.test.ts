@@ -1,5 +1,7 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { ROOT_CONTEXT, context } from '@opentelemetry/api';
+import { ROOT_CONTEXT, context, type TextMapPropagator } from '@opentelemetry/api';
+import { B3InjectEncoding, B3Propagator } from '@opentelemetry/propagator-b3';
+import { JaegerPropagator } from '@opentelemetry/propagator-jaeger';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -34,6 +36,9 @@ const nowhere = randomTopic('cli-probe-nowhere');
 // new parent), and in a trace of its own (a send outside the consumed message's context).
 const tracedHop = randomTopic('cli-probe-hop');
 const otherTrace = randomTopic('cli-probe-other-trace');
+// Records written by applications that registered another propagator than W3C's.
+const b3Topic = randomTopic('cli-b3');
+const jaegerTopic = randomTopic('cli-jaeger');
 const ESC = String.fromCharCode(0x1b);
 // Sets the window title (OSC 0), clears the screen, forges a record line after a line break, and
 // reverses what follows (U+202E); a C1 CSI (U+009B) too.
@@ -85,7 +90,7 @@ function ndjson(run: Run): { records: RecordReport[]; summary: InspectSummary } 
 }
 
 beforeAll(async () => {
-  await createTopics(suite.admin(), [topic, probeIn, valuesOnly, fullCopy, many, hostile, probeSink, nowhere, tracedHop, otherTrace]);
+  await createTopics(suite.admin(), [topic, probeIn, valuesOnly, fullCopy, many, hostile, probeSink, nowhere, tracedHop, otherTrace, b3Topic, jaegerTopic]);
   // One record per producer mode and carrier, in order, then the bad cases.
   const writers: Array<[string, ConstructorParameters<typeof TracedKafka>[1]]> = [
     ['headers', { producer: { mode: 'headers' } }],
@@ -101,6 +106,19 @@ beforeAll(async () => {
     await producer.send({ topic, messages: [{ key, value: '{"story":"payload"}' }] });
     await producer.disconnect();
   }
+  const others: Array<[string, string, TextMapPropagator]> = [
+    [b3Topic, 'b3-single', new B3Propagator({ injectEncoding: B3InjectEncoding.SINGLE_HEADER })],
+    [b3Topic, 'b3-multi', new B3Propagator({ injectEncoding: B3InjectEncoding.MULTI_HEADER })],
+    [jaegerTopic, 'jaeger', new JaegerPropagator()],
+  ];
+  for (const [to, key, propagator] of others) {
+    const producer = new TracedKafka(kafkaConfig('cli-other-propagator'), { producer: { propagator } }).producer();
+    await producer.connect();
+    await producer.send({ topic: to, messages: [{ key, value: '{"story":"payload"}' }] });
+    await producer.disconnect();
+  }
+  await waitFor(() => others.every(([to]) => suite.tracing.named(`send ${to}`).length > 0) && suite.tracing.named(`send ${b3Topic}`).length === 2, 'the other propagators\' send spans', 10_000);
+  for (const [to] of others) for (const span of suite.tracing.named(`send ${to}`)) sends.set(String(span.attributes['messaging.kafka.message.key']), span);
   const plain = new Kafka(kafkaConfig('cli-plain')).producer();
   await plain.connect();
   closers.push(() => plain.disconnect());
@@ -226,6 +244,7 @@ describe('tracecarrier inspect', () => {
       multipleCarriers: 2,
       disagreements: 1,
       diagnostics: { 'invalid-context': 1 },
+      otherPropagators: {},
     });
   });
 
@@ -299,6 +318,44 @@ describe('tracecarrier inspect', () => {
       expect(out.stderr).toBe('');
     }
   }, 120_000);
+});
+
+describe('--propagator: topics written under B3 and Jaeger', () => {
+  const spanOf = (key: string) => sends.get(key)!.spanContext();
+
+  it.each([
+    [b3Topic, 'b3', ['b3-single', 'b3-multi']],
+    [jaegerTopic, 'jaeger', ['jaeger']],
+  ])('%s: read with --propagator %s, each record\'s context is its send span; read with the default (w3c), none, and the hint names %s', async (from, propagator, keys) => {
+    const read = ndjson(await cli('inspect', '-b', BROKERS, '-t', from, '--json', '--propagator', propagator));
+    expect(read.records.map((record) => record.key)).toEqual(keys);
+    for (const record of read.records) {
+      expect(record).toMatchObject({ carrier: 'headers', traceId: spanOf(record.key!).traceId, parentSpanId: spanOf(record.key!).spanId, sampled: true, diagnostics: [] });
+      expect(record.otherPropagators).toBeUndefined();
+    }
+    expect(read.summary).toMatchObject({ byCarrier: { headers: keys.length }, otherPropagators: {} });
+    const blind = ndjson(await cli('inspect', '-b', BROKERS, '-t', from, '--json'));
+    for (const record of blind.records) expect(record).toMatchObject({ carrier: 'none', found: [], otherPropagators: [propagator] });
+    expect(blind.summary).toMatchObject({ noContext: keys.length, otherPropagators: { [propagator]: keys.length } });
+    const text = await cli('inspect', '-b', BROKERS, '-t', from);
+    expect(text.code).toBe(0);
+    expect(text.stdout.trimEnd().split('\n').at(-1)).toBe(`  hint: ${keys.length} record${keys.length === 1 ? '' : 's'} without a context carr${keys.length === 1 ? 'ies' : 'y'} ${propagator} headers: read with --propagator ${propagator}`);
+  }, 120_000);
+
+  it.each(['b3', 'b3multi', 'jaeger'])('probe --propagator %s through a plain copy: the trace continues in that propagator\'s headers', async (propagator) => {
+    const run = await cli('probe', '--brokers', BROKERS, '--to', probeIn, '--from', fullCopy, '--json', '--propagator', propagator);
+    expect(run.code).toBe(0);
+    const result = JSON.parse(run.stdout) as ProbeResult;
+    expect(result).toMatchObject({ arrived: true, continued: true, parent: 'probe', intact: true, carrier: 'headers', headersDropped: [] });
+    const expected = { b3: ['b3'], b3multi: ['x-b3-sampled', 'x-b3-spanid', 'x-b3-traceid'], jaeger: ['uber-trace-id'] }[propagator]!;
+    expect([...result.headersSent].sort()).toEqual(['tracecarrier-probe', ...expected].sort());
+  }, 120_000);
+
+  it('an unknown propagator: one line, exit 2', async () => {
+    const run = await cli('inspect', '-b', BROKERS, '-t', b3Topic, '--propagator', 'zipkin');
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe('tracecarrier: unknown propagator "zipkin": w3c, b3, b3multi, jaeger, or a module path\n');
+  }, 60_000);
 });
 
 describe('tracecarrier probe', () => {

@@ -3,6 +3,7 @@ import { propagation, trace, TraceFlags, type Context } from '@opentelemetry/api
 import type { Carrier, Diagnostic, DiagnosticCode } from '@tracecarrier/core';
 import { createMessagePropagator, type RdkafkaMessagePropagator } from '@tracecarrier/node-rdkafka';
 import type { Message } from 'node-rdkafka';
+import { otherPropagatorsIn, type ResolvedPropagator } from './propagators.js';
 
 /** A context one carrier found in a record. */
 export interface FoundContext {
@@ -34,6 +35,11 @@ export interface RecordReport {
   readonly disagreement: boolean;
   /** What a consumer reading with these carriers would report. */
   readonly diagnostics: ReadonlyArray<{ readonly code: DiagnosticCode; readonly message: string; readonly field?: string }>;
+  /**
+   * When no context was found: the other built-in propagators (`w3c`, `b3`, `jaeger`) whose headers
+   * the record carries — read it with `--propagator` set to one of them. Absent otherwise.
+   */
+  readonly otherPropagators?: readonly string[];
 }
 
 function keyText(key: Message['key']): string | null {
@@ -56,11 +62,15 @@ function foundIn(context: Context, carrier: string): FoundContext | undefined {
 export class RecordAnalyser {
   readonly #all: RdkafkaMessagePropagator;
   readonly #each: ReadonlyArray<RdkafkaMessagePropagator>;
+  readonly #propagatorName: string;
   #reported: Diagnostic[] = [];
 
-  constructor(carriers: readonly Carrier[]) {
-    this.#all = createMessagePropagator({ consumer: { carriers: [...carriers], onDiagnostic: (diagnostic) => void this.#reported.push(diagnostic) } });
-    this.#each = carriers.map((carrier) => createMessagePropagator({ consumer: { carriers: [carrier], onDiagnostic: () => undefined } }));
+  /** `propagator`: the one the headers carrier reads with (`--propagator`); default W3C's, OpenTelemetry's default. */
+  constructor(carriers: readonly Carrier[], propagator?: ResolvedPropagator) {
+    const using = propagator === undefined ? {} : { propagator: propagator.propagator };
+    this.#propagatorName = propagator?.name ?? 'w3c';
+    this.#all = createMessagePropagator({ consumer: { carriers: [...carriers], ...using, onDiagnostic: (diagnostic) => void this.#reported.push(diagnostic) } });
+    this.#each = carriers.map((carrier) => createMessagePropagator({ consumer: { carriers: [carrier], ...using, onDiagnostic: () => undefined } }));
   }
 
   /** What `message` carries (baggage values only with `showBaggage`); never throws. */
@@ -78,6 +88,7 @@ export class RecordAnalyser {
     const disagreement = found.some((entry) => entry.traceId !== found[0]!.traceId || entry.parentSpanId !== found[0]!.parentSpanId);
     const entries = propagation.getBaggage(read.context)?.getAllEntries() ?? [];
     const tracestate = trace.getSpanContext(read.context)?.traceState?.serialize();
+    const others = used === undefined ? otherPropagatorsIn((message.headers ?? []).flatMap((header) => Object.keys(header)), this.#propagatorName) : [];
     return {
       partition: message.partition,
       offset: message.offset,
@@ -91,6 +102,7 @@ export class RecordAnalyser {
       found,
       disagreement,
       diagnostics,
+      ...(others.length === 0 ? {} : { otherPropagators: others }),
     };
   }
 }
@@ -108,6 +120,8 @@ export interface InspectSummary {
   readonly multipleCarriers: number;
   readonly disagreements: number;
   readonly diagnostics: Readonly<Record<string, number>>;
+  /** Records without a context that carry another propagator's headers, per propagator (the hint). */
+  readonly otherPropagators: Readonly<Record<string, number>>;
 }
 
 /** Adds up record reports. */
@@ -119,6 +133,7 @@ export class SummaryCounter {
   multipleCarriers = 0;
   disagreements = 0;
   readonly diagnostics: Record<string, number> = {};
+  readonly otherPropagators: Record<string, number> = {};
 
   /** Counts one record. */
   add(report: RecordReport): void {
@@ -131,10 +146,11 @@ export class SummaryCounter {
     if (report.found.length > 1) this.multipleCarriers++;
     if (report.disagreement) this.disagreements++;
     for (const { code } of report.diagnostics) this.diagnostics[code] = (this.diagnostics[code] ?? 0) + 1;
+    for (const name of report.otherPropagators ?? []) this.otherPropagators[name] = (this.otherPropagators[name] ?? 0) + 1;
   }
 
   /** The counts so far. */
   summary(): InspectSummary {
-    return { records: this.records, byCarrier: { ...this.byCarrier }, noContext: this.noContext, invalidContext: this.invalidContext, multipleCarriers: this.multipleCarriers, disagreements: this.disagreements, diagnostics: { ...this.diagnostics } };
+    return { records: this.records, byCarrier: { ...this.byCarrier }, noContext: this.noContext, invalidContext: this.invalidContext, multipleCarriers: this.multipleCarriers, disagreements: this.disagreements, diagnostics: { ...this.diagnostics }, otherPropagators: { ...this.otherPropagators } };
   }
 }

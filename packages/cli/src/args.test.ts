@@ -89,7 +89,7 @@ describe('every other bad command line is one line too', () => {
 
 describe('what a good command line gives', () => {
   it('inspect, with short forms', () => {
-    expect(parseCommandLine(['inspect', '-b', 'h:1', '-t', 'orders', '-p', '2', '-o', '5', '-n', '10', '-f', '--json', '--carriers', 'auto, ./c.mjs', '--show-baggage'])).toEqual({
+    expect(parseCommandLine(['inspect', '-b', 'h:1', '-t', 'orders', '-p', '2', '-o', '5', '-n', '10', '-f', '--json', '--carriers', 'auto, ./c.mjs', '--show-baggage', '--propagator', 'b3'])).toEqual({
       command: 'inspect',
       brokers: 'h:1',
       topic: 'orders',
@@ -100,13 +100,14 @@ describe('what a good command line gives', () => {
       json: true,
       carriers: ['auto', './c.mjs'],
       showBaggage: true,
+      propagator: 'b3',
     });
-    expect(parseCommandLine(['inspect', '--brokers=h:1', '--topic=t', '--last', '3'])).toMatchObject({ start: { kind: 'last', count: 3 }, partition: undefined, limit: undefined, follow: false, json: false, carriers: ['auto'] });
+    expect(parseCommandLine(['inspect', '--brokers=h:1', '--topic=t', '--last', '3'])).toMatchObject({ start: { kind: 'last', count: 3 }, partition: undefined, limit: undefined, follow: false, json: false, carriers: ['auto'], propagator: 'w3c' });
   });
 
   it('probe', () => {
-    expect(parseCommandLine(['probe', '-b', 'a:1', '--to', 'orders', '--from', 'source.orders', '--from-brokers', 'b:1', '--mode', 'both', '--timeout', '5', '--json'])).toEqual({ command: 'probe', brokers: 'a:1', to: 'orders', from: 'source.orders', fromBrokers: 'b:1', mode: 'both', timeoutSeconds: 5, json: true });
-    expect(parseCommandLine(['probe', '-b', 'a:1', '--to', 'orders'])).toEqual({ command: 'probe', brokers: 'a:1', to: 'orders', from: 'orders', fromBrokers: 'a:1', mode: 'headers', timeoutSeconds: 30, json: false });
+    expect(parseCommandLine(['probe', '-b', 'a:1', '--to', 'orders', '--from', 'source.orders', '--from-brokers', 'b:1', '--mode', 'both', '--timeout', '5', '--json', '--propagator', 'jaeger'])).toEqual({ command: 'probe', brokers: 'a:1', to: 'orders', from: 'source.orders', fromBrokers: 'b:1', mode: 'both', timeoutSeconds: 5, json: true, propagator: 'jaeger' });
+    expect(parseCommandLine(['probe', '-b', 'a:1', '--to', 'orders'])).toEqual({ command: 'probe', brokers: 'a:1', to: 'orders', from: 'orders', fromBrokers: 'a:1', mode: 'headers', timeoutSeconds: 30, json: false, propagator: 'w3c' });
   });
 
   it('--help: the global help, or the command\'s', () => {

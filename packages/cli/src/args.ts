@@ -16,6 +16,8 @@ export interface InspectArgs {
   readonly json: boolean;
   readonly carriers: readonly string[];
   readonly showBaggage: boolean;
+  /** `--propagator`: w3c (default), b3, b3multi, jaeger or a module path. */
+  readonly propagator: string;
 }
 
 /** `tracecarrier probe …`, parsed. */
@@ -28,6 +30,8 @@ export interface ProbeArgs {
   readonly mode: 'headers' | 'envelope' | 'both';
   readonly timeoutSeconds: number;
   readonly json: boolean;
+  /** `--propagator`: w3c (default), b3, b3multi, jaeger or a module path. */
+  readonly propagator: string;
 }
 
 /** What the command line asked for. */
@@ -41,6 +45,7 @@ export const OPTIONS = {
   version: { type: 'boolean', short: 'v' },
   brokers: { type: 'string', short: 'b' },
   json: { type: 'boolean' },
+  propagator: { type: 'string' },
   topic: { type: 'string', short: 't' },
   partition: { type: 'string', short: 'p' },
   'from-beginning': { type: 'boolean' },
@@ -60,7 +65,7 @@ export const OPTIONS = {
 /** The name of an option. */
 export type OptionName = keyof typeof OPTIONS;
 
-/** The command an option belongs to; the others (`--brokers`, `--json`, `--help`, `--version`) every command takes. */
+/** The command an option belongs to; the others (`--brokers`, `--json`, `--propagator`, `--help`, `--version`) every command takes. */
 export const OPTION_COMMAND: Readonly<Partial<Record<OptionName, Command>>> = {
   topic: 'inspect',
   partition: 'inspect',
@@ -135,6 +140,7 @@ export function parseCommandLine(argv: readonly string[]): Args {
   const text = (name: OptionName) => values[name] as string | undefined;
   const given = (name: OptionName) => values[name] === true;
   const json = given('json');
+  const propagator = text('propagator') ?? 'w3c';
   if (command === 'inspect') {
     const starts = [given('from-beginning'), text('offset') !== undefined, text('last') !== undefined].filter(Boolean).length;
     if (starts > 1) throw new UsageError('give at most one of --from-beginning, --offset and --last');
@@ -154,11 +160,12 @@ export function parseCommandLine(argv: readonly string[]): Args {
       json,
       carriers,
       showBaggage: given('show-baggage'),
+      propagator,
     };
   }
   const mode = text('mode') ?? 'headers';
   if (mode !== 'headers' && mode !== 'envelope' && mode !== 'both') throw new UsageError(`--mode is headers, envelope or both, not "${mode}"`);
   const brokers = required('brokers', text('brokers'), command);
   const to = required('to', text('to'), command);
-  return { command, brokers, to, from: text('from') ?? to, fromBrokers: text('from-brokers') ?? brokers, mode, timeoutSeconds: integer('timeout', text('timeout'), 1) ?? 30, json };
+  return { command, brokers, to, from: text('from') ?? to, fromBrokers: text('from-brokers') ?? brokers, mode, timeoutSeconds: integer('timeout', text('timeout'), 1) ?? 30, json, propagator };
 }

@@ -23,6 +23,8 @@ Options of both commands, and the ones each requires:
   -t, --topic T             the topic to read (inspect; required)
       --to T1               the topic the probe is sent to (probe; required)
       --json                JSON for scripts instead of text (both)
+      --propagator P        how headers carry the context: w3c (default), b3, b3multi, jaeger,
+                            or a module path exporting a TextMapPropagator (both)
   -h, --help                this help; after a command, that command's
   -v, --version             the version
 
@@ -56,6 +58,10 @@ Options:
                             cloudevents-structured, cloudevents-binary, or a module path
                             exporting a Carrier (default export, \`carrier\`, or its only one)
       --show-baggage        print baggage values too (keys only by default)
+      --propagator P        how the headers carry a context, as the writing application has it
+                            registered: w3c (default), b3 (single header; multi read too), b3multi,
+                            jaeger, or a module path exporting a TextMapPropagator. b3 and jaeger
+                            need @opentelemetry/propagator-b3 / -jaeger installed beside the CLI
       --json                one JSON object per record (NDJSON), then the summary
   -h, --help                this help
 
@@ -87,6 +93,9 @@ Options:
       --from-brokers H:P    T2's cluster (default: --brokers)
       --mode MODE           how the probe carries its context: headers (default), envelope or both
       --timeout S           seconds to wait for the probe (default 30)
+      --propagator P        how the probe's headers carry its context, as the pipeline's
+                            applications have it registered: w3c (default), b3, b3multi, jaeger,
+                            or a module path exporting a TextMapPropagator
       --json                the result as one JSON object
   -h, --help                this help
 

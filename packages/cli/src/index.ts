@@ -12,6 +12,8 @@ export type { Args, InspectArgs, ProbeArgs, StartAt } from './args.js';
 export { RecordAnalyser, SummaryCounter } from './analyse.js';
 export type { FoundContext, InspectSummary, RecordReport } from './analyse.js';
 export { resolveCarriers } from './carriers.js';
+export { PROPAGATOR_NAMES, resolvePropagator } from './propagators.js';
+export type { ResolvedPropagator } from './propagators.js';
 export { inspect } from './inspect.js';
 export { probe, PROBE_HEADER } from './probe.js';
 export type { ProbeResult } from './probe.js';

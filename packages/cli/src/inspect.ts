@@ -1,6 +1,7 @@
 import type { InspectArgs } from './args.js';
 import { RecordAnalyser, SummaryCounter, type InspectSummary } from './analyse.js';
 import { resolveCarriers } from './carriers.js';
+import { resolvePropagator } from './propagators.js';
 import { UsageError } from './errors.js';
 import { TopicReader, type PartitionRange } from './kafka.js';
 import type { Output } from './output.js';
@@ -21,7 +22,7 @@ function rangeOf(args: InspectArgs, partition: number, low: number, high: number
  * summary. Resolves when the read ends: the end of the partitions, `--limit`, or `stop()` (Ctrl-C).
  */
 export async function inspect(args: InspectArgs, output: Output, signal: AbortSignal): Promise<InspectSummary> {
-  const analyser = new RecordAnalyser(await resolveCarriers(args.carriers));
+  const analyser = new RecordAnalyser(await resolveCarriers(args.carriers), await resolvePropagator(args.propagator));
   const reader = await TopicReader.connect(args.brokers);
   const counter = new SummaryCounter();
   try {

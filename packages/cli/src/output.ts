@@ -82,6 +82,8 @@ export class Output {
         `  no context: ${summary.noContext}, invalid context: ${summary.invalidContext}`,
         `  in more than one carrier: ${summary.multipleCarriers}, disagreements: ${summary.disagreements}`,
         `  diagnostics: ${diagnostics}`,
+        // Another propagator's headers where this one found nothing: the likeliest reason for "no context".
+        ...Object.entries(summary.otherPropagators).map(([name, count]) => this.#style('yellow', `  hint: ${count} record${count === 1 ? '' : 's'} without a context carr${count === 1 ? 'ies' : 'y'} ${name} headers: read with --propagator ${name}`)),
       ].join('\n'),
     );
   }

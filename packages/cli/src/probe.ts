@@ -5,6 +5,7 @@ import type { MessageHeader } from 'node-rdkafka';
 import type { ProbeArgs } from './args.js';
 import { RecordAnalyser, type RecordReport } from './analyse.js';
 import { resolveCarriers } from './carriers.js';
+import { resolvePropagator } from './propagators.js';
 import { ProbeProducer, TopicReader } from './kafka.js';
 
 /** What `probe` found. */
@@ -57,7 +58,8 @@ function headerNames(headers: readonly MessageHeader[] | undefined): string[] {
  * signal's reason, after closing its clients: there is no answer, not a broken trace.
  */
 export async function probe(args: ProbeArgs, signal: AbortSignal): Promise<ProbeResult> {
-  const analyser = new RecordAnalyser(await resolveCarriers(['auto']));
+  const propagation = await resolvePropagator(args.propagator);
+  const analyser = new RecordAnalyser(await resolveCarriers(['auto']), propagation);
   const reader = await TopicReader.connect(args.fromBrokers);
   let producer: ProbeProducer | undefined;
   const checker = args.brokers === args.fromBrokers ? reader : await TopicReader.connect(args.brokers);
@@ -69,7 +71,7 @@ export async function probe(args: ProbeArgs, signal: AbortSignal): Promise<Probe
 
     const probeId = randomUUID();
     const spanContext = { traceId: randomBytes(16).toString('hex'), spanId: randomBytes(8).toString('hex'), traceFlags: TraceFlags.SAMPLED };
-    const propagator = createMessagePropagator({ producer: { mode: args.mode } });
+    const propagator = createMessagePropagator({ producer: { mode: args.mode, propagator: propagation.propagator } });
     const value = Buffer.from(JSON.stringify({ probe: probeId, sentAt: new Date().toISOString() }));
     const carried = propagator.inject(args.to, { value, key: `tracecarrier-probe-${probeId}`, headers: [{ [PROBE_HEADER]: probeId }] }, trace.setSpanContext(ROOT_CONTEXT, spanContext));
     const headersSent = headerNames(carried.headers);
