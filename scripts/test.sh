@@ -14,7 +14,9 @@
 #
 # The lanes share one broker, fetched, started and always stopped here (scripts/kafka.sh); with
 # KAFKA_BROKERS already set the integration tests use that cluster instead, and the Kafka 4 and
-# cluster lanes are skipped. `--lane NAME` (repeatable) runs only those lanes.
+# cluster lanes are skipped. `--lane NAME` (repeatable) runs only those lanes. Ports: KAFKA_PORT
+# (39092), KAFKA4_PORT (39192, its controller the next), KAFKA_CLUSTER_PORT (29300), so a second
+# run on the same machine can keep out of the first's way.
 # Ends with one line per lane and one for all suites together: "N passed, N failed, N skipped".
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -86,7 +88,7 @@ else
   bash scripts/kafka.sh run -- bash "$0" --integration "$reports" "${lanes[@]}" || status=1
   if printf '%s\n' "${lanes[@]}" | grep -qx "$default_lane"; then
     echo "== $default_lane: Kafka ${KAFKA4_VERSION:-4.1.1} ==" >&2
-    KAFKA_VERSION=${KAFKA4_VERSION:-4.1.1} KAFKA_PORT=39192 KAFKA_CONTROLLER_PORT=39193 KAFKA_STATE="$here/.kafka-4" \
+    KAFKA_VERSION=${KAFKA4_VERSION:-4.1.1} KAFKA_PORT=${KAFKA4_PORT:-39192} KAFKA_CONTROLLER_PORT=$((${KAFKA4_PORT:-39192} + 1)) KAFKA_STATE="$here/.kafka-4" \
       bash scripts/kafka.sh run -- bash -c "cd '$here' && $(declare -f vitest); reports='$reports'; vitest $default_lane integration-kafka4 --project integration tests/matrix.test.ts tests/cloudevents.test.ts tests/python-cloudevents.test.ts tests/w3c-headers.test.ts tests/kafkajs.test.ts tests/node-rdkafka.test.ts tests/confluent.test.ts tests/bad-input.test.ts" || status=1
     # Faults on a 3-node cluster: leader failover, consumer crash, exactly-once (tests/cluster/).
     # CI size by default; CLUSTER_MESSAGES=100000 for the full run.
