@@ -206,6 +206,14 @@ describe('tracecarrier inspect', () => {
     expect(record.found.map((entry) => entry.carrier)).toEqual([carrier]);
   });
 
+  it('what each record is made of: its timestamp, value size, header names and sizes in record order', () => {
+    const record = records.find((entry) => entry.key === 'headers')!;
+    expect(record).toMatchObject({ valueBytes: '{"story":"payload"}'.length, headers: [{ name: 'traceparent', bytes: 55 }] });
+    expect(Math.abs(Date.now() - Date.parse(record.timestamp!))).toBeLessThan(10 * 60_000);
+    expect(records.find((entry) => entry.key === 'tombstone')).toMatchObject({ valueBytes: null, headers: [{ name: 'traceparent', bytes: 55 }, { name: 'baggage', bytes: 'tenant=acme'.length }] });
+    for (const entry of records) expect(entry.timestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+  });
+
   it('a record written in both: the header gives the context, the envelope carries the same one', () => {
     const record = records.find((entry) => entry.key === 'both')!;
     expect(record).toMatchObject({ carrier: 'headers', traceId: spanOf('both').traceId, parentSpanId: spanOf('both').spanId, disagreement: false, diagnostics: [] });
@@ -290,8 +298,11 @@ describe('tracecarrier inspect', () => {
     for (const line of lines) expect(unsafeAt(line), JSON.stringify(line)).toBeUndefined();
     // Two records (the second with its diagnostic), then the five lines of the summary.
     expect(lines).toHaveLength(8);
-    expect(lines[0]).toBe(`0@0  key=${SHOWN}  headers trace=${'a'.repeat(32)} parent=${'a'.repeat(16)} sampled  baggage=${SHOWN}=${SHOWN}`);
-    expect(lines[1]).toBe('0@1  key=event  no context');
+    // Each record line ends with what the record is made of: sizes, header names, its timestamp.
+    const carries = `0@0  key=${SHOWN}  headers trace=${'a'.repeat(32)} parent=${'a'.repeat(16)} sampled  baggage=${SHOWN}=${SHOWN}`;
+    expect(lines[0]!.startsWith(carries)).toBe(true);
+    expect(lines[0]!.slice(carries.length)).toMatch(/^ {2}value=2B {2}headers=traceparent:55B,baggage:\d+B {2}\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    expect(lines[1]).toMatch(/^0@1 {2}key=event {2}no context {2}value=\d+B {2}headers=content-type:28B {2}\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     expect(lines[2]).toBe(`    unsupported-envelope-version: value looks like a structured CloudEvent but cannot be read: specversion ${SHOWN} is not supported; handed over untouched`);
     expect(lines[3]).toBe('2 records read');
     const json = ndjson(await cli('inspect', '-b', BROKERS, '-t', hostile, '--show-baggage', '--json'));
@@ -307,7 +318,7 @@ describe('tracecarrier inspect', () => {
     });
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    expect(run.stdout).toBe(`0@0  key=0-${'k'.repeat(200)}  no context\n`);
+    expect(run.stdout).toMatch(new RegExp(`^0@0  key=0-${'k'.repeat(200)}  no context  value=2B  \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z\n$`));
   }, 120_000);
 
   it('a pipe closed before the first record: a quiet end with exit 0, text or --json', async () => {

@@ -19,6 +19,12 @@ export interface RecordReport {
   readonly offset: number;
   /** The key as text, `base64:…` when it is not UTF-8, or `null`. */
   readonly key: string | null;
+  /** When the record was written (the producer's create time, or the broker's log-append time if the topic says so), ISO 8601 UTC; absent when the broker gives none. */
+  readonly timestamp?: string;
+  /** The value's size in bytes, `null` for a tombstone. */
+  readonly valueBytes: number | null;
+  /** Every header in record order (repeated names kept), with its value's size in bytes (`null`: a null value). */
+  readonly headers: ReadonlyArray<{ readonly name: string; readonly bytes: number | null }>;
   readonly tombstone: boolean;
   /** The carrier a consumer would take the context from, or `none`. */
   readonly carrier: string;
@@ -46,6 +52,18 @@ function keyText(key: Message['key']): string | null {
   if (key === null || key === undefined) return null;
   const bytes = Buffer.isBuffer(key) ? key : Buffer.from(String(key));
   return isUtf8(bytes) ? bytes.toString('utf8') : `base64:${bytes.toString('base64')}`;
+}
+
+function headerSizes(message: Message): RecordReport['headers'] {
+  return (message.headers ?? []).flatMap((header) =>
+    Object.entries(header).map(([name, value]) => ({ name, bytes: value === null || value === undefined ? null : Buffer.isBuffer(value) ? value.length : Buffer.byteLength(String(value)) })),
+  );
+}
+
+/** The record's timestamp as ISO 8601, when the broker gave one (librdkafka says -1 for none). */
+function timestampOf(message: Message): string | undefined {
+  const { timestamp } = message;
+  return typeof timestamp === 'number' && timestamp >= 0 && Number.isFinite(timestamp) ? new Date(timestamp).toISOString() : undefined;
 }
 
 function foundIn(context: Context, carrier: string): FoundContext | undefined {
@@ -88,11 +106,15 @@ export class RecordAnalyser {
     const disagreement = found.some((entry) => entry.traceId !== found[0]!.traceId || entry.parentSpanId !== found[0]!.parentSpanId);
     const entries = propagation.getBaggage(read.context)?.getAllEntries() ?? [];
     const tracestate = trace.getSpanContext(read.context)?.traceState?.serialize();
+    const timestamp = timestampOf(message);
     const others = used === undefined ? otherPropagatorsIn((message.headers ?? []).flatMap((header) => Object.keys(header)), this.#propagatorName) : [];
     return {
       partition: message.partition,
       offset: message.offset,
       key: keyText(message.key),
+      ...(timestamp === undefined ? {} : { timestamp }),
+      valueBytes: message.value === null || message.value === undefined ? null : message.value.length,
+      headers: headerSizes(message),
       tombstone: message.value === null,
       carrier: read.carrier,
       ...(used === undefined ? {} : { traceId: used.traceId, parentSpanId: used.parentSpanId, sampled: used.sampled }),

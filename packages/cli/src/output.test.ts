@@ -64,8 +64,8 @@ function printed(tty: boolean, show: (output: Output) => void): string[] {
   return lines;
 }
 
-function message(fields: { key?: string | Buffer; value?: Buffer | null; headers?: MessageHeader[] }): Message {
-  return { topic: 'orders', partition: 0, offset: 7, size: 0, value: fields.value === undefined ? Buffer.from('{}') : fields.value, ...(fields.key === undefined ? {} : { key: fields.key }), ...(fields.headers === undefined ? {} : { headers: fields.headers }) };
+function message(fields: { key?: string | Buffer; value?: Buffer | null; headers?: MessageHeader[]; timestamp?: number }): Message {
+  return { topic: 'orders', partition: 0, offset: 7, size: 0, value: fields.value === undefined ? Buffer.from('{}') : fields.value, ...(fields.key === undefined ? {} : { key: fields.key }), ...(fields.headers === undefined ? {} : { headers: fields.headers }), ...(fields.timestamp === undefined ? {} : { timestamp: fields.timestamp }) };
 }
 
 async function analysed(record: Message, showBaggage = false, carriers?: Carrier[]): Promise<RecordReport> {
@@ -73,7 +73,7 @@ async function analysed(record: Message, showBaggage = false, carriers?: Carrier
 }
 
 function report(fields: Partial<RecordReport>): RecordReport {
-  return { partition: 0, offset: 7, key: 'k', tombstone: false, carrier: 'headers', traceId: 'a'.repeat(32), parentSpanId: 'b'.repeat(16), sampled: true, baggageKeys: [], found: [], disagreement: false, diagnostics: [], ...fields };
+  return { partition: 0, offset: 7, key: 'k', valueBytes: 2, headers: [], tombstone: false, carrier: 'headers', traceId: 'a'.repeat(32), parentSpanId: 'b'.repeat(16), sampled: true, baggageKeys: [], found: [], disagreement: false, diagnostics: [], ...fields };
 }
 
 describe.each([
@@ -122,6 +122,17 @@ describe.each([
     expect(line).toContain(`${SHOWN} trace=${SHOWN} parent=${SHOWN} sampled`);
     expect(line).toContain(`DISAGREE (${SHOWN}: ${SHOWN}/${SHOWN}; json-envelope: ${'c'.repeat(32)}/${SHOWN})`);
     expect(line).toContain(`tracestate=${SHOWN}`);
+  });
+
+  it('header names (sizes, null values, repeated names kept), the value\'s size and the timestamp', async () => {
+    const read = await analysed(message({ key: 'k', timestamp: Date.UTC(2026, 11, 7, 13, 40, 0, 120), headers: [{ traceparent: TRACEPARENT }, { [HOSTILE]: Buffer.from('12345') }, { [HOSTILE]: null as never }] }), false);
+    expect(read).toMatchObject({ timestamp: '2026-12-07T13:40:00.120Z', valueBytes: 2, headers: [{ name: 'traceparent', bytes: TRACEPARENT.length }, { name: HOSTILE, bytes: 5 }, { name: HOSTILE, bytes: null }] });
+    const [line] = printed(tty, (output) => output.record(read));
+    expect(line!.endsWith(`  value=2B  headers=traceparent:${TRACEPARENT.length}B,${SHOWN}:5B,${SHOWN}:null  2026-12-07T13:40:00.120Z`)).toBe(true);
+    const tombstone = await analysed(message({ key: 'k', value: null, timestamp: -1 }), false);
+    expect(tombstone.valueBytes).toBeNull();
+    expect(tombstone.timestamp).toBeUndefined();
+    expect(printed(tty, (output) => output.record(tombstone))[0]!.endsWith('  value=null')).toBe(true);
   });
 
   it('the summary (carrier names, diagnostic codes)', () => {
@@ -183,6 +194,6 @@ describe('a stream whose reader went away', () => {
     expect(stdout.stream.writable).toBe(true);
     output.record(report({ key: 'second' }));
     output.summary(new SummaryCounter().summary());
-    expect(stdout.text()).toBe(`${['0@7', 'key=first', 'headers trace=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa parent=bbbbbbbbbbbbbbbb sampled'].join('  ')}\n`);
+    expect(stdout.text()).toBe(`${['0@7', 'key=first', 'headers trace=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa parent=bbbbbbbbbbbbbbbb sampled', 'value=2B'].join('  ')}\n`);
   });
 });

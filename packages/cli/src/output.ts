@@ -51,6 +51,11 @@ export class Output {
     if (report.disagreement) parts.push(this.#style('red', `DISAGREE (${report.found.map((entry) => `${e(entry.carrier)}: ${e(entry.traceId)}/${e(entry.parentSpanId)}`).join('; ')})`));
     if (report.tracestate !== undefined) parts.push(`tracestate=${e(report.tracestate)}`);
     if (report.baggageKeys.length > 0) parts.push(`baggage=${report.baggage === undefined ? report.baggageKeys.map(e).join(',') : Object.entries(report.baggage).map(([key, value]) => `${e(key)}=${e(value)}`).join(',')}`);
+    // What the record is made of, after what it carries: sizes, header names, when it was written.
+    const sizes = [`value=${report.valueBytes === null ? 'null' : `${report.valueBytes}B`}`];
+    if (report.headers.length > 0) sizes.push(`headers=${report.headers.map((header) => `${e(header.name)}:${header.bytes === null ? 'null' : `${header.bytes}B`}`).join(',')}`);
+    if (report.timestamp !== undefined) sizes.push(report.timestamp);
+    parts.push(this.#style('dim', sizes.join('  ')));
     this.#write(parts.join('  '));
     for (const diagnostic of report.diagnostics) this.#write(`    ${this.#style('yellow', e(diagnostic.code))}: ${e(diagnostic.message)}`);
   }
