@@ -246,6 +246,7 @@ describe('tracecarrier inspect', () => {
     expect(records.map((entry) => entry.offset)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     expect(summary).toEqual({
       records: 10,
+      scanned: 10,
       byCarrier: { headers: 4, 'json-envelope': 1, 'cloudevents-structured': 1, 'cloudevents-binary': 1, 'meta-trace': 1, none: 2 },
       noContext: 1,
       invalidContext: 1,
@@ -288,6 +289,28 @@ describe('tracecarrier inspect', () => {
     // Without --carriers, the meta.trace record is one a consumer in auto mode cannot read.
     expect(run.stdout).toContain('0@5  key=meta-trace  no context');
     expect(run.stdout).toContain('  no context: 2, invalid context: 1');
+  }, 120_000);
+
+  it('--trace-id and --key show only the matching records, counted apart from what was read', async () => {
+    const both = spanOf('both');
+    const byTrace = ndjson(await cli('inspect', '-b', BROKERS, '-t', topic, '--json', '--trace-id', both.traceId.toUpperCase()));
+    expect(byTrace.records.map((record) => record.key)).toEqual(['both']);
+    expect(byTrace.summary).toMatchObject({ records: 1, scanned: 10, byCarrier: { headers: 1 }, multipleCarriers: 1 });
+    // A trace found in a carrier other than the one a consumer uses counts too (the envelope's A of 'disagree').
+    expect(ndjson(await cli('inspect', '-b', BROKERS, '-t', topic, '--json', '--trace-id', TP_A.slice(3, 35))).records.map((record) => record.key)).toEqual(['disagree', 'tombstone']);
+    const byKey = await cli('inspect', '-b', BROKERS, '-t', topic, '--key', 'plain');
+    expect(byKey.stdout).toMatch(/^0@9 {2}key=plain {2}no context {2}value=19B {2}\S+\n1 of 10 records read shown \(--trace-id, --key\)\n/);
+    const none = ndjson(await cli('inspect', '-b', BROKERS, '-t', topic, '--json', '--key', 'nobody'));
+    expect(none.records).toEqual([]);
+    expect(none.summary).toMatchObject({ records: 0, scanned: 10 });
+  }, 120_000);
+
+  it('--follow --idle 2 ends by itself after a quiet spell, with the summary, exit 0', async () => {
+    const started = Date.now();
+    const run = await cli('inspect', '-b', BROKERS, '-t', topic, '--follow', '--idle', '2', '--json');
+    expect(run.code).toBe(0);
+    expect(ndjson(run).summary.records).toBe(10);
+    expect(Date.now() - started).toBeLessThan(60_000);
   }, 120_000);
 
   it('text output shows what a record holds escaped, on one line (key, baggage keys and values, diagnostics text); --json keeps it exact', async () => {

@@ -131,7 +131,10 @@ export class RecordAnalyser {
 
 /** The counts `inspect` ends with. */
 export interface InspectSummary {
+  /** Records shown and counted here: those that passed `--trace-id` and `--key` (all, without them). */
   readonly records: number;
+  /** Records read, filtered or not. */
+  readonly scanned: number;
   /** Records per carrier that gave the context (`none` included). */
   readonly byCarrier: Readonly<Record<string, number>>;
   /** Records in which no carrier found anything and nothing was reported. */
@@ -149,6 +152,8 @@ export interface InspectSummary {
 /** Adds up record reports. */
 export class SummaryCounter {
   records = 0;
+  /** Records read, including those a filter left out (the caller counts them). */
+  scanned = 0;
   readonly byCarrier: Record<string, number> = {};
   noContext = 0;
   invalidContext = 0;
@@ -173,6 +178,6 @@ export class SummaryCounter {
 
   /** The counts so far. */
   summary(): InspectSummary {
-    return { records: this.records, byCarrier: { ...this.byCarrier }, noContext: this.noContext, invalidContext: this.invalidContext, multipleCarriers: this.multipleCarriers, disagreements: this.disagreements, diagnostics: { ...this.diagnostics }, otherPropagators: { ...this.otherPropagators } };
+    return { records: this.records, scanned: Math.max(this.scanned, this.records), byCarrier: { ...this.byCarrier }, noContext: this.noContext, invalidContext: this.invalidContext, multipleCarriers: this.multipleCarriers, disagreements: this.disagreements, diagnostics: { ...this.diagnostics }, otherPropagators: { ...this.otherPropagators } };
   }
 }

@@ -34,7 +34,7 @@ describe('an option of the other command is refused, in one line naming the opti
   );
 
   it('covers every option of each command', () => {
-    expect(cases.filter((entry) => entry.command === 'probe').map((entry) => entry.given)).toEqual(['--topic', '-t', '--partition', '-p', '--from-beginning', '--offset', '-o', '--last', '--limit', '-n', '--follow', '-f', '--carriers', '--show-baggage']);
+    expect(cases.filter((entry) => entry.command === 'probe').map((entry) => entry.given)).toEqual(['--topic', '-t', '--partition', '-p', '--from-beginning', '--offset', '-o', '--last', '--limit', '-n', '--follow', '-f', '--carriers', '--show-baggage', '--trace-id', '--key', '--idle']);
     expect(cases.filter((entry) => entry.command === 'inspect').map((entry) => entry.given)).toEqual(['--to', '--from', '--from-brokers', '--mode', '--timeout']);
   });
 
@@ -103,6 +103,13 @@ describe('what a good command line gives', () => {
       propagator: 'b3',
     });
     expect(parseCommandLine(['inspect', '--brokers=h:1', '--topic=t', '--last', '3'])).toMatchObject({ start: { kind: 'last', count: 3 }, partition: undefined, limit: undefined, follow: false, json: false, carriers: ['auto'], propagator: 'w3c' });
+  });
+
+  it('inspect filters and the idle bound', () => {
+    expect(parseCommandLine(['inspect', '-b', 'h:1', '-t', 'orders', '-f', '--trace-id', 'AB'.repeat(16), '--key', 'o-1', '--idle', '5'])).toMatchObject({ follow: true, traceId: 'ab'.repeat(16), key: 'o-1', idleSeconds: 5 });
+    expect(parseCommandLine(['inspect', '-b', 'h:1', '-t', 'orders'])).toMatchObject({ traceId: undefined, key: undefined, idleSeconds: undefined });
+    expect(() => parseCommandLine(['inspect', '-b', 'h:1', '-t', 'orders', '--trace-id', 'xyz'])).toThrow('--trace-id takes 32 hexadecimal digits, not "xyz"');
+    expect(() => parseCommandLine(['inspect', '-b', 'h:1', '-t', 'orders', '--idle', '0'])).toThrow('--idle takes a whole number of at least 1, not "0"');
   });
 
   it('probe', () => {

@@ -18,6 +18,12 @@ export interface InspectArgs {
   readonly showBaggage: boolean;
   /** `--propagator`: w3c (default), b3, b3multi, jaeger or a module path. */
   readonly propagator: string;
+  /** `--trace-id`: only records whose context (in any carrier) is in this trace. */
+  readonly traceId: string | undefined;
+  /** `--key`: only records with this key (as shown: text, or `base64:…`). */
+  readonly key: string | undefined;
+  /** `--idle S`: end the read after S seconds with no new record (with `--follow` too). */
+  readonly idleSeconds: number | undefined;
 }
 
 /** `tracecarrier probe …`, parsed. */
@@ -55,6 +61,9 @@ export const OPTIONS = {
   follow: { type: 'boolean', short: 'f' },
   carriers: { type: 'string' },
   'show-baggage': { type: 'boolean' },
+  'trace-id': { type: 'string' },
+  key: { type: 'string' },
+  idle: { type: 'string' },
   to: { type: 'string' },
   from: { type: 'string' },
   'from-brokers': { type: 'string' },
@@ -76,6 +85,9 @@ export const OPTION_COMMAND: Readonly<Partial<Record<OptionName, Command>>> = {
   follow: 'inspect',
   carriers: 'inspect',
   'show-baggage': 'inspect',
+  'trace-id': 'inspect',
+  key: 'inspect',
+  idle: 'inspect',
   to: 'probe',
   from: 'probe',
   'from-brokers': 'probe',
@@ -147,6 +159,8 @@ export function parseCommandLine(argv: readonly string[]): Args {
     const offset = integer('offset', text('offset'), 0);
     const last = integer('last', text('last'), 1);
     const start: StartAt = offset !== undefined ? { kind: 'offset', offset } : last !== undefined ? { kind: 'last', count: last } : { kind: 'beginning' };
+    const traceId = text('trace-id')?.toLowerCase();
+    if (traceId !== undefined && !/^[0-9a-f]{32}$/.test(traceId)) throw new UsageError(`--trace-id takes 32 hexadecimal digits, not "${text('trace-id')}"`);
     const carriers = (text('carriers') ?? 'auto').split(',').map((name) => name.trim()).filter((name) => name !== '');
     if (carriers.length === 0) throw new UsageError('--carriers names at least one carrier');
     return {
@@ -161,6 +175,9 @@ export function parseCommandLine(argv: readonly string[]): Args {
       carriers,
       showBaggage: given('show-baggage'),
       propagator,
+      traceId,
+      key: text('key'),
+      idleSeconds: integer('idle', text('idle'), 1),
     };
   }
   const mode = text('mode') ?? 'headers';

@@ -58,6 +58,10 @@ Options:
                             cloudevents-structured, cloudevents-binary, or a module path
                             exporting a Carrier (default export, \`carrier\`, or its only one)
       --show-baggage        print baggage values too (keys only by default)
+      --trace-id ID         only records whose context (in any carrier) is in trace ID
+      --key K               only records with key K (as shown: text, or base64:…)
+      --idle S              end the read after S seconds with no new record (--follow too;
+                            without --follow the read also ends after 3 s with nothing new)
       --propagator P        how the headers carry a context, as the writing application has it
                             registered: w3c (default), b3 (single header; multi read too), b3multi,
                             jaeger, or a module path exporting a TextMapPropagator. b3 and jaeger

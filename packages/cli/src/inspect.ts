@@ -1,5 +1,5 @@
 import type { InspectArgs } from './args.js';
-import { RecordAnalyser, SummaryCounter, type InspectSummary } from './analyse.js';
+import { RecordAnalyser, SummaryCounter, type InspectSummary, type RecordReport } from './analyse.js';
 import { resolveCarriers } from './carriers.js';
 import { resolvePropagator } from './propagators.js';
 import { UsageError } from './errors.js';
@@ -15,6 +15,12 @@ const BATCH = 500;
 function rangeOf(args: InspectArgs, partition: number, low: number, high: number): PartitionRange {
   const start = args.start.kind === 'beginning' ? low : args.start.kind === 'offset' ? Math.min(Math.max(low, args.start.offset), high) : Math.max(low, high - args.start.count);
   return { partition, start, end: high };
+}
+
+/** Whether a record passes `--trace-id` and `--key` (every record, without them). */
+function selected(args: InspectArgs, report: RecordReport): boolean {
+  if (args.key !== undefined && report.key !== args.key) return false;
+  return args.traceId === undefined || report.found.some((found) => found.traceId === args.traceId);
 }
 
 /**
@@ -36,10 +42,12 @@ export async function inspect(args: InspectArgs, output: Output, signal: AbortSi
     const done = () => !args.follow && ranges.every((range) => (position.get(range.partition) ?? 0) >= range.end);
     if (!done()) reader.assign(args.topic, ranges);
     let idleSince = Date.now();
+    // --idle bounds a read (--follow's too) by a quiet spell; without --follow there is always one.
+    const idleEndMs = args.idleSeconds !== undefined ? args.idleSeconds * 1000 : args.follow ? Infinity : IDLE_END_MS;
     while (!signal.aborted && !done() && (args.limit === undefined || counter.records < args.limit)) {
       const messages = await reader.next(BATCH);
       if (messages.length === 0) {
-        if (!args.follow && Date.now() - idleSince > IDLE_END_MS) break;
+        if (Date.now() - idleSince > idleEndMs) break;
         continue;
       }
       idleSince = Date.now();
@@ -47,12 +55,14 @@ export async function inspect(args: InspectArgs, output: Output, signal: AbortSi
         const range = ranges.find((entry) => entry.partition === message.partition);
         if (!args.follow && range !== undefined && message.offset >= range.end) continue;
         position.set(message.partition, message.offset + 1);
+        counter.scanned++;
         const report = analyser.analyse(message, args.showBaggage);
+        if (!selected(args, report)) continue;
         counter.add(report);
         output.record(report);
         if (args.limit !== undefined && counter.records >= args.limit) break;
       }
-      output.progress(counter.records);
+      output.progress(counter.scanned);
     }
   } finally {
     await reader.close();

@@ -82,7 +82,7 @@ export class Output {
     const diagnostics = Object.entries(summary.diagnostics).map(([code, count]) => `${e(code)} ${count}`).join(', ') || 'none';
     this.#write(
       [
-        this.#style('bold', `${summary.records} records read`),
+        this.#style('bold', summary.scanned === summary.records ? `${summary.records} records read` : `${summary.records} of ${summary.scanned} records read shown (--trace-id, --key)`),
         `  by carrier: ${byCarrier}`,
         `  no context: ${summary.noContext}, invalid context: ${summary.invalidContext}`,
         `  in more than one carrier: ${summary.multipleCarriers}, disagreements: ${summary.disagreements}`,
