@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { UsageError } from './errors.js';
+import { resolveSettings, type ClientSettings } from './settings.js';
 
 /** Where `inspect` starts reading each partition. */
 export type StartAt = { readonly kind: 'beginning' } | { readonly kind: 'offset'; readonly offset: number } | { readonly kind: 'last'; readonly count: number };
@@ -16,6 +17,8 @@ export interface InspectArgs {
   readonly json: boolean;
   readonly carriers: readonly string[];
   readonly showBaggage: boolean;
+  /** The cluster's client properties (`--config`, `-X`). */
+  readonly client: ClientSettings;
 }
 
 /** `tracecarrier probe …`, parsed. */
@@ -28,6 +31,13 @@ export interface ProbeArgs {
   readonly mode: 'headers' | 'envelope' | 'both';
   readonly timeoutSeconds: number;
   readonly json: boolean;
+  /** The client properties of the cluster the probe is sent to (`--config`, `-X`). */
+  readonly client: ClientSettings;
+  /**
+   * The client properties of the cluster the probe is awaited on: `--from-config` and
+   * `--from-client-property` when either is given, else the same as {@link ProbeArgs.client}.
+   */
+  readonly fromClient: ClientSettings;
 }
 
 /** What the command line asked for. */
@@ -40,6 +50,8 @@ export const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
   brokers: { type: 'string', short: 'b' },
+  config: { type: 'string', short: 'F' },
+  'client-property': { type: 'string', short: 'X', multiple: true },
   json: { type: 'boolean' },
   topic: { type: 'string', short: 't' },
   partition: { type: 'string', short: 'p' },
@@ -53,14 +65,16 @@ export const OPTIONS = {
   to: { type: 'string' },
   from: { type: 'string' },
   'from-brokers': { type: 'string' },
+  'from-config': { type: 'string' },
+  'from-client-property': { type: 'string', multiple: true },
   mode: { type: 'string' },
   timeout: { type: 'string' },
-} as const satisfies Record<string, { type: 'boolean' | 'string'; short?: string }>;
+} as const satisfies Record<string, { type: 'boolean' | 'string'; short?: string; multiple?: boolean }>;
 
 /** The name of an option. */
 export type OptionName = keyof typeof OPTIONS;
 
-/** The command an option belongs to; the others (`--brokers`, `--json`, `--help`, `--version`) every command takes. */
+/** The command an option belongs to; the others (`--brokers`, `--config`, `-X`, `--json`, `--help`, `--version`) every command takes. */
 export const OPTION_COMMAND: Readonly<Partial<Record<OptionName, Command>>> = {
   topic: 'inspect',
   partition: 'inspect',
@@ -74,6 +88,8 @@ export const OPTION_COMMAND: Readonly<Partial<Record<OptionName, Command>>> = {
   to: 'probe',
   from: 'probe',
   'from-brokers': 'probe',
+  'from-config': 'probe',
+  'from-client-property': 'probe',
   mode: 'probe',
   timeout: 'probe',
 };
@@ -133,8 +149,16 @@ export function parseCommandLine(argv: readonly string[]): Args {
   }
   // Every option is known and has a value of its type by now.
   const text = (name: OptionName) => values[name] as string | undefined;
+  const list = (name: OptionName) => (values[name] as string[] | undefined) ?? [];
   const given = (name: OptionName) => values[name] === true;
   const json = given('json');
+  const settingsOf = (config: OptionName, property: OptionName, flag: string): ClientSettings => {
+    const path = text(config);
+    return resolveSettings({ ...(path === undefined ? {} : { file: { path, option: `--${config}` } }), arguments: { values: list(property), option: flag } });
+  };
+  const client = settingsOf('config', 'client-property', '-X');
+  // The cluster: --brokers, else the settings' bootstrap.servers.
+  const brokers = text('brokers') ?? client.brokers;
   if (command === 'inspect') {
     const starts = [given('from-beginning'), text('offset') !== undefined, text('last') !== undefined].filter(Boolean).length;
     if (starts > 1) throw new UsageError('give at most one of --from-beginning, --offset and --last');
@@ -145,7 +169,7 @@ export function parseCommandLine(argv: readonly string[]): Args {
     if (carriers.length === 0) throw new UsageError('--carriers names at least one carrier');
     return {
       command,
-      brokers: required('brokers', text('brokers'), command),
+      brokers: required('brokers', brokers, command),
       topic: required('topic', text('topic'), command),
       partition: integer('partition', text('partition'), 0),
       start,
@@ -154,11 +178,15 @@ export function parseCommandLine(argv: readonly string[]): Args {
       json,
       carriers,
       showBaggage: given('show-baggage'),
+      client,
     };
   }
   const mode = text('mode') ?? 'headers';
   if (mode !== 'headers' && mode !== 'envelope' && mode !== 'both') throw new UsageError(`--mode is headers, envelope or both, not "${mode}"`);
-  const brokers = required('brokers', text('brokers'), command);
+  const sendTo = required('brokers', brokers, command);
   const to = required('to', text('to'), command);
-  return { command, brokers, to, from: text('from') ?? to, fromBrokers: text('from-brokers') ?? brokers, mode, timeoutSeconds: integer('timeout', text('timeout'), 1) ?? 30, json };
+  const ownFrom = text('from-config') !== undefined || list('from-client-property').length > 0;
+  const fromClient = ownFrom ? settingsOf('from-config', 'from-client-property', '--from-client-property') : client;
+  const fromBrokers = text('from-brokers') ?? (ownFrom ? fromClient.brokers : undefined) ?? sendTo;
+  return { command, brokers: sendTo, to, from: text('from') ?? to, fromBrokers, mode, timeoutSeconds: integer('timeout', text('timeout'), 1) ?? 30, json, client, fromClient };
 }

@@ -18,4 +18,7 @@ export type { ProbeResult } from './probe.js';
 export { Output } from './output.js';
 export { EXIT, Interrupted, UsageError } from './errors.js';
 export type { PartitionRange } from './kafka.js';
+export { resolveSettings } from './settings.js';
+export type { ClientSettings, SettingsSources } from './settings.js';
+export type { GivenProperty } from './properties.js';
 export { ProbeProducer, TopicReader } from './kafka.js';

@@ -1,11 +1,14 @@
 import RdKafka from 'node-rdkafka';
 import type { KafkaConsumer, LibrdKafkaError, Message, MessageHeader, Metadata, Producer } from 'node-rdkafka';
 import { UsageError } from './errors.js';
+import { librdkafkaConfig, NO_SETTINGS, type ClientSettings } from './settings.js';
 
 /**
  * The command line's Kafka access, on node-rdkafka: a reader that assigns partitions itself (no
- * group is joined, nothing is committed: `enable.auto.commit` off, no subscribe) and a producer.
- * Connection problems become one-line {@link UsageError}s.
+ * group is joined, nothing is committed: `enable.auto.commit` off, no subscribe) and a producer,
+ * each with the cluster's client properties (`--config`, `-X`). Connection problems become
+ * one-line {@link UsageError}s; the brokers refusing the credentials or the TLS handshake end the
+ * connect as soon as librdkafka reports it, not after the 10 s timeout.
  */
 
 const CONNECT_TIMEOUT_MS = 10_000;
@@ -14,9 +17,64 @@ function quiet(brokers: string): { 'metadata.broker.list': string; 'client.id': 
   return { 'metadata.broker.list': brokers, 'client.id': 'tracecarrier-cli', log_level: 0, 'socket.connection.setup.timeout.ms': CONNECT_TIMEOUT_MS };
 }
 
+/** librdkafka's text without its timing tail (" (after 12ms in state AUTH_REQ)"). */
+function reasonOf(error: unknown): string {
+  const message = (error as Partial<LibrdKafkaError> | undefined)?.message ?? String(error);
+  return message.replace(/ \(after \d+ms in state [A-Z_]+\)/g, '').replace(/ \(\d+ identical error\(s\) suppressed\)/g, '');
+}
+
 function unreachable(brokers: string, error: unknown): UsageError {
-  const reason = (error as Partial<LibrdKafkaError> | undefined)?.message ?? String(error);
-  return new UsageError(`cannot reach the Kafka brokers at ${brokers} (${reason})`);
+  return new UsageError(`cannot reach the Kafka brokers at ${brokers} (${reasonOf(error)})`);
+}
+
+/**
+ * What an error librdkafka reports while connecting means when the brokers will not take this
+ * client whatever the wait: refused credentials, a failed TLS handshake. Others (a broker not
+ * answering yet) are retried by librdkafka until the connect times out.
+ */
+function refusal(brokers: string, error: LibrdKafkaError): UsageError | undefined {
+  const reason = reasonOf(error);
+  if (error.code === RdKafka.CODES.ERRORS.ERR__AUTHENTICATION) return new UsageError(`the Kafka brokers at ${brokers} refused the credentials (${reason})`);
+  if (error.code === RdKafka.CODES.ERRORS.ERR__SSL || /SSL handshake failed/.test(reason)) return new UsageError(`the TLS handshake with the Kafka brokers at ${brokers} failed (${reason})`);
+  return undefined;
+}
+
+/** A client of `settings`: librdkafka refuses an unknown property or a bad value here, and the error names where it was given. */
+function made<T>(settings: ClientSettings, make: () => T): T {
+  try {
+    return make();
+  } catch (error) {
+    const reason = (error as Error).message;
+    const name = /property:? "([^"]+)"/.exec(reason)?.[1];
+    const given = settings.properties.find((entry) => entry.name === name);
+    throw new UsageError(given === undefined ? `bad client properties (${reason})` : `bad client property ${name} (${given.origin}): ${reason}`);
+  }
+}
+
+/** Connects `client`; rejects at the first refusal librdkafka reports, or when the connect fails or times out. */
+function connect(client: KafkaConsumer | Producer, brokers: string): Promise<void> {
+  // Both are node-rdkafka Clients, EventEmitters whose typings differ only in their event names.
+  const events = client as unknown as NodeJS.EventEmitter;
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const onError = (error: LibrdKafkaError) => {
+      const refused = refusal(brokers, error);
+      if (refused === undefined || settled) return;
+      settled = true;
+      events.removeListener('event.error', onError);
+      // The connect in flight is left to end by itself (its metadata request times out and
+      // node-rdkafka disconnects): disconnecting under it races its worker thread.
+      reject(refused);
+    };
+    events.on('event.error', onError);
+    client.connect({ timeout: CONNECT_TIMEOUT_MS }, (error) => {
+      events.removeListener('event.error', onError);
+      if (settled) return;
+      settled = true;
+      if (error) reject(unreachable(brokers, error));
+      else resolve();
+    });
+  });
 }
 
 /** A partition to read and the offsets to read it between. */
@@ -35,11 +93,14 @@ export class TopicReader {
     this.#consumer = consumer;
   }
 
-  /** Connects (fails with a {@link UsageError} when the brokers do not answer). */
-  static async connect(brokers: string): Promise<TopicReader> {
+  /**
+   * Connects with the cluster's client properties (fails with a {@link UsageError} when the
+   * brokers do not answer, refuse the credentials or the TLS handshake, or a property is bad).
+   */
+  static async connect(brokers: string, settings: ClientSettings = NO_SETTINGS): Promise<TopicReader> {
     // librdkafka wants a group id even for assign(); it is never used to join or commit.
-    const consumer = new RdKafka.KafkaConsumer({ ...quiet(brokers), 'group.id': 'tracecarrier-cli-unused', 'enable.auto.commit': false, 'enable.auto.offset.store': false, 'fetch.wait.max.ms': 50 }, {});
-    await new Promise<void>((resolve, reject) => consumer.connect({ timeout: CONNECT_TIMEOUT_MS }, (error) => (error ? reject(unreachable(brokers, error)) : resolve())));
+    const consumer = made(settings, () => new RdKafka.KafkaConsumer({ ...quiet(brokers), 'fetch.wait.max.ms': 50, ...librdkafkaConfig(settings), 'group.id': 'tracecarrier-cli-unused', 'enable.auto.commit': false, 'enable.auto.offset.store': false }, {}));
+    await connect(consumer, brokers);
     // A batch returns as soon as records are there (the probe's latency is not a batch timeout).
     consumer.setDefaultConsumeTimeout(50);
     return new TopicReader(consumer);
@@ -89,10 +150,10 @@ export class ProbeProducer {
     this.#producer = producer;
   }
 
-  /** Connects (fails with a {@link UsageError} when the brokers do not answer). */
-  static async connect(brokers: string): Promise<ProbeProducer> {
-    const producer = new RdKafka.Producer({ ...quiet(brokers), dr_cb: true }, {});
-    await new Promise<void>((resolve, reject) => producer.connect({ timeout: CONNECT_TIMEOUT_MS }, (error) => (error ? reject(unreachable(brokers, error)) : resolve())));
+  /** Connects with the cluster's client properties (fails as {@link TopicReader.connect} does). */
+  static async connect(brokers: string, settings: ClientSettings = NO_SETTINGS): Promise<ProbeProducer> {
+    const producer = made(settings, () => new RdKafka.Producer({ ...quiet(brokers), ...librdkafkaConfig(settings), dr_cb: true }, {}));
+    await connect(producer, brokers);
     producer.setPollInterval(20);
     return new ProbeProducer(producer);
   }

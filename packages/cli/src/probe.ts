@@ -45,9 +45,9 @@ function headerNames(headers: readonly MessageHeader[] | undefined): string[] {
  */
 export async function probe(args: ProbeArgs, signal: AbortSignal): Promise<ProbeResult> {
   const analyser = new RecordAnalyser(await resolveCarriers(['auto']));
-  const reader = await TopicReader.connect(args.fromBrokers);
+  const reader = await TopicReader.connect(args.fromBrokers, args.fromClient);
   let producer: ProbeProducer | undefined;
-  const checker = args.brokers === args.fromBrokers ? reader : await TopicReader.connect(args.brokers);
+  const checker = args.brokers === args.fromBrokers && args.client === args.fromClient ? reader : await TopicReader.connect(args.brokers, args.client);
   try {
     await checker.partitions(args.to);
     const partitions = await reader.partitions(args.from);
@@ -60,7 +60,7 @@ export async function probe(args: ProbeArgs, signal: AbortSignal): Promise<Probe
     const value = Buffer.from(JSON.stringify({ probe: probeId, sentAt: new Date().toISOString() }));
     const carried = propagator.inject(args.to, { value, key: `tracecarrier-probe-${probeId}`, headers: [{ [PROBE_HEADER]: probeId }] }, trace.setSpanContext(ROOT_CONTEXT, spanContext));
     const headersSent = headerNames(carried.headers);
-    producer = await ProbeProducer.connect(args.brokers);
+    producer = await ProbeProducer.connect(args.brokers, args.client);
     signal.throwIfAborted();
     const sentAt = Date.now();
     await producer.send(args.to, `tracecarrier-probe-${probeId}`, carried.value === null || carried.value === undefined ? null : Buffer.from(carried.value), carried.headers);
