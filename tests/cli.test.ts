@@ -349,7 +349,7 @@ describe('errors: one line, exit 2', () => {
     [['inspect', '--brokers', 'b', '--topic', 't', '--partition', '-1'], 'tracecarrier: --partition takes a whole number, not "-1"'],
     [['inspect', '--brokers', 'b', '--topic', 't', '--follow', '--timeout', '3'], 'tracecarrier: --timeout is an option of probe, not of inspect (see tracecarrier inspect --help)'],
     // Every option of the other command, in each of its forms.
-    ...['--to', '--from', '--from-brokers', '--mode', '--timeout'].map((flag): [string[], string] => [['inspect', '--brokers', 'b', '--topic', 't', flag, '3'], `tracecarrier: ${flag} is an option of probe, not of inspect (see tracecarrier inspect --help)`]),
+    ...['--to', '--from', '--from-brokers', '--from-config', '--from-client-property', '--mode', '--timeout'].map((flag): [string[], string] => [['inspect', '--brokers', 'b', '--topic', 't', flag, '3'], `tracecarrier: ${flag} is an option of probe, not of inspect (see tracecarrier inspect --help)`]),
     ...[['--topic'], ['-t', 'topic'], ['--partition'], ['-p', 'partition'], ['--offset'], ['-o', 'offset'], ['--last'], ['--limit'], ['-n', 'limit'], ['--carriers'], ['--from-beginning'], ['--follow'], ['-f', 'follow'], ['--show-baggage']].map(([flag, long]): [string[], string] => [
       ['probe', '--brokers', 'b', '--to', 't', flag!, ...(['--from-beginning', '--follow', '-f', '--show-baggage'].includes(flag!) ? [] : ['3'])],
       `tracecarrier: ${flag}${long === undefined ? '' : ` (--${long})`} is an option of inspect, not of probe (see tracecarrier probe --help)`,
@@ -375,11 +375,11 @@ describe('errors: one line, exit 2', () => {
     for (const line of ['  -b, --brokers HOST:PORT', '  -t, --topic T', '      --to T1']) expect(help.stdout).toContain(line);
     const inspectHelp = await cli('inspect', '--help');
     expect(inspectHelp.code).toBe(0);
-    for (const line of ['tracecarrier inspect — ', '  -o, --offset N', '  -n, --limit N', '  -f, --follow', '  -p, --partition N', 'Exit codes:', '  NO_COLOR ', '  TRACECARRIER_DEBUG ']) expect(inspectHelp.stdout).toContain(line);
+    for (const line of ['tracecarrier inspect — ', '  -F, --config FILE', '  -X, --client-property K=V', '  -o, --offset N', '  -n, --limit N', '  -f, --follow', '  -p, --partition N', 'Exit codes:', '  NO_COLOR ', '  TRACECARRIER_DEBUG ']) expect(inspectHelp.stdout).toContain(line);
     expect(inspectHelp.stdout).not.toContain('--timeout');
     const probeHelp = await cli('probe', '--help');
     expect(probeHelp.code).toBe(0);
-    for (const line of ['tracecarrier probe — ', '      --timeout S', '  130 Ctrl-C', '  NO_COLOR ']) expect(probeHelp.stdout).toContain(line);
+    for (const line of ['tracecarrier probe — ', '  -F, --config FILE', '      --from-config FILE', '      --from-client-property K=V', '      --timeout S', '  130 Ctrl-C', '  NO_COLOR ']) expect(probeHelp.stdout).toContain(line);
     expect(probeHelp.stdout).not.toContain('--limit');
   }, 60_000);
 
