@@ -280,6 +280,54 @@ describe('tracecarrier inspect', () => {
   }, 120_000);
 });
 
+describe('tracecarrier inspect --isolation', () => {
+  const transactional = randomTopic('cli-tx');
+
+  beforeAll(async () => {
+    await createTopics(suite.admin(), [transactional]);
+    // An aborted transaction, then a committed one: offsets 0 (aborted), 1 (its abort marker),
+    // 2 (committed), 3 (its commit marker).
+    const producer = new Kafka(kafkaConfig('cli-tx')).producer({ transactionalId: `cli-tx-${transactional}`, idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    try {
+      const aborted = await producer.transaction();
+      await aborted.send({ topic: transactional, messages: [{ key: 'aborted', value: '{}', headers: { traceparent: TP_A } }] });
+      await aborted.abort();
+      const committed = await producer.transaction();
+      await committed.send({ topic: transactional, messages: [{ key: 'committed', value: '{}', headers: { traceparent: TP_B } }] });
+      await committed.commit();
+    } finally {
+      await producer.disconnect();
+    }
+  }, 120_000);
+
+  it('read_committed by default: the aborted transaction\'s record is not shown', async () => {
+    const run = await cli('inspect', '-b', BROKERS, '-t', transactional, '--json');
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(ndjson(run).records.map((record) => [record.offset, record.key, record.parentSpanId])).toEqual([[2, 'committed', 'b'.repeat(16)]]);
+    expect(ndjson(await cli('inspect', '-b', BROKERS, '-t', transactional, '--json', '--isolation', 'read_committed')).records.map((record) => record.key)).toEqual(['committed']);
+  }, 120_000);
+
+  it('--isolation read_uncommitted shows it, in offset order', async () => {
+    const run = await cli('inspect', '-b', BROKERS, '-t', transactional, '--isolation', 'read_uncommitted');
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe(
+      [
+        `0@0  key=aborted  headers trace=${'a'.repeat(32)} parent=${'a'.repeat(16)} sampled`,
+        `0@2  key=committed  headers trace=${'b'.repeat(32)} parent=${'b'.repeat(16)} sampled`,
+        '2 records read',
+        '  by carrier: headers 2',
+        '  no context: 0, invalid context: 0',
+        '  in more than one carrier: 0, disagreements: 0',
+        '  diagnostics: none',
+        '',
+      ].join('\n'),
+    );
+  }, 120_000);
+});
+
 describe('tracecarrier probe', () => {
   const probe = async (...args: string[]) => {
     const run = await cli('probe', '--brokers', BROKERS, '--to', probeIn, '--timeout', '30', '--json', ...args);
@@ -350,7 +398,7 @@ describe('errors: one line, exit 2', () => {
     [['inspect', '--brokers', 'b', '--topic', 't', '--follow', '--timeout', '3'], 'tracecarrier: --timeout is an option of probe, not of inspect (see tracecarrier inspect --help)'],
     // Every option of the other command, in each of its forms.
     ...['--to', '--from', '--from-brokers', '--from-config', '--from-client-property', '--mode', '--timeout'].map((flag): [string[], string] => [['inspect', '--brokers', 'b', '--topic', 't', flag, '3'], `tracecarrier: ${flag} is an option of probe, not of inspect (see tracecarrier inspect --help)`]),
-    ...[['--topic'], ['-t', 'topic'], ['--partition'], ['-p', 'partition'], ['--offset'], ['-o', 'offset'], ['--last'], ['--limit'], ['-n', 'limit'], ['--carriers'], ['--from-beginning'], ['--follow'], ['-f', 'follow'], ['--show-baggage']].map(([flag, long]): [string[], string] => [
+    ...[['--topic'], ['-t', 'topic'], ['--partition'], ['-p', 'partition'], ['--offset'], ['-o', 'offset'], ['--last'], ['--limit'], ['-n', 'limit'], ['--carriers'], ['--from-beginning'], ['--follow'], ['-f', 'follow'], ['--show-baggage'], ['--isolation']].map(([flag, long]): [string[], string] => [
       ['probe', '--brokers', 'b', '--to', 't', flag!, ...(['--from-beginning', '--follow', '-f', '--show-baggage'].includes(flag!) ? [] : ['3'])],
       `tracecarrier: ${flag}${long === undefined ? '' : ` (--${long})`} is an option of inspect, not of probe (see tracecarrier probe --help)`,
     ]),
@@ -358,6 +406,7 @@ describe('errors: one line, exit 2', () => {
     [['inspect', '--brokers', 'b', '--topic', 't', '--offset', '1', '--last', '2'], 'give at most one of --from-beginning, --offset and --last'],
     [['inspect', '--brokers', 'b', '--topic', 't', '--carriers', 'nope'], 'tracecarrier: unknown carrier "nope"'],
     [['probe', '--brokers', 'b', '--to', 't', '--mode', 'carrier-pigeon'], 'tracecarrier: --mode is headers, envelope or both, not "carrier-pigeon"'],
+    [['inspect', '--brokers', 'b', '--topic', 't', '--isolation', 'dirty'], 'tracecarrier: --isolation is read_committed or read_uncommitted, not "dirty"'],
     [['frobnicate'], 'tracecarrier: unknown command "frobnicate"'],
     [[], 'tracecarrier: a command is required'],
   ])('%j', async (args, message) => {

@@ -37,7 +37,7 @@ describe('an option of the other command is refused, in one line naming the opti
   );
 
   it('covers every option of each command', () => {
-    expect(cases.filter((entry) => entry.command === 'probe').map((entry) => entry.given)).toEqual(['--topic', '-t', '--partition', '-p', '--from-beginning', '--offset', '-o', '--last', '--limit', '-n', '--follow', '-f', '--carriers', '--show-baggage']);
+    expect(cases.filter((entry) => entry.command === 'probe').map((entry) => entry.given)).toEqual(['--topic', '-t', '--partition', '-p', '--from-beginning', '--offset', '-o', '--last', '--limit', '-n', '--follow', '-f', '--carriers', '--show-baggage', '--isolation']);
     expect(cases.filter((entry) => entry.command === 'inspect').map((entry) => entry.given)).toEqual(['--to', '--from', '--from-brokers', '--from-config', '--from-client-property', '--mode', '--timeout']);
   });
 
@@ -103,9 +103,19 @@ describe('what a good command line gives', () => {
       json: true,
       carriers: ['auto', './c.mjs'],
       showBaggage: true,
+      isolation: 'read_committed',
       client: NO_SETTINGS,
     });
     expect(parseCommandLine(['inspect', '--brokers=h:1', '--topic=t', '--last', '3'])).toMatchObject({ start: { kind: 'last', count: 3 }, partition: undefined, limit: undefined, follow: false, json: false, carriers: ['auto'] });
+  });
+
+  it('inspect --isolation: read_committed by default, read_uncommitted when asked, or the settings\' isolation.level', () => {
+    const inspect = ['inspect', '-b', 'h:1', '-t', 't'];
+    expect(parseCommandLine(inspect)).toMatchObject({ isolation: 'read_committed' });
+    expect(parseCommandLine([...inspect, '--isolation', 'read_uncommitted'])).toMatchObject({ isolation: 'read_uncommitted' });
+    expect(parseCommandLine([...inspect, '-X', 'isolation.level=read_uncommitted'])).toMatchObject({ isolation: 'read_uncommitted' });
+    expect(parseCommandLine([...inspect, '-X', 'isolation.level=read_uncommitted', '--isolation', 'read_committed'])).toMatchObject({ isolation: 'read_committed' });
+    expect(refusal([...inspect, '--isolation', 'dirty'])).toBe('--isolation is read_committed or read_uncommitted, not "dirty"');
   });
 
   it('probe', () => {

@@ -5,6 +5,9 @@ import { resolveSettings, type ClientSettings } from './settings.js';
 /** Where `inspect` starts reading each partition. */
 export type StartAt = { readonly kind: 'beginning' } | { readonly kind: 'offset'; readonly offset: number } | { readonly kind: 'last'; readonly count: number };
 
+/** librdkafka's `isolation.level`: whether a read sees the records of aborted and open transactions. */
+export type Isolation = 'read_committed' | 'read_uncommitted';
+
 /** `tracecarrier inspect …`, parsed. */
 export interface InspectArgs {
   readonly command: 'inspect';
@@ -17,6 +20,11 @@ export interface InspectArgs {
   readonly json: boolean;
   readonly carriers: readonly string[];
   readonly showBaggage: boolean;
+  /**
+   * Which records are read: `read_committed` (the default: none of aborted or open transactions)
+   * or `read_uncommitted` (all of them). `--isolation`, else the settings' `isolation.level`.
+   */
+  readonly isolation: Isolation;
   /** The cluster's client properties (`--config`, `-X`). */
   readonly client: ClientSettings;
 }
@@ -62,6 +70,7 @@ export const OPTIONS = {
   follow: { type: 'boolean', short: 'f' },
   carriers: { type: 'string' },
   'show-baggage': { type: 'boolean' },
+  isolation: { type: 'string' },
   to: { type: 'string' },
   from: { type: 'string' },
   'from-brokers': { type: 'string' },
@@ -85,6 +94,7 @@ export const OPTION_COMMAND: Readonly<Partial<Record<OptionName, Command>>> = {
   follow: 'inspect',
   carriers: 'inspect',
   'show-baggage': 'inspect',
+  isolation: 'inspect',
   to: 'probe',
   from: 'probe',
   'from-brokers': 'probe',
@@ -167,6 +177,8 @@ export function parseCommandLine(argv: readonly string[]): Args {
     const start: StartAt = offset !== undefined ? { kind: 'offset', offset } : last !== undefined ? { kind: 'last', count: last } : { kind: 'beginning' };
     const carriers = (text('carriers') ?? 'auto').split(',').map((name) => name.trim()).filter((name) => name !== '');
     if (carriers.length === 0) throw new UsageError('--carriers names at least one carrier');
+    const isolation = text('isolation') ?? client.properties.find((entry) => entry.name === 'isolation.level')?.value ?? 'read_committed';
+    if (isolation !== 'read_committed' && isolation !== 'read_uncommitted') throw new UsageError(`--isolation is read_committed or read_uncommitted, not "${isolation}"`);
     return {
       command,
       brokers: required('brokers', brokers, command),
@@ -178,6 +190,7 @@ export function parseCommandLine(argv: readonly string[]): Args {
       json,
       carriers,
       showBaggage: given('show-baggage'),
+      isolation,
       client,
     };
   }

@@ -75,6 +75,8 @@ ${CONNECTION}
                             cloudevents-structured, cloudevents-binary, or a module path
                             exporting a Carrier (default export, \`carrier\`, or its only one)
       --show-baggage        print baggage values too (keys only by default)
+      --isolation LEVEL     read_committed (default: committed records only) or read_uncommitted
+                            (records of aborted and open transactions too)
       --json                one JSON object per record (NDJSON), then the summary
   -h, --help                this help
 
@@ -83,8 +85,8 @@ one line and exit 2.
 
 ${SECRETS}
 
-Records of aborted transactions are not shown: the read is read_committed
-(librdkafka's isolation.level default).
+The read is read_committed by default: records of aborted transactions are not shown, nor those
+of transactions still open; --isolation read_uncommitted shows them all.
 
 Exit codes:
   0   the read ended: at the end of the partitions, after --limit, on Ctrl-C or SIGTERM, or when

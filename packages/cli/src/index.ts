@@ -8,7 +8,7 @@ export { main } from './main.js';
 export { parseCommandLine } from './args.js';
 export { INSPECT_USAGE, PROBE_USAGE, USAGE } from './help.js';
 export { escapeText } from './escape.js';
-export type { Args, InspectArgs, ProbeArgs, StartAt } from './args.js';
+export type { Args, InspectArgs, Isolation, ProbeArgs, StartAt } from './args.js';
 export { RecordAnalyser, SummaryCounter } from './analyse.js';
 export type { FoundContext, InspectSummary, RecordReport } from './analyse.js';
 export { resolveCarriers } from './carriers.js';

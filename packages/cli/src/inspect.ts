@@ -22,7 +22,7 @@ function rangeOf(args: InspectArgs, partition: number, low: number, high: number
  */
 export async function inspect(args: InspectArgs, output: Output, signal: AbortSignal): Promise<InspectSummary> {
   const analyser = new RecordAnalyser(await resolveCarriers(args.carriers));
-  const reader = await TopicReader.connect(args.brokers, args.client);
+  const reader = await TopicReader.connect(args.brokers, args.client, args.isolation);
   const counter = new SummaryCounter();
   try {
     const partitions = await reader.partitions(args.topic);

@@ -1,5 +1,6 @@
 import RdKafka from 'node-rdkafka';
 import type { KafkaConsumer, LibrdKafkaError, Message, MessageHeader, Metadata, Producer } from 'node-rdkafka';
+import type { Isolation } from './args.js';
 import { UsageError } from './errors.js';
 import { librdkafkaConfig, NO_SETTINGS, type ClientSettings } from './settings.js';
 
@@ -140,13 +141,16 @@ export class TopicReader {
   }
 
   /**
-   * Connects with the cluster's client properties (fails with a {@link UsageError} when the
-   * brokers do not answer, refuse the credentials or the TLS handshake, or a property is bad).
+   * Connects with the cluster's client properties, reading at `isolation` (default: the
+   * properties' `isolation.level`, else librdkafka's, read_committed); fails with a
+   * {@link UsageError} when the brokers do not answer, refuse the credentials or the TLS
+   * handshake, or a property is bad.
    */
-  static async connect(brokers: string, settings: ClientSettings = NO_SETTINGS): Promise<TopicReader> {
+  static async connect(brokers: string, settings: ClientSettings = NO_SETTINGS, isolation?: Isolation): Promise<TopicReader> {
     // librdkafka wants a group id even for assign(); it is never used to join or commit.
+    const level = isolation === undefined ? {} : { 'isolation.level': isolation };
     const make = () => {
-      const consumer = made(settings, () => new RdKafka.KafkaConsumer({ ...quiet(brokers), 'fetch.wait.max.ms': 50, ...librdkafkaConfig(settings), 'group.id': 'tracecarrier-cli-unused', 'enable.auto.commit': false, 'enable.auto.offset.store': false }, {}));
+      const consumer = made(settings, () => new RdKafka.KafkaConsumer({ ...quiet(brokers), 'fetch.wait.max.ms': 50, ...librdkafkaConfig(settings), ...level, 'group.id': 'tracecarrier-cli-unused', 'enable.auto.commit': false, 'enable.auto.offset.store': false }, {}));
       // A batch returns as soon as records are there (the probe's latency is not a batch timeout).
       consumer.setDefaultConsumeTimeout(50);
       return consumer;
