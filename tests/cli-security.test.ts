@@ -125,6 +125,13 @@ describe.skipIf(!secured)('tracecarrier on a secured cluster (KAFKA_SECURITY=1)'
     expect(JSON.parse(run.stdout)).toMatchObject({ arrived: true, intact: true });
   }, 60_000);
 
+  it('probe when T1\'s cluster refuses the password and T2\'s (its own settings) takes the reader: one line naming T1\'s brokers, exit 2', async () => {
+    const run = await cli(['probe', '-b', SASL_SSL!, '--config', javaSasl('SCRAM-SHA-512', 'not-the-password', 'to-wrong.properties'), '--to', probeTopic, '--from-brokers', brokers().join(','), '--from-client-property', 'security.protocol=PLAINTEXT']);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toBe(`tracecarrier: the Kafka brokers at ${SASL_SSL!} refused the credentials (sasl_ssl://${SASL_SSL!}/bootstrap: SASL authentication error: Authentication failed during authentication due to invalid credentials with SASL mechanism SCRAM-SHA-512)\n`);
+  }, 60_000);
+
   describe('a wrong password: one line, exit 2, at once, and the password nowhere', () => {
     const wrong = `wrong-${Date.now()}-pw`;
     const scram = (mechanism: string) => `SASL authentication error: Authentication failed during authentication due to invalid credentials with SASL mechanism ${mechanism}`;

@@ -47,8 +47,10 @@ export async function probe(args: ProbeArgs, signal: AbortSignal): Promise<Probe
   const analyser = new RecordAnalyser(await resolveCarriers(['auto']));
   const reader = await TopicReader.connect(args.fromBrokers, args.fromClient);
   let producer: ProbeProducer | undefined;
-  const checker = args.brokers === args.fromBrokers && args.client === args.fromClient ? reader : await TopicReader.connect(args.brokers, args.client);
+  let checker: TopicReader | undefined;
   try {
+    // T1's cluster is read through T2's reader when they are one cluster with one set of settings.
+    checker = args.brokers === args.fromBrokers && args.client === args.fromClient ? reader : await TopicReader.connect(args.brokers, args.client);
     await checker.partitions(args.to);
     const partitions = await reader.partitions(args.from);
     const ranges = await Promise.all(partitions.map(async (partition) => ({ partition, start: (await reader.watermarks(args.from, partition)).high, end: Number.MAX_SAFE_INTEGER })));
@@ -89,7 +91,7 @@ export async function probe(args: ProbeArgs, signal: AbortSignal): Promise<Probe
     return { ...base, arrived: false, intact: false, headersDropped: [], diagnostics: [] };
   } finally {
     await producer?.close();
-    if (checker !== reader) await checker.close();
+    if (checker !== undefined && checker !== reader) await checker.close();
     await reader.close();
   }
 }
