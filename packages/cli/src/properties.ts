@@ -5,12 +5,13 @@ import { UsageError } from './errors.js';
  * and kcat reads its `-F` file: `key=value` (or `key: value`) lines, `#` and `!` comments, blank
  * lines, a `\` at the end of a line continuing it on the next (the next line's leading blanks
  * dropped), and Java's escapes (`\t`, `\n`, `\r`, `\f`, `\uXXXX`; any other `\c` is `c`).
- * Values are trimmed, as Kafka's clients trim them. A line with no `=` or `:` is refused: Java would read `key value` too, but in a client config
- * file that is more often a mistake than a choice, and the error says where it is.
+ * Values are trimmed, as Kafka's clients trim them. A line with no `=` or `:` is refused: Java
+ * would read `key value` too, but in a client config file that is more often a mistake than a
+ * choice, and the error says where it is.
  * See https://docs.oracle.com/en/java/javase/17/docs/api/java.base/java/util/Properties.html#load(java.io.Reader)
  */
 
-/** One property and where it was given: `-X` (the 2nd one) or `FILE:LINE`. */
+/** One property and where it was given: `FILE:LINE`, or the option (`-X`, `--from-client-property`). */
 export interface GivenProperty {
   readonly name: string;
   readonly value: string;
