@@ -29,7 +29,7 @@ log() { echo "[cluster] $*" >&2; }
 # Runs scripts/kafka.sh as node $1 (not named `node`: it would shadow Node.js in `run -- node …`).
 on_node() {
   local i=$1; shift
-  KAFKA_PORT=$((base + i)) KAFKA_CONTROLLER_PORT=$((base + 10 + i)) KAFKA_STATE="$root/node-$i" \
+  KAFKA_PORT=$((base + i)) KAFKA_CONTROLLER_PORT=$((base + 10 + i)) KAFKA_STATE="$root/node-$i" KAFKA_SECURITY=0 \
     KAFKA_NODE_ID=$i KAFKA_QUORUM=$quorum KAFKA_REPLICATION=3 KAFKA_HEAP=${KAFKA_HEAP:-512m} \
     KAFKA_CLUSTER_ID=$(cat "$root/cluster.id" 2>/dev/null || true) bash "$here/scripts/kafka.sh" "$@"
 }

@@ -16,6 +16,18 @@
 # TRACECARRIER_CACHE (default ~/.cache/tracecarrier), KAFKA_STATE (default .kafka in the repo).
 # For one node of a cluster (scripts/cluster.sh sets them): KAFKA_NODE_ID, KAFKA_QUORUM (the
 # controller.quorum.voters), KAFKA_CLUSTER_ID (shared by the nodes), KAFKA_REPLICATION (3).
+#
+# KAFKA_SECURITY=1: secured listeners too, beside the PLAINTEXT one (inter-broker and controller
+# traffic stay PLAINTEXT), for the command line's connection settings (tests/cli-security.test.ts):
+#   SASL_SSL on 127.0.0.1:KAFKA_SASL_SSL_PORT (default KAFKA_PORT+2): PLAIN, SCRAM-SHA-256, SCRAM-SHA-512
+#   SSL      on 127.0.0.1:KAFKA_SSL_PORT (default KAFKA_PORT+3): a client certificate is required
+# At start (openssl, well under a second): a self-signed CA, the broker's certificate for 127.0.0.1
+# and localhost and a client certificate, both signed by it; a SCRAM user (SHA-256 and SHA-512
+# credentials, written at storage format time) and a PLAIN user (the listener's JAAS config), with
+# passwords made at start. All of it in $KAFKA_STATE/security: ca.pem, client.pem (the client's
+# certificate), client.key (its unencrypted key), users.json ({"scram":{"username","password"},
+# "plain":{…}}). `run` then also sets KAFKA_SASL_SSL_BROKERS, KAFKA_SSL_BROKERS and
+# KAFKA_SECURITY_DIR for CMD.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -25,6 +37,12 @@ cport=${KAFKA_CONTROLLER_PORT:-39093}
 cache=${TRACECARRIER_CACHE:-$HOME/.cache/tracecarrier}/kafka-$version
 state=${KAFKA_STATE:-$here/.kafka}
 pidfile=$state/kafka.pid
+security=${KAFKA_SECURITY:-0}
+sasl_port=${KAFKA_SASL_SSL_PORT:-$((port + 2))}
+ssl_port=${KAFKA_SSL_PORT:-$((port + 3))}
+secdir=$state/security
+scram_user=tc-scram
+plain_user=tc-plain
 # Kafka 3.x logs through log4j 1 (reload4j), 4.x through log4j2: each gets its binding and config.
 case "$version" in
   3.*) console_producer=kafka.tools.ConsoleProducer
@@ -77,16 +95,48 @@ start() {
   launch
 }
 
+# The CA, the broker's and the client's certificates and keys, the users and their passwords.
+make_security() {
+  mkdir -p "$secdir"; chmod 700 "$secdir"
+  local d=$secdir ec=(-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes)
+  (
+    cd "$d"
+    openssl req -x509 "${ec[@]}" -keyout ca.key -out ca.pem -days 7 -subj "/CN=tracecarrier test CA" 2>/dev/null
+    openssl req "${ec[@]}" -keyout broker.key -out broker.csr -subj "/CN=127.0.0.1" 2>/dev/null
+    printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth,clientAuth\n' >broker.ext
+    openssl x509 -req -in broker.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 7 -extfile broker.ext -out broker.crt 2>/dev/null
+    openssl req "${ec[@]}" -keyout client.key -out client.csr -subj "/CN=tracecarrier-client" 2>/dev/null
+    printf 'extendedKeyUsage=clientAuth\n' >client.ext
+    openssl x509 -req -in client.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 7 -extfile client.ext -out client.pem 2>/dev/null
+    # The broker's key store: PKCS#12 with algorithms every JDK reads.
+    openssl rand -hex 16 >store.password
+    openssl pkcs12 -export -in broker.crt -inkey broker.key -name broker -out broker.p12 -passout file:store.password \
+      -keypbe PBE-SHA1-3DES -certpbe PBE-SHA1-3DES -macalg sha1
+    rm -f broker.csr client.csr broker.ext client.ext ca.srl
+  )
+  # Hex passwords: nothing to quote in the JAAS config or the --add-scram syntax.
+  scram_password=$(openssl rand -hex 16)
+  plain_password=$(openssl rand -hex 16)
+  printf '{"scram":{"username":"%s","password":"%s"},"plain":{"username":"%s","password":"%s"}}\n' \
+    "$scram_user" "$scram_password" "$plain_user" "$plain_password" >"$secdir/users.json"
+}
+
 configure() {
+  local listeners="PLAINTEXT://127.0.0.1:$port" protocols=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+  if [ "$security" = 1 ]; then
+    make_security
+    listeners="$listeners,SASL_SSL://127.0.0.1:$sasl_port,SSL://127.0.0.1:$ssl_port"
+    protocols="$protocols,SASL_SSL:SASL_SSL,SSL:SSL"
+  fi
   cat >"$state/server.properties" <<PROPS
 process.roles=broker,controller
 node.id=${KAFKA_NODE_ID:-1}
 controller.quorum.voters=${KAFKA_QUORUM:-1@127.0.0.1:$cport}
-listeners=PLAINTEXT://127.0.0.1:$port,CONTROLLER://127.0.0.1:$cport
-advertised.listeners=PLAINTEXT://127.0.0.1:$port
+listeners=$listeners,CONTROLLER://127.0.0.1:$cport
+advertised.listeners=$listeners
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+listener.security.protocol.map=$protocols
 log.dirs=$state/data
 num.partitions=1
 auto.create.topics.enable=true
@@ -103,6 +153,24 @@ group.initial.rebalance.delay.ms=0
 message.max.bytes=16777216
 replica.fetch.max.bytes=16777216
 PROPS
+  local scram=()
+  if [ "$security" = 1 ]; then
+    local store; store=$(cat "$secdir/store.password")
+    cat >>"$state/server.properties" <<PROPS
+ssl.keystore.type=PKCS12
+ssl.keystore.location=$secdir/broker.p12
+ssl.keystore.password=$store
+ssl.key.password=$store
+ssl.truststore.type=PEM
+ssl.truststore.location=$secdir/ca.pem
+listener.name.ssl.ssl.client.auth=required
+sasl.enabled.mechanisms=PLAIN,SCRAM-SHA-256,SCRAM-SHA-512
+listener.name.sasl_ssl.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required user_$plain_user="$plain_password";
+listener.name.sasl_ssl.scram-sha-256.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+PROPS
+    scram=(--add-scram "SCRAM-SHA-256=[name=$scram_user,password=$scram_password]" --add-scram "SCRAM-SHA-512=[name=$scram_user,password=$scram_password]")
+  fi
   cat >"$state/log4j.properties" <<L4J
 log4j.rootLogger=WARN, file
 log4j.appender.file=org.apache.log4j.FileAppender
@@ -126,7 +194,7 @@ logger.raft.level=INFO
 L4J2
   local cluster=${KAFKA_CLUSTER_ID:-}
   [ -n "$cluster" ] || cluster=$(java -cp "$cache/libs/*" "${jvm[@]}" kafka.tools.StorageTool random-uuid)
-  java -cp "$cache/libs/*" "${jvm[@]}" kafka.tools.StorageTool format -t "$cluster" -c "$state/server.properties" >"$state/format.log" 2>&1 \
+  java -cp "$cache/libs/*" "${jvm[@]}" kafka.tools.StorageTool format -t "$cluster" -c "$state/server.properties" "${scram[@]}" >"$state/format.log" 2>&1 \
     || { cat "$state/format.log" >&2; exit 1; }
 }
 
@@ -151,6 +219,7 @@ await_serving() {
     sleep 0.5
   done
   log "serving on 127.0.0.1:$port"
+  [ "$security" != 1 ] || log "and SASL_SSL on 127.0.0.1:$sasl_port, SSL (client certificates) on 127.0.0.1:$ssl_port; CA, client certificate and users in $secdir"
 }
 
 stop() {
@@ -199,6 +268,9 @@ case "$command" in
     trap stop EXIT INT TERM
     start
     set +e
+    if [ "$security" = 1 ]; then
+      export KAFKA_SASL_SSL_BROKERS="127.0.0.1:$sasl_port" KAFKA_SSL_BROKERS="127.0.0.1:$ssl_port" KAFKA_SECURITY_DIR="$secdir"
+    fi
     KAFKA_BROKERS="127.0.0.1:$port" KAFKA_LIBS="$cache/libs" KAFKA_CONSOLE_PRODUCER="$console_producer" "$@"
     code=$?
     exit $code

@@ -4,7 +4,8 @@
 #
 #   node24-sdk3  the default (what a new service runs): unit tests; integration tests against a
 #                real Apache Kafka 3.9 broker (including the publish rehearsal into a fresh SDK 3
-#                app); the client suites against Apache Kafka 4.x; the fault suites on a 3-node
+#                app); the client suites and the command line on secured listeners against Apache
+#                Kafka 4.x; the fault suites on a 3-node
 #                KRaft cluster (scripts/cluster.sh)
 #   node22-sdk2  unit tests, the type check against api 1.9, the pairing matrix, coexistence with
 #                instrumentation-kafkajs 0.32, the metrics, the Python peer, the publish rehearsal
@@ -12,11 +13,13 @@
 #   node26-sdk3  unit tests, the pairing matrix (a traced round trip for every pair of clients and
 #                every carrier), the command line
 #
-# The lanes share one broker, fetched, started and always stopped here (scripts/kafka.sh); with
-# KAFKA_BROKERS already set the integration tests use that cluster instead, and the Kafka 4 and
+# The lanes share one broker, fetched, started and always stopped here (scripts/kafka.sh), with
+# its secured listeners for the command line's tests (KAFKA_SECURITY=1); with KAFKA_BROKERS already
+# set the integration tests use that cluster instead (the secured tests are skipped unless
+# KAFKA_SASL_SSL_BROKERS, KAFKA_SSL_BROKERS and KAFKA_SECURITY_DIR are set too), and the Kafka 4 and
 # cluster lanes are skipped. `--lane NAME` (repeatable) runs only those lanes. Ports: KAFKA_PORT
-# (39092), KAFKA4_PORT (39192, its controller the next), KAFKA_CLUSTER_PORT (29300), so a second
-# run on the same machine can keep out of the first's way.
+# (39092; its secured listeners the port + 2 and + 3), KAFKA4_PORT (39192, likewise),
+# KAFKA_CLUSTER_PORT (29300), so a second run on the same machine can keep out of the first's way.
 # Ends with one line per lane and one for all suites together: "N passed, N failed, N skipped".
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -26,7 +29,7 @@ here=$PWD
 suite_of() {
   case "$1" in
     node22-sdk2) echo tests/matrix.test.ts tests/coexistence.test.ts tests/metrics.test.ts tests/python-cloudevents.test.ts tests/publish-rehearsal.test.ts ;;
-    node26-sdk3) echo tests/matrix.test.ts tests/cli.test.ts ;;
+    node26-sdk3) echo tests/matrix.test.ts tests/cli.test.ts tests/cli-security.test.ts ;;
     *) echo "" ;;
   esac
 }
@@ -85,11 +88,12 @@ done
 if [ -n "${KAFKA_BROKERS:-}" ]; then
   bash "$0" --integration "$reports" "${lanes[@]}" || status=1
 else
-  bash scripts/kafka.sh run -- bash "$0" --integration "$reports" "${lanes[@]}" || status=1
+  # With its secured listeners (SASL_SSL, SSL with client certificates) for the command line's tests.
+  KAFKA_SECURITY=1 bash scripts/kafka.sh run -- bash "$0" --integration "$reports" "${lanes[@]}" || status=1
   if printf '%s\n' "${lanes[@]}" | grep -qx "$default_lane"; then
     echo "== $default_lane: Kafka ${KAFKA4_VERSION:-4.1.1} ==" >&2
-    KAFKA_VERSION=${KAFKA4_VERSION:-4.1.1} KAFKA_PORT=${KAFKA4_PORT:-39192} KAFKA_CONTROLLER_PORT=$((${KAFKA4_PORT:-39192} + 1)) KAFKA_STATE="$here/.kafka-4" \
-      bash scripts/kafka.sh run -- bash -c "cd '$here' && $(declare -f vitest); reports='$reports'; vitest $default_lane integration-kafka4 --project integration tests/matrix.test.ts tests/cloudevents.test.ts tests/python-cloudevents.test.ts tests/w3c-headers.test.ts tests/kafkajs.test.ts tests/node-rdkafka.test.ts tests/confluent.test.ts tests/bad-input.test.ts" || status=1
+    KAFKA_VERSION=${KAFKA4_VERSION:-4.1.1} KAFKA_PORT=${KAFKA4_PORT:-39192} KAFKA_CONTROLLER_PORT=$((${KAFKA4_PORT:-39192} + 1)) KAFKA_STATE="$here/.kafka-4" KAFKA_SECURITY=1 \
+      bash scripts/kafka.sh run -- bash -c "cd '$here' && $(declare -f vitest); reports='$reports'; vitest $default_lane integration-kafka4 --project integration tests/matrix.test.ts tests/cloudevents.test.ts tests/python-cloudevents.test.ts tests/w3c-headers.test.ts tests/kafkajs.test.ts tests/node-rdkafka.test.ts tests/confluent.test.ts tests/bad-input.test.ts tests/cli-security.test.ts" || status=1
     # Faults on a 3-node cluster: leader failover, consumer crash, exactly-once (tests/cluster/).
     # CI size by default; CLUSTER_MESSAGES=100000 for the full run.
     echo "== $default_lane: 3-node cluster ==" >&2

@@ -392,6 +392,55 @@ describe('--propagator: topics written under B3 and Jaeger', () => {
   }, 60_000);
 });
 
+describe('tracecarrier inspect --isolation', () => {
+  const transactional = randomTopic('cli-tx');
+
+  beforeAll(async () => {
+    await createTopics(suite.admin(), [transactional]);
+    // An aborted transaction, then a committed one: offsets 0 (aborted), 1 (its abort marker),
+    // 2 (committed), 3 (its commit marker).
+    const producer = new Kafka(kafkaConfig('cli-tx')).producer({ transactionalId: `cli-tx-${transactional}`, idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    try {
+      const aborted = await producer.transaction();
+      await aborted.send({ topic: transactional, messages: [{ key: 'aborted', value: '{}', headers: { traceparent: TP_A } }] });
+      await aborted.abort();
+      const committed = await producer.transaction();
+      await committed.send({ topic: transactional, messages: [{ key: 'committed', value: '{}', headers: { traceparent: TP_B } }] });
+      await committed.commit();
+    } finally {
+      await producer.disconnect();
+    }
+  }, 120_000);
+
+  it('read_committed by default: the aborted transaction\'s record is not shown', async () => {
+    const run = await cli('inspect', '-b', BROKERS, '-t', transactional, '--json');
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(ndjson(run).records.map((record) => [record.offset, record.key, record.parentSpanId])).toEqual([[2, 'committed', 'b'.repeat(16)]]);
+    expect(ndjson(await cli('inspect', '-b', BROKERS, '-t', transactional, '--json', '--isolation', 'read_committed')).records.map((record) => record.key)).toEqual(['committed']);
+  }, 120_000);
+
+  it('--isolation read_uncommitted shows it, in offset order', async () => {
+    const run = await cli('inspect', '-b', BROKERS, '-t', transactional, '--isolation', 'read_uncommitted');
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    // Each record line ends with its value's size, header sizes and timestamp.
+    const details = '  value=2B  headers=traceparent:55B  \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z';
+    expect(run.stdout).toMatch(new RegExp(`^0@0  key=aborted  headers trace=${'a'.repeat(32)} parent=${'a'.repeat(16)} sampled${details}\n0@2  key=committed  headers trace=${'b'.repeat(32)} parent=${'b'.repeat(16)} sampled${details}\n`));
+    expect(run.stdout.split('\n').slice(2).join('\n')).toBe(
+      [
+        '2 records read',
+        '  by carrier: headers 2',
+        '  no context: 0, invalid context: 0',
+        '  in more than one carrier: 0, disagreements: 0',
+        '  diagnostics: none',
+        '',
+      ].join('\n'),
+    );
+  }, 120_000);
+});
+
 describe('tracecarrier probe', () => {
   const probe = async (...args: string[]) => {
     const run = await cli('probe', '--brokers', BROKERS, '--to', probeIn, '--timeout', '30', '--json', ...args);
@@ -492,8 +541,8 @@ describe('errors: one line, exit 2', () => {
     [['inspect', '--brokers', 'b', '--topic', 't', '--partition', '-1'], 'tracecarrier: --partition takes a whole number, not "-1"'],
     [['inspect', '--brokers', 'b', '--topic', 't', '--follow', '--timeout', '3'], 'tracecarrier: --timeout is an option of probe, not of inspect (see tracecarrier inspect --help)'],
     // Every option of the other command, in each of its forms.
-    ...['--to', '--from', '--from-brokers', '--mode', '--timeout'].map((flag): [string[], string] => [['inspect', '--brokers', 'b', '--topic', 't', flag, '3'], `tracecarrier: ${flag} is an option of probe, not of inspect (see tracecarrier inspect --help)`]),
-    ...[['--topic'], ['-t', 'topic'], ['--partition'], ['-p', 'partition'], ['--offset'], ['-o', 'offset'], ['--last'], ['--limit'], ['-n', 'limit'], ['--carriers'], ['--from-beginning'], ['--follow'], ['-f', 'follow'], ['--show-baggage']].map(([flag, long]): [string[], string] => [
+    ...['--to', '--from', '--from-brokers', '--from-config', '--from-client-property', '--mode', '--timeout'].map((flag): [string[], string] => [['inspect', '--brokers', 'b', '--topic', 't', flag, '3'], `tracecarrier: ${flag} is an option of probe, not of inspect (see tracecarrier inspect --help)`]),
+    ...[['--topic'], ['-t', 'topic'], ['--partition'], ['-p', 'partition'], ['--offset'], ['-o', 'offset'], ['--last'], ['--limit'], ['-n', 'limit'], ['--carriers'], ['--from-beginning'], ['--follow'], ['-f', 'follow'], ['--show-baggage'], ['--isolation']].map(([flag, long]): [string[], string] => [
       ['probe', '--brokers', 'b', '--to', 't', flag!, ...(['--from-beginning', '--follow', '-f', '--show-baggage'].includes(flag!) ? [] : ['3'])],
       `tracecarrier: ${flag}${long === undefined ? '' : ` (--${long})`} is an option of inspect, not of probe (see tracecarrier probe --help)`,
     ]),
@@ -501,6 +550,7 @@ describe('errors: one line, exit 2', () => {
     [['inspect', '--brokers', 'b', '--topic', 't', '--offset', '1', '--last', '2'], 'give at most one of --from-beginning, --offset and --last'],
     [['inspect', '--brokers', 'b', '--topic', 't', '--carriers', 'nope'], 'tracecarrier: unknown carrier "nope"'],
     [['probe', '--brokers', 'b', '--to', 't', '--mode', 'carrier-pigeon'], 'tracecarrier: --mode is headers, envelope or both, not "carrier-pigeon"'],
+    [['inspect', '--brokers', 'b', '--topic', 't', '--isolation', 'dirty'], 'tracecarrier: --isolation is read_committed or read_uncommitted, not "dirty"'],
     [['frobnicate'], 'tracecarrier: unknown command "frobnicate"'],
     [[], 'tracecarrier: a command is required'],
   ])('%j', async (args, message) => {
@@ -518,11 +568,11 @@ describe('errors: one line, exit 2', () => {
     for (const line of ['  -b, --brokers HOST:PORT', '  -t, --topic T', '      --to T1']) expect(help.stdout).toContain(line);
     const inspectHelp = await cli('inspect', '--help');
     expect(inspectHelp.code).toBe(0);
-    for (const line of ['tracecarrier inspect — ', '  -o, --offset N', '  -n, --limit N', '  -f, --follow', '  -p, --partition N', 'Exit codes:', '  NO_COLOR ', '  TRACECARRIER_DEBUG ']) expect(inspectHelp.stdout).toContain(line);
+    for (const line of ['tracecarrier inspect — ', '  -F, --config FILE', '  -X, --client-property K=V', '  -o, --offset N', '  -n, --limit N', '  -f, --follow', '  -p, --partition N', 'Exit codes:', '  NO_COLOR ', '  TRACECARRIER_DEBUG ']) expect(inspectHelp.stdout).toContain(line);
     expect(inspectHelp.stdout).not.toContain('--timeout');
     const probeHelp = await cli('probe', '--help');
     expect(probeHelp.code).toBe(0);
-    for (const line of ['tracecarrier probe — ', '      --timeout S', '  130 Ctrl-C', '  NO_COLOR ']) expect(probeHelp.stdout).toContain(line);
+    for (const line of ['tracecarrier probe — ', '  -F, --config FILE', '      --from-config FILE', '      --from-client-property K=V', '      --timeout S', '  130 Ctrl-C', '  NO_COLOR ']) expect(probeHelp.stdout).toContain(line);
     expect(probeHelp.stdout).not.toContain('--limit');
   }, 60_000);
 

@@ -1,8 +1,11 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
-import { OPTION_COMMAND, OPTIONS, parseCommandLine, type OptionName } from './args.js';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { OPTION_COMMAND, OPTIONS, parseCommandLine, type InspectArgs, type OptionName, type ProbeArgs } from './args.js';
 import { UsageError } from './errors.js';
 import { INSPECT_USAGE, PROBE_USAGE, USAGE } from './help.js';
+import { librdkafkaConfig, NO_SETTINGS } from './settings.js';
 
 const REQUIRED = { inspect: ['--brokers', 'b', '--topic', 't'], probe: ['--brokers', 'b', '--to', 't'] } as const;
 const OTHER = { inspect: 'probe', probe: 'inspect' } as const;
@@ -34,8 +37,8 @@ describe('an option of the other command is refused, in one line naming the opti
   );
 
   it('covers every option of each command', () => {
-    expect(cases.filter((entry) => entry.command === 'probe').map((entry) => entry.given)).toEqual(['--topic', '-t', '--partition', '-p', '--from-beginning', '--offset', '-o', '--last', '--limit', '-n', '--follow', '-f', '--carriers', '--show-baggage', '--trace-id', '--key', '--idle']);
-    expect(cases.filter((entry) => entry.command === 'inspect').map((entry) => entry.given)).toEqual(['--to', '--from', '--from-brokers', '--mode', '--timeout']);
+    expect(cases.filter((entry) => entry.command === 'probe').map((entry) => entry.given)).toEqual(['--topic', '-t', '--partition', '-p', '--from-beginning', '--offset', '-o', '--last', '--limit', '-n', '--follow', '-f', '--carriers', '--show-baggage', '--trace-id', '--key', '--idle', '--isolation']);
+    expect(cases.filter((entry) => entry.command === 'inspect').map((entry) => entry.given)).toEqual(['--to', '--from', '--from-brokers', '--from-config', '--from-client-property', '--mode', '--timeout']);
   });
 
   it.each(cases)('$command $given', ({ command, argv, named }) => {
@@ -101,6 +104,8 @@ describe('what a good command line gives', () => {
       carriers: ['auto', './c.mjs'],
       showBaggage: true,
       propagator: 'b3',
+      isolation: 'read_committed',
+      client: NO_SETTINGS,
     });
     expect(parseCommandLine(['inspect', '--brokers=h:1', '--topic=t', '--last', '3'])).toMatchObject({ start: { kind: 'last', count: 3 }, partition: undefined, limit: undefined, follow: false, json: false, carriers: ['auto'], propagator: 'w3c' });
   });
@@ -112,9 +117,18 @@ describe('what a good command line gives', () => {
     expect(() => parseCommandLine(['inspect', '-b', 'h:1', '-t', 'orders', '--idle', '0'])).toThrow('--idle takes a whole number of at least 1, not "0"');
   });
 
+  it('inspect --isolation: read_committed by default, read_uncommitted when asked, or the settings\' isolation.level', () => {
+    const inspect = ['inspect', '-b', 'h:1', '-t', 't'];
+    expect(parseCommandLine(inspect)).toMatchObject({ isolation: 'read_committed' });
+    expect(parseCommandLine([...inspect, '--isolation', 'read_uncommitted'])).toMatchObject({ isolation: 'read_uncommitted' });
+    expect(parseCommandLine([...inspect, '-X', 'isolation.level=read_uncommitted'])).toMatchObject({ isolation: 'read_uncommitted' });
+    expect(parseCommandLine([...inspect, '-X', 'isolation.level=read_uncommitted', '--isolation', 'read_committed'])).toMatchObject({ isolation: 'read_committed' });
+    expect(refusal([...inspect, '--isolation', 'dirty'])).toBe('--isolation is read_committed or read_uncommitted, not "dirty"');
+  });
+
   it('probe', () => {
-    expect(parseCommandLine(['probe', '-b', 'a:1', '--to', 'orders', '--from', 'source.orders', '--from-brokers', 'b:1', '--mode', 'both', '--timeout', '5', '--json', '--propagator', 'jaeger'])).toEqual({ command: 'probe', brokers: 'a:1', to: 'orders', from: 'source.orders', fromBrokers: 'b:1', mode: 'both', timeoutSeconds: 5, json: true, propagator: 'jaeger' });
-    expect(parseCommandLine(['probe', '-b', 'a:1', '--to', 'orders'])).toEqual({ command: 'probe', brokers: 'a:1', to: 'orders', from: 'orders', fromBrokers: 'a:1', mode: 'headers', timeoutSeconds: 30, json: false, propagator: 'w3c' });
+    expect(parseCommandLine(['probe', '-b', 'a:1', '--to', 'orders', '--from', 'source.orders', '--from-brokers', 'b:1', '--mode', 'both', '--timeout', '5', '--json', '--propagator', 'jaeger'])).toEqual({ command: 'probe', brokers: 'a:1', to: 'orders', from: 'source.orders', fromBrokers: 'b:1', mode: 'both', timeoutSeconds: 5, json: true, propagator: 'jaeger', client: NO_SETTINGS, fromClient: NO_SETTINGS });
+    expect(parseCommandLine(['probe', '-b', 'a:1', '--to', 'orders'])).toEqual({ command: 'probe', brokers: 'a:1', to: 'orders', from: 'orders', fromBrokers: 'a:1', mode: 'headers', timeoutSeconds: 30, json: false, propagator: 'w3c', client: NO_SETTINGS, fromClient: NO_SETTINGS });
   });
 
   it('--help: the global help, or the command\'s', () => {
@@ -124,6 +138,69 @@ describe('what a good command line gives', () => {
     expect(parseCommandLine(['--help', 'probe'])).toEqual({ command: 'help', about: 'probe' });
     expect(parseCommandLine(['probe', '-h', '--limit', '3'])).toEqual({ command: 'help', about: 'probe' });
     expect(parseCommandLine(['-v'])).toEqual({ command: 'version' });
+  });
+});
+
+describe('connection settings: --config FILE (-F) and -X name=value (--client-property)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tc-cli-args-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const properties = (name: string, text: string) => {
+    const path = join(dir, name);
+    writeFileSync(path, text);
+    return path;
+  };
+
+  it('both commands take them; -X is repeatable and wins over the file', () => {
+    const config = properties('a.properties', 'security.protocol=SASL_SSL\nsasl.mechanism=PLAIN\nsasl.username=u\n');
+    const inspect = parseCommandLine(['inspect', '-b', 'h:1', '-t', 't', '--config', config, '-X', 'sasl.mechanisms=SCRAM-SHA-256', '--client-property', 'sasl.password=p']) as InspectArgs;
+    expect(librdkafkaConfig(inspect.client)).toEqual({ 'security.protocol': 'SASL_SSL', 'sasl.mechanisms': 'SCRAM-SHA-256', 'sasl.username': 'u', 'sasl.password': 'p' });
+    const probe = parseCommandLine(['probe', '-b', 'h:1', '--to', 't', '-F', config]) as ProbeArgs;
+    expect(librdkafkaConfig(probe.client)).toEqual({ 'security.protocol': 'SASL_SSL', 'sasl.mechanisms': 'PLAIN', 'sasl.username': 'u' });
+    // T2's cluster is the same cluster, with the same settings.
+    expect(probe.fromClient).toBe(probe.client);
+    expect(probe.fromBrokers).toBe('h:1');
+  });
+
+  it('-X takes its value attached too, as kcat does (-Xname=value)', () => {
+    const args = parseCommandLine(['inspect', '-b', 'h:1', '-t', 't', '-Xsecurity.protocol=SSL', '--client-property=client.id=me']) as InspectArgs;
+    expect(librdkafkaConfig(args.client)).toEqual({ 'security.protocol': 'SSL', 'client.id': 'me' });
+  });
+
+  it('--brokers may come from the settings\' bootstrap.servers; --brokers wins over it', () => {
+    const config = properties('b.properties', 'bootstrap.servers=k1:9093,k2:9093\n');
+    expect(parseCommandLine(['inspect', '-t', 't', '--config', config])).toMatchObject({ brokers: 'k1:9093,k2:9093' });
+    expect(parseCommandLine(['inspect', '-t', 't', '-X', 'bootstrap.servers=x:1'])).toMatchObject({ brokers: 'x:1' });
+    expect(parseCommandLine(['inspect', '-t', 't', '-b', 'h:1', '--config', config])).toMatchObject({ brokers: 'h:1' });
+  });
+
+  it('probe: --from-config and --from-client-property give T2\'s cluster its own settings (and its brokers)', () => {
+    const to = properties('to.properties', 'security.protocol=SSL\n');
+    const from = properties('from.properties', 'bootstrap.servers=b:9093\nsecurity.protocol=SASL_SSL\n');
+    const probe = parseCommandLine(['probe', '-b', 'a:9093', '--to', 't', '--config', to, '--from-config', from, '--from-client-property', 'sasl.username=u']) as ProbeArgs;
+    expect(librdkafkaConfig(probe.client)).toEqual({ 'security.protocol': 'SSL' });
+    expect(librdkafkaConfig(probe.fromClient)).toEqual({ 'security.protocol': 'SASL_SSL', 'sasl.username': 'u' });
+    expect(probe.fromBrokers).toBe('b:9093');
+    const own = parseCommandLine(['probe', '-b', 'a:9093', '--to', 't', '-X', 'security.protocol=SSL', '--from-client-property', 'security.protocol=PLAINTEXT', '--from-brokers', 'c:9092']) as ProbeArgs;
+    expect(librdkafkaConfig(own.fromClient)).toEqual({ 'security.protocol': 'PLAINTEXT' });
+    expect(own.fromBrokers).toBe('c:9092');
+  });
+
+  it.each([
+    [['inspect', '-b', 'b', '-t', 't', '-X', 'security.protocol'], '-X takes name=value, not "security.protocol"'],
+    [['inspect', '-b', 'b', '-t', 't', '-X'], '-X (--client-property) needs a value (see tracecarrier inspect --help)'],
+    [['probe', '-b', 'b', '--to', 't', '--from-client-property', 'sasl.password'], '--from-client-property takes name=value, not "sasl.password"'],
+    [['inspect', '-b', 'b', '-t', 't', '-X', 'group.id=mine'], '-X: group.id is set by tracecarrier itself (it joins no group and commits nothing)'],
+    [['inspect', '-t', 't', '-X', 'security.protocol=SSL'], '--brokers is required (see tracecarrier inspect --help)'],
+    [['inspect', '-b', 'b', '-t', 't', '--from-config', 'f'], '--from-config is an option of probe, not of inspect (see tracecarrier inspect --help)'],
+  ])('%j is refused: %s', (argv, message) => {
+    expect(refusal(argv)).toBe(message);
+  });
+
+  it('a malformed --config file is refused naming the file and line', () => {
+    const config = properties('bad.properties', '# ok\nsecurity.protocol=SSL\nsasl.password hunter2\n');
+    const message = refusal(['inspect', '-b', 'b', '-t', 't', '--config', config]);
+    expect(message).toBe(`${config}:3: not a key=value line`);
+    expect(refusal(['inspect', '-b', 'b', '-t', 't', '--config', join(dir, 'none.properties')])).toBe(`cannot read --config file "${join(dir, 'none.properties')}" (ENOENT)`);
   });
 });
 

@@ -1,8 +1,12 @@
 import { parseArgs } from 'node:util';
 import { UsageError } from './errors.js';
+import { resolveSettings, type ClientSettings } from './settings.js';
 
 /** Where `inspect` starts reading each partition. */
 export type StartAt = { readonly kind: 'beginning' } | { readonly kind: 'offset'; readonly offset: number } | { readonly kind: 'last'; readonly count: number };
+
+/** librdkafka's `isolation.level`: whether a read sees the records of aborted and open transactions. */
+export type Isolation = 'read_committed' | 'read_uncommitted';
 
 /** `tracecarrier inspect …`, parsed. */
 export interface InspectArgs {
@@ -24,6 +28,13 @@ export interface InspectArgs {
   readonly key: string | undefined;
   /** `--idle S`: end the read after S seconds with no new record (with `--follow` too). */
   readonly idleSeconds: number | undefined;
+  /**
+   * Which records are read: `read_committed` (the default: none of aborted or open transactions)
+   * or `read_uncommitted` (all of them). `--isolation`, else the settings' `isolation.level`.
+   */
+  readonly isolation: Isolation;
+  /** The cluster's client properties (`--config`, `-X`). */
+  readonly client: ClientSettings;
 }
 
 /** `tracecarrier probe …`, parsed. */
@@ -38,6 +49,13 @@ export interface ProbeArgs {
   readonly json: boolean;
   /** `--propagator`: w3c (default), b3, b3multi, jaeger or a module path. */
   readonly propagator: string;
+  /** The client properties of the cluster the probe is sent to (`--config`, `-X`). */
+  readonly client: ClientSettings;
+  /**
+   * The client properties of the cluster the probe is awaited on: `--from-config` and
+   * `--from-client-property` when either is given, else the same as {@link ProbeArgs.client}.
+   */
+  readonly fromClient: ClientSettings;
 }
 
 /** What the command line asked for. */
@@ -50,6 +68,8 @@ export const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
   brokers: { type: 'string', short: 'b' },
+  config: { type: 'string', short: 'F' },
+  'client-property': { type: 'string', short: 'X', multiple: true },
   json: { type: 'boolean' },
   propagator: { type: 'string' },
   topic: { type: 'string', short: 't' },
@@ -64,17 +84,20 @@ export const OPTIONS = {
   'trace-id': { type: 'string' },
   key: { type: 'string' },
   idle: { type: 'string' },
+  isolation: { type: 'string' },
   to: { type: 'string' },
   from: { type: 'string' },
   'from-brokers': { type: 'string' },
+  'from-config': { type: 'string' },
+  'from-client-property': { type: 'string', multiple: true },
   mode: { type: 'string' },
   timeout: { type: 'string' },
-} as const satisfies Record<string, { type: 'boolean' | 'string'; short?: string }>;
+} as const satisfies Record<string, { type: 'boolean' | 'string'; short?: string; multiple?: boolean }>;
 
 /** The name of an option. */
 export type OptionName = keyof typeof OPTIONS;
 
-/** The command an option belongs to; the others (`--brokers`, `--json`, `--propagator`, `--help`, `--version`) every command takes. */
+/** The command an option belongs to; the others (`--brokers`, `--config`, `-X`, `--json`, `--propagator`, `--help`, `--version`) every command takes. */
 export const OPTION_COMMAND: Readonly<Partial<Record<OptionName, Command>>> = {
   topic: 'inspect',
   partition: 'inspect',
@@ -88,9 +111,12 @@ export const OPTION_COMMAND: Readonly<Partial<Record<OptionName, Command>>> = {
   'trace-id': 'inspect',
   key: 'inspect',
   idle: 'inspect',
+  isolation: 'inspect',
   to: 'probe',
   from: 'probe',
   'from-brokers': 'probe',
+  'from-config': 'probe',
+  'from-client-property': 'probe',
   mode: 'probe',
   timeout: 'probe',
 };
@@ -150,9 +176,17 @@ export function parseCommandLine(argv: readonly string[]): Args {
   }
   // Every option is known and has a value of its type by now.
   const text = (name: OptionName) => values[name] as string | undefined;
+  const list = (name: OptionName) => (values[name] as string[] | undefined) ?? [];
   const given = (name: OptionName) => values[name] === true;
   const json = given('json');
   const propagator = text('propagator') ?? 'w3c';
+  const settingsOf = (config: OptionName, property: OptionName, flag: string): ClientSettings => {
+    const path = text(config);
+    return resolveSettings({ ...(path === undefined ? {} : { file: { path, option: `--${config}` } }), arguments: { values: list(property), option: flag } });
+  };
+  const client = settingsOf('config', 'client-property', '-X');
+  // The cluster: --brokers, else the settings' bootstrap.servers.
+  const brokers = text('brokers') ?? client.brokers;
   if (command === 'inspect') {
     const starts = [given('from-beginning'), text('offset') !== undefined, text('last') !== undefined].filter(Boolean).length;
     if (starts > 1) throw new UsageError('give at most one of --from-beginning, --offset and --last');
@@ -163,9 +197,11 @@ export function parseCommandLine(argv: readonly string[]): Args {
     if (traceId !== undefined && !/^[0-9a-f]{32}$/.test(traceId)) throw new UsageError(`--trace-id takes 32 hexadecimal digits, not "${text('trace-id')}"`);
     const carriers = (text('carriers') ?? 'auto').split(',').map((name) => name.trim()).filter((name) => name !== '');
     if (carriers.length === 0) throw new UsageError('--carriers names at least one carrier');
+    const isolation = text('isolation') ?? client.properties.find((entry) => entry.name === 'isolation.level')?.value ?? 'read_committed';
+    if (isolation !== 'read_committed' && isolation !== 'read_uncommitted') throw new UsageError(`--isolation is read_committed or read_uncommitted, not "${isolation}"`);
     return {
       command,
-      brokers: required('brokers', text('brokers'), command),
+      brokers: required('brokers', brokers, command),
       topic: required('topic', text('topic'), command),
       partition: integer('partition', text('partition'), 0),
       start,
@@ -178,11 +214,16 @@ export function parseCommandLine(argv: readonly string[]): Args {
       traceId,
       key: text('key'),
       idleSeconds: integer('idle', text('idle'), 1),
+      isolation,
+      client,
     };
   }
   const mode = text('mode') ?? 'headers';
   if (mode !== 'headers' && mode !== 'envelope' && mode !== 'both') throw new UsageError(`--mode is headers, envelope or both, not "${mode}"`);
-  const brokers = required('brokers', text('brokers'), command);
+  const sendTo = required('brokers', brokers, command);
   const to = required('to', text('to'), command);
-  return { command, brokers, to, from: text('from') ?? to, fromBrokers: text('from-brokers') ?? brokers, mode, timeoutSeconds: integer('timeout', text('timeout'), 1) ?? 30, json, propagator };
+  const ownFrom = text('from-config') !== undefined || list('from-client-property').length > 0;
+  const fromClient = ownFrom ? settingsOf('from-config', 'from-client-property', '--from-client-property') : client;
+  const fromBrokers = text('from-brokers') ?? (ownFrom ? fromClient.brokers : undefined) ?? sendTo;
+  return { command, brokers: sendTo, to, from: text('from') ?? to, fromBrokers, mode, timeoutSeconds: integer('timeout', text('timeout'), 1) ?? 30, json, propagator, client, fromClient };
 }

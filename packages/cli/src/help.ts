@@ -6,8 +6,21 @@
 
 const ENVIRONMENT = `Environment:
   NO_COLOR             set: no colour on a terminal (piped output is never coloured)
-  TRACECARRIER_DEBUG   non-empty: an unexpected error also prints its stack trace
+  TRACECARRIER_DEBUG   non-empty: the client properties in use (secrets redacted) first, and an
+                       unexpected error's stack trace
 `;
+
+const CONNECTION = `  -F, --config FILE         client properties from a Java-style properties file (key=value, # and !
+                            comments), as Kafka's --command-config and kcat's -F read them; the
+                            Java client's names (sasl.mechanism, sasl.jaas.config with
+                            PlainLoginModule or ScramLoginModule, a PEM ssl.truststore.location)
+                            are translated to librdkafka's
+  -X, --client-property K=V a librdkafka client property (repeatable; wins over --config), e.g.
+                            -X security.protocol=SASL_SSL -X sasl.mechanisms=SCRAM-SHA-512`;
+
+const SECRETS = `Secret values (passwords, keys, sasl.jaas.config) are never printed: errors and
+TRACECARRIER_DEBUG show [redacted]. Brokers that refuse the credentials or the TLS handshake end
+the command at once with one line and exit 2.`;
 
 /** What `tracecarrier --help` prints: the commands and the options they share. */
 export const USAGE = `tracecarrier — see the trace context a Kafka topic carries, and prove that a pipeline keeps it
@@ -19,7 +32,9 @@ Usage:
   tracecarrier --help | --version
 
 Options of both commands, and the ones each requires:
-  -b, --brokers HOST:PORT   the cluster: bootstrap brokers, comma-separated (required by both)
+  -b, --brokers HOST:PORT   the cluster: bootstrap brokers, comma-separated (required by both,
+                            unless --config or -X gives bootstrap.servers)
+${CONNECTION}
   -t, --topic T             the topic to read (inspect; required)
       --to T1               the topic the probe is sent to (probe; required)
       --json                JSON for scripts instead of text (both)
@@ -27,6 +42,8 @@ Options of both commands, and the ones each requires:
                             or a module path exporting a TextMapPropagator (both)
   -h, --help                this help; after a command, that command's
   -v, --version             the version
+
+${SECRETS}
 
 Exit codes: 0 done (probe: the trace continues), 1 the probe's trace broke, 2 a usage or
 connection error; see each command's --help.
@@ -44,7 +61,9 @@ baggage keys and the diagnostics a consumer would report; then a summary. In tex
 holds that a terminal would act on is shown escaped (\\x1b, \\n, \\u202e, …); --json gives it exactly.
 
 Options:
-  -b, --brokers HOST:PORT   the cluster: bootstrap brokers, comma-separated (required)
+  -b, --brokers HOST:PORT   the cluster: bootstrap brokers, comma-separated (required, unless
+                            --config or -X gives bootstrap.servers)
+${CONNECTION}
   -t, --topic T             the topic to read (required)
   -p, --partition N         one partition (default: all)
       --from-beginning      from the first record of each partition (default)
@@ -66,12 +85,18 @@ Options:
                             registered: w3c (default), b3 (single header; multi read too), b3multi,
                             jaeger, or a module path exporting a TextMapPropagator. b3 and jaeger
                             need @opentelemetry/propagator-b3 / -jaeger installed beside the CLI
+      --isolation LEVEL     read_committed (default: committed records only) or read_uncommitted
+                            (records of aborted and open transactions too)
       --json                one JSON object per record (NDJSON), then the summary
   -h, --help                this help
 
 The brokers have 10 s to answer (connecting, topic metadata, offsets), else the command ends with
-one line and exit 2. Records of aborted transactions are not shown: the read is read_committed
-(librdkafka's isolation.level default).
+one line and exit 2.
+
+${SECRETS}
+
+The read is read_committed by default: records of aborted transactions are not shown, nor those
+of transactions still open; --isolation read_uncommitted shows them all.
 
 Exit codes:
   0   the read ended: at the end of the partitions, after --limit, on Ctrl-C or SIGTERM, or when
@@ -91,10 +116,16 @@ as the new parent in the same trace), through which carrier, which of its header
 on the way, and the latency.
 
 Options:
-  -b, --brokers HOST:PORT   where the probe is sent: bootstrap brokers, comma-separated (required)
+  -b, --brokers HOST:PORT   where the probe is sent: bootstrap brokers, comma-separated (required,
+                            unless --config or -X gives bootstrap.servers)
+${CONNECTION}
       --to T1               the topic the probe is sent to (required)
       --from T2             the topic to wait on (default: T1), e.g. MirrorMaker 2's renamed topic
-      --from-brokers H:P    T2's cluster (default: --brokers)
+      --from-brokers H:P    T2's cluster (default: --brokers, or --from-config's bootstrap.servers)
+      --from-config FILE    T2's cluster's client properties, as --config (default: with neither
+                            this nor --from-client-property, T2's cluster takes --config and -X)
+      --from-client-property K=V
+                            a client property of T2's cluster, as -X (repeatable)
       --mode MODE           how the probe carries its context: headers (default), envelope or both
       --timeout S           seconds to wait for the probe (default 30)
       --propagator P        how the probe's headers carry its context, as the pipeline's
@@ -104,8 +135,12 @@ Options:
   -h, --help                this help
 
 The brokers have 10 s to answer (connecting, topic metadata, offsets), else the command ends with
-one line and exit 2. The wait on T2 is read_committed (librdkafka's isolation.level default): a
-probe forwarded in a transaction counts once the transaction commits.
+one line and exit 2.
+
+${SECRETS}
+
+The wait on T2 is read_committed (librdkafka's isolation.level default): a probe forwarded in a
+transaction counts once the transaction commits.
 
 Exit codes:
   0   the trace continues: the probe's context intact, or a traced hop's span its new parent

@@ -29,7 +29,7 @@ function selected(args: InspectArgs, report: RecordReport): boolean {
  */
 export async function inspect(args: InspectArgs, output: Output, signal: AbortSignal): Promise<InspectSummary> {
   const analyser = new RecordAnalyser(await resolveCarriers(args.carriers), await resolvePropagator(args.propagator));
-  const reader = await TopicReader.connect(args.brokers);
+  const reader = await TopicReader.connect(args.brokers, args.client, args.isolation);
   const counter = new SummaryCounter();
   try {
     const partitions = await reader.partitions(args.topic);

@@ -42,6 +42,28 @@ describe('main', () => {
     expect(stderr).toMatch(/^tracecarrier: cannot load the carrier module "\.\/no\\nsuch-module\.mjs" \([^\n]*\)\n$/);
   });
 
+  it('a client property librdkafka does not know: exit 2, one line naming it and where it was given', async () => {
+    expect(await main(['inspect', '-b', '127.0.0.1:1', '-t', 't', '-X', 'no.such.property=1'])).toBe(EXIT.usage);
+    expect(stderr).toBe('tracecarrier: bad client property no.such.property (-X): No such configuration property: "no.such.property"\n');
+    stderr = '';
+    expect(await main(['probe', '-b', '127.0.0.1:1', '--to', 't', '-X', 'security.protocol=SASL_SSLX'])).toBe(EXIT.usage);
+    expect(stderr).toBe('tracecarrier: bad client property security.protocol (-X): Invalid value "SASL_SSLX" for configuration property "security.protocol"\n');
+  });
+
+  it('TRACECARRIER_DEBUG tells the client properties in use, secret values [redacted]; an error quoting a secret shows [redacted]', async () => {
+    process.env.TRACECARRIER_DEBUG = '1';
+    try {
+      // The password happens to be the unknown property's name: the error quotes it.
+      expect(await main(['inspect', '-b', '127.0.0.1:1', '-t', 't', '-X', 'sasl.username=alice', '-X', 'sasl.password=no.such.thing', '-X', 'no.such.thing=1'])).toBe(EXIT.usage);
+    } finally {
+      delete process.env.TRACECARRIER_DEBUG;
+    }
+    expect(stderr).toBe(
+      'tracecarrier: client properties for 127.0.0.1:1: sasl.username=alice (-X), sasl.password=[redacted] (-X), [redacted]=1 (-X)\n' +
+        'tracecarrier: bad client property [redacted] (-X): No such configuration property: "[redacted]"\n',
+    );
+  });
+
   it.each([
     [['--help'], USAGE],
     [['inspect', '--help'], INSPECT_USAGE],

@@ -6,15 +6,26 @@ import { inspect } from './inspect.js';
 import { Output } from './output.js';
 import { watchOutput, writesFailed, type OutputFailure } from './pipes.js';
 import { probe } from './probe.js';
+import { describeSettings, redact } from './settings.js';
 import { INSTRUMENTATION_SCOPE } from './version.js';
 
 const HELP = { inspect: INSPECT_USAGE, probe: PROBE_USAGE } as const;
 
 const stderrFailed = writesFailed(process.stderr);
 
-/** Writes `tracecarrier: <message>` on stderr, as one line (unless stderr's reader is gone). */
+/** The secret values of the command line's client properties, scrubbed from all it writes on stderr. */
+let secrets: readonly string[] = [];
+
+/** Writes `tracecarrier: <message>` on stderr, as one line (unless stderr's reader is gone), secrets redacted. */
 function tell(message: string, stack?: string): void {
-  if (!stderrFailed()) process.stderr.write(`tracecarrier: ${escapeText(message)}\n${stack === undefined ? '' : `${stack}\n`}`);
+  if (!stderrFailed()) process.stderr.write(redact(`tracecarrier: ${escapeText(message)}\n${stack === undefined ? '' : `${stack}\n`}`, secrets));
+}
+
+/** With TRACECARRIER_DEBUG: the client properties each cluster is reached with, secrets redacted. */
+function debugSettings(args: Args): void {
+  if (!process.env.TRACECARRIER_DEBUG || (args.command !== 'inspect' && args.command !== 'probe')) return;
+  tell(`client properties for ${args.brokers}: ${describeSettings(args.client)}`);
+  if (args.command === 'probe' && args.fromClient !== args.client) tell(`client properties for ${args.fromBrokers} (--from-brokers): ${describeSettings(args.fromClient)}`);
 }
 
 async function run(args: Args, signal: AbortSignal): Promise<number> {
@@ -38,14 +49,18 @@ async function run(args: Args, signal: AbortSignal): Promise<number> {
 
 /**
  * Runs the command line (`argv` without `node` and the script) and resolves to the exit code:
- * 0 done (probe: the trace continues, with the probe or a traced hop as parent), 1 the probe's trace broke (lost, or another trace), 2 a usage or connection error,
- * written as one line on stderr (`TRACECARRIER_DEBUG` set: an unexpected error's stack follows).
+ * 0 done (probe: the trace continues, with the probe or a traced hop as parent), 1 the probe's
+ * trace broke (lost, or another trace), 2 a usage or connection error,
+ * written as one line on stderr (`TRACECARRIER_DEBUG` set: an unexpected error's stack follows, and
+ * the client properties in use are told first). The values of secret client properties
+ * (passwords, keys, JAAS configs) are written as `[redacted]`, in errors and debug lines alike.
  * Ctrl-C (or SIGTERM) ends `inspect` cleanly with its summary (0), and a waiting probe with
  * `interrupted` (130; `terminated`, 143). When the output's reader goes away (`| head -1`), the
  * command stops reading, closes its Kafka client and ends quietly: `inspect` with 0, `probe` (whose
  * answer is its exit code) with its verdict.
  */
 export async function main(argv: readonly string[]): Promise<number> {
+  secrets = [];
   const stop = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => stop.abort(new Interrupted(signal === 'SIGTERM' ? 'SIGTERM' : 'SIGINT'));
   process.once('SIGINT', onSignal);
@@ -63,7 +78,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     return EXIT.usage;
   };
   try {
-    const code = await run(parseCommandLine(argv), stop.signal);
+    const args = parseCommandLine(argv);
+    if (args.command === 'inspect' || args.command === 'probe') secrets = [...args.client.secrets, ...(args.command === 'probe' ? args.fromClient.secrets : [])];
+    debugSettings(args);
+    const code = await run(args, stop.signal);
     return failed === undefined ? code : afterFailure(failed, code);
   } catch (error) {
     if (error === outputClosed && failed !== undefined) return afterFailure(failed, EXIT.ok);

@@ -60,10 +60,12 @@ function headerNames(headers: readonly MessageHeader[] | undefined): string[] {
 export async function probe(args: ProbeArgs, signal: AbortSignal): Promise<ProbeResult> {
   const propagation = await resolvePropagator(args.propagator);
   const analyser = new RecordAnalyser(await resolveCarriers(['auto']), propagation);
-  const reader = await TopicReader.connect(args.fromBrokers);
+  const reader = await TopicReader.connect(args.fromBrokers, args.fromClient);
   let producer: ProbeProducer | undefined;
-  const checker = args.brokers === args.fromBrokers ? reader : await TopicReader.connect(args.brokers);
+  let checker: TopicReader | undefined;
   try {
+    // T1's cluster is read through T2's reader when they are one cluster with one set of settings.
+    checker = args.brokers === args.fromBrokers && args.client === args.fromClient ? reader : await TopicReader.connect(args.brokers, args.client);
     await checker.partitions(args.to);
     const partitions = await reader.partitions(args.from);
     const ranges = await Promise.all(partitions.map(async (partition) => ({ partition, start: (await reader.watermarks(args.from, partition)).high, end: Number.MAX_SAFE_INTEGER })));
@@ -75,7 +77,7 @@ export async function probe(args: ProbeArgs, signal: AbortSignal): Promise<Probe
     const value = Buffer.from(JSON.stringify({ probe: probeId, sentAt: new Date().toISOString() }));
     const carried = propagator.inject(args.to, { value, key: `tracecarrier-probe-${probeId}`, headers: [{ [PROBE_HEADER]: probeId }] }, trace.setSpanContext(ROOT_CONTEXT, spanContext));
     const headersSent = headerNames(carried.headers);
-    producer = await ProbeProducer.connect(args.brokers);
+    producer = await ProbeProducer.connect(args.brokers, args.client);
     signal.throwIfAborted();
     const sentAt = Date.now();
     await producer.send(args.to, `tracecarrier-probe-${probeId}`, carried.value === null || carried.value === undefined ? null : Buffer.from(carried.value), carried.headers);
@@ -108,7 +110,7 @@ export async function probe(args: ProbeArgs, signal: AbortSignal): Promise<Probe
     return { ...base, arrived: false, continued: false, intact: false, headersDropped: [], diagnostics: [] };
   } finally {
     await producer?.close();
-    if (checker !== reader) await checker.close();
+    if (checker !== undefined && checker !== reader) await checker.close();
     await reader.close();
   }
 }
