@@ -52,7 +52,10 @@ export interface PltClientOptions {
   transactionalId?: string;
   serializers?: Partial<Record<'key' | 'value' | 'headerKey' | 'headerValue', PltSerializer>>;
   /** A schema registry: its serializers replace `serializers`. */
-  registry?: { getSerializers?: () => Partial<Record<'key' | 'value' | 'headerKey' | 'headerValue', PltSerializer>> };
+  registry?: {
+    /** The serializers the registry gives the producer. */
+    getSerializers?: () => Partial<Record<'key' | 'value' | 'headerKey' | 'headerValue', PltSerializer>>;
+  };
 }
 
 /** A producer transaction: sends (through the producer's `send`), then commit or abort. */
