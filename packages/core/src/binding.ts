@@ -34,6 +34,9 @@ export {
 } from './spans/spans.js';
 export type { ActiveSpan, ClientIdentity, MessageFacts } from './spans/spans.js';
 export { endActiveSpan, failActiveSpan, runInSpan } from './spans/run-in-span.js';
+export { Handout } from './pipeline/handout.js';
+export { tracedStream } from './pipeline/message-stream.js';
+export type { HandOut } from './pipeline/message-stream.js';
 export { TransactionSpans } from './spans/transaction.js';
 export type { TransactionOutcome } from './spans/transaction.js';
 export { DURATION_BUCKETS_SECONDS, MessagingMetrics, messagingMetrics, secondsSince } from './metrics/messaging-metrics.js';

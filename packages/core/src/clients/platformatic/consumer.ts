@@ -7,11 +7,11 @@ import { beginProcess, receiveMessage } from '../../pipeline/message-path.js';
 import { resolveConsumerOptions, type ConsumerRuntime } from '../../pipeline/runtime.js';
 import { runInSpan } from '../../spans/run-in-span.js';
 import type { ClientIdentity } from '../../spans/spans.js';
-import type { Constructor, Traced } from '../librdkafka/types.js';
-import { Handout } from './handout.js';
+import type { Constructor, Traced } from '../traced-class.js';
+import { Handout } from '../../pipeline/handout.js';
 import { handedValue, PltIncoming } from './message.js';
 import { identityOfClient, type PltBinding } from './producer.js';
-import { tracedStream } from './stream.js';
+import { tracedStream } from '../../pipeline/message-stream.js';
 import type { PltClientOptions, PltConsumerBase, PltMessage } from './types.js';
 
 /** What a `consumerHook` receives: the message as the application gets it (envelope unwrapped). */

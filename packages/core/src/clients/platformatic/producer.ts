@@ -8,7 +8,7 @@ import { setSpanOffset } from '../../spans/renamed-attributes.js';
 import { ATTR_MESSAGING_DESTINATION_PARTITION_ID } from '../../spans/semconv.js';
 import { endSpanWithError, errorType, startBatchSendSpan, type ClientIdentity } from '../../spans/spans.js';
 import { TransactionSpans, type TransactionOutcome } from '../../spans/transaction.js';
-import type { Constructor, Traced } from '../librdkafka/types.js';
+import type { Constructor, Traced } from '../traced-class.js';
 import { carriedMessage, outgoingFacts, producerForms, type PltForms } from './message.js';
 import type { PltClientOptions, PltMessageToProduce, PltProduceResult, PltProducerBase, PltSendOptions, PltTransaction } from './types.js';
 

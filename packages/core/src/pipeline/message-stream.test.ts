@@ -3,9 +3,9 @@ import { context, ROOT_CONTEXT, trace, type Span } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { runInSpan } from '../../spans/run-in-span.js';
+import { runInSpan } from '../spans/run-in-span.js';
 import { Handout } from './handout.js';
-import { tracedStream } from './stream.js';
+import { tracedStream } from './message-stream.js';
 
 // The stream view and its iterator against a real object-mode Readable (what the client's
 // MessagesStream is); the broker suite runs the same paths through the client itself.

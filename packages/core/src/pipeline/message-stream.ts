@@ -92,12 +92,15 @@ const ADD = new Set<PropertyKey>(['on', 'addListener', 'prependListener', 'once'
 const REMOVE = new Set<PropertyKey>(['off', 'removeListener']);
 
 /**
- * A view of the client's message stream (an object-mode `Readable`) that hands each message to the
- * application in its `process` span:
+ * A view of a client's stream of received messages (an object-mode `Readable`: @platformatic/kafka's
+ * `MessagesStream`, or any other client's) that hands each message to the application in its
+ * `process` span, as `handOut` starts it:
  * - `'data'` listeners run with the span's context active, and get the message as core hands it over
  *   (an envelope unwrapped). All listeners of one message share its span, which ends once they have
  *   returned, or once the promises they returned have settled (a rejection is recorded on the span).
- * - `for await` and `iterator()`: see {@link tracedIterator}.
+ * - `for await` and `iterator()`: each message is handed out with its span open, ended at the next
+ *   pull, at `return()` (a `break`, an exception thrown out of the loop body) or `throw()`, unless
+ *   `processMessage` took it over first (the loop body runs in the loop's own context).
  * Everything else is the stream's own (its methods run with the stream as `this`; `pipe` and `read()`
  * hand messages over untraced). The stream itself is never modified.
  */

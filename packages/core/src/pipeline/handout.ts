@@ -1,13 +1,16 @@
-import { endActiveSpan, failActiveSpan } from '../../spans/run-in-span.js';
-import type { ActiveSpan } from '../../spans/spans.js';
+import { endActiveSpan, failActiveSpan } from '../spans/run-in-span.js';
+import type { ActiveSpan } from '../spans/spans.js';
 
 /**
  * One message handed to the application, with its `process` span while that is open. A stream
  * consumer hands a message out and gets control back only later (the next pull, the end of the
  * `'data'` listeners, the end of `processMessage`), so whoever comes first ends the span, once.
+ * Client-agnostic: any binding whose client delivers messages through a stream uses it.
  */
 export class Handout<M> {
+  /** The message as the application gets it (an envelope unwrapped). */
   readonly handed: M;
+  /** Its process span and that span's context. */
   readonly started: ActiveSpan;
   #open = true;
   constructor(handed: M, started: ActiveSpan) {
