@@ -165,6 +165,50 @@ describe('@tracecarrier/platformatic-kafka round trips, one per carrier family',
     expect(processSpans(topic).map(parentSpanId).sort()).toEqual(creates.map((span) => span.spanContext().spanId).sort());
   });
 
+  it("the callback form of send, and asStream() (which sends through the producer's send): traced the same way", async () => {
+    const topic = await topicFor('pk-cb');
+    const client = producer();
+    const result = await new Promise<unknown>((resolve, reject) =>
+      client.send({ messages: [{ topic, key: Buffer.from('cb'), value: Buffer.from('{"via":"callback"}') }] }, (error, sent) => (error ? reject(error) : resolve(sent))),
+    );
+    expect(result).toMatchObject({ offsets: [{ topic, partition: 0, offset: 0n }] });
+    const writer = client.asStream({ batchSize: 2, batchTime: 10 });
+    for (const key of ['s1', 's2']) writer.write({ topic, key: Buffer.from(key), value: Buffer.from(`{"via":"${key}"}`) });
+    await writer.close();
+    const { stream } = await consume(topic);
+    const active = new Map<string, string | undefined>();
+    stream.on('data', (message) => void active.set(message.key.toString(), activeIds()?.spanId));
+    await waitFor(() => active.size === 3 && processSpans(topic).length === 3, 'three messages');
+    // Each message's process span is the child of the span its context was carried from (send or create).
+    const producers = [...sendSpans(topic), ...tracing.named(`create ${topic}`)].map((span) => span.spanContext().spanId);
+    for (const process of processSpans(topic)) expect(producers).toContain(parentSpanId(process));
+    expect(new Set(processSpans(topic).map((span) => span.spanContext().spanId))).toEqual(new Set(active.values()));
+    expect(tracing.openSpans()).toBe(0);
+  });
+
+  it('hooks: producerHook sees the caller\'s message, consumerHook the handed-over one; a throwing hook is reported, never breaks the message', async () => {
+    const topic = await topicFor('pk-hooks');
+    const diagnostics: string[] = [];
+    await producer({
+      mode: 'envelope',
+      producerHook: (span, { topic: to, message }) => span.setAttribute('app.order', `${to}:${message.key?.toString()}`),
+    }).send({ messages: [{ topic, key: Buffer.from('o-1'), value: Buffer.from('{"id":1}') }] });
+    const { stream } = await consume(topic, {
+      consumerHook: (span, { message }) => {
+        span.setAttribute('app.value', message.value.toString());
+        throw new Error('hook failed');
+      },
+      onDiagnostic: (d) => diagnostics.push(d.code),
+    });
+    const values: string[] = [];
+    stream.on('data', (message) => void values.push(message.value.toString()));
+    await waitFor(() => processSpans(topic).length === 1, 'the process span');
+    expect(sendSpans(topic)[0]!.attributes['app.order']).toBe(`${topic}:o-1`);
+    expect(processSpans(topic)[0]!.attributes['app.value']).toBe('{"id":1}');
+    expect(values).toEqual(['{"id":1}']);
+    expect(diagnostics).toEqual(['hook-error']);
+  });
+
   it('transactions: commit and abort in their spans, linked to their messages; read-committed sees only the committed one', async () => {
     const topic = await topicFor('pk-tx');
     const client = producer({}, undefined, { idempotent: true, transactionalId: `tx-${topic}` });
