@@ -248,6 +248,19 @@ describe('@tracecarrier/platformatic-kafka round trips, one per carrier family',
     expect(parentSpanId(processSpans(topic)[0]!)).toBeUndefined();
     expect(diagnostics.map((d) => [d.code, d.topic, d.offset])).toEqual([['invalid-context', topic, '0']]);
   });
+
+  it('limits apply as in every binding: a traceparent over limits.maxHeaderBytes is ignored and reported, the message handed over', async () => {
+    const topic = await topicFor('pk-limits');
+    await producer().send({ messages: [{ topic, key: Buffer.from('k1'), value: STORY }] });
+    const diagnostics: Diagnostic[] = [];
+    const { stream } = await consume(topic, { limits: { maxHeaderBytes: 16 }, onDiagnostic: (d) => diagnostics.push(d) });
+    const values: Buffer[] = [];
+    stream.on('data', (message) => void values.push(message.value));
+    await waitFor(() => processSpans(topic).length === 1, 'the process span');
+    expect(values[0]!.equals(STORY)).toBe(true);
+    expect(parentSpanId(processSpans(topic)[0]!)).toBeUndefined();
+    expect(diagnostics.map((d) => [d.code, d.field])).toEqual([['field-too-large', 'traceparent']]);
+  });
 });
 
 describe('the stream, read both ways', () => {
