@@ -97,6 +97,32 @@ describe("a traced stream's 'data' listeners", () => {
     expect(trace.getActiveSpan()).toBeUndefined();
   });
 
+  it('record the rejection of a promise a listener returned on the span, and rethrow it (an unhandled rejection stays unhandled)', async () => {
+    const stream = tracedStream(new Readable({ objectMode: true, read() {} }), handOut) as Readable;
+    const failure = new Error('async handler failed');
+    let rethrown: unknown;
+    // A thenable that rejects, so the test sees what the view does with the rejection.
+    const rejecting: PromiseLike<never> = {
+      then(_ok, fail) {
+        queueMicrotask(() => {
+          try {
+            fail?.(failure);
+          } catch (error) {
+            rethrown = error;
+          }
+        });
+        return undefined as never;
+      },
+    };
+    stream.on('data', () => rejecting);
+    stream.emit('data', messages()[0]);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(rethrown).toBe(failure);
+    const [span] = exporter.getFinishedSpans();
+    expect(span?.status).toMatchObject({ code: 2, message: 'async handler failed' });
+    expect(open.size).toBe(0);
+  });
+
   it('map removeListener and once to the listener the application gave, and chain on the view', async () => {
     const stream = tracedStream(Readable.from(messages()), handOut);
     const names: Array<string | undefined> = [];
