@@ -296,6 +296,28 @@ describe('the stream, read both ways', () => {
     expect(trace.getSpan(context.active())).toBeUndefined();
   });
 
+  it("consume() with a callback gives the traced stream too; processMessage on a message it did not hand out starts a span of its own", async () => {
+    const topic = await topicFor('pk-consume-cb');
+    const [send] = await sendEach(topic, 1);
+    const consumer = new TracedConsumer(pltConsumerOptions('pk-consumer', `g-${topic}`));
+    const stream = await new Promise<MessagesStream<Buffer, Buffer, Buffer, Buffer>>((resolve, reject) =>
+      consumer.consume({ topics: [topic], mode: 'earliest' }, (error, result) => (error ? reject(error) : resolve(result!))),
+    );
+    cleanup.push(() => closeAll(stream, consumer));
+    const inListener: Array<string | undefined> = [];
+    let copy: Message | undefined;
+    stream.on('data', (message) => {
+      inListener.push(activeIds()?.spanId);
+      copy = { ...message };
+    });
+    await waitFor(() => processSpans(topic).length === 1, 'the listener span');
+    expect(inListener).toEqual([processOf(topic, send!)[0]!.spanContext().spanId]);
+    // A copy is another object: a second process span, child of the same producer span.
+    const again = await consumer.processMessage(copy!, () => activeIds()?.spanId);
+    expect(processOf(topic, send!).map((span) => span.spanContext().spanId)).toEqual([inListener[0], again]);
+    expect(tracing.openSpans()).toBe(0);
+  });
+
   it('for await: a handler that throws inside processMessage fails its own span only; the loop goes on', async () => {
     const topic = await topicFor('pk-throw');
     const sends = await sendEach(topic, 3);
