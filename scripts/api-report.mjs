@@ -25,6 +25,7 @@ export const ENTRY_POINTS = [
   ['kafkajs', 'dist/index.d.ts', 'kafkajs'],
   ['node-rdkafka', 'dist/index.d.ts', 'node-rdkafka'],
   ['confluent-kafka-javascript', 'dist/index.d.ts', 'confluent-kafka-javascript'],
+  ['platformatic-kafka', 'dist/index.d.ts', 'platformatic-kafka'],
   ['cli', 'dist/index.d.ts', 'cli'],
 ];
 

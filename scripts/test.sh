@@ -93,7 +93,7 @@ else
   if printf '%s\n' "${lanes[@]}" | grep -qx "$default_lane"; then
     echo "== $default_lane: Kafka ${KAFKA4_VERSION:-4.1.1} ==" >&2
     KAFKA_VERSION=${KAFKA4_VERSION:-4.1.1} KAFKA_PORT=${KAFKA4_PORT:-39192} KAFKA_CONTROLLER_PORT=$((${KAFKA4_PORT:-39192} + 1)) KAFKA_STATE="$here/.kafka-4" KAFKA_SECURITY=1 \
-      bash scripts/kafka.sh run -- bash -c "cd '$here' && $(declare -f vitest); reports='$reports'; vitest $default_lane integration-kafka4 --project integration tests/matrix.test.ts tests/cloudevents.test.ts tests/python-cloudevents.test.ts tests/w3c-headers.test.ts tests/kafkajs.test.ts tests/node-rdkafka.test.ts tests/confluent.test.ts tests/bad-input.test.ts tests/cli-security.test.ts" || status=1
+      bash scripts/kafka.sh run -- bash -c "cd '$here' && $(declare -f vitest); reports='$reports'; vitest $default_lane integration-kafka4 --project integration tests/matrix.test.ts tests/cloudevents.test.ts tests/python-cloudevents.test.ts tests/w3c-headers.test.ts tests/kafkajs.test.ts tests/node-rdkafka.test.ts tests/confluent.test.ts tests/platformatic-kafka.test.ts tests/bad-input.test.ts tests/cli-security.test.ts" || status=1
     # Faults on a 3-node cluster: leader failover, consumer crash, exactly-once (tests/cluster/).
     # CI size by default; CLUSTER_MESSAGES=100000 for the full run.
     echo "== $default_lane: 3-node cluster ==" >&2

@@ -7,18 +7,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TracedKafka, cloudEventsBinary, cloudEventsStructured, headersCarrier, jsonEnvelope } from '@tracecarrier/kafkajs';
 import { TracedKafkaConsumer, TracedProducer } from '@tracecarrier/node-rdkafka';
 import * as Confluent from '@tracecarrier/confluent-kafka-javascript';
+import * as Platformatic from '@tracecarrier/platformatic-kafka';
 import { confluentKafka } from './helpers/confluent.js';
 import { validateEnvelope } from './helpers/envelope-schema.js';
 import { metaTrace } from './helpers/meta-trace-carrier.js';
 import { useKafkajsSuite } from './helpers/kafkajs-suite.js';
 import { createTopics, kafkaConfig, randomTopic, waitFor } from './helpers/kafka.js';
 import { parentSpanId } from './helpers/otel.js';
+import { closeAll, pltClient, pltConsumerOptions } from './helpers/platformatic.js';
 import { CONSUMER_TOPIC_CONFIG, RdKafka, connectProducer, consumerConfig, disconnect, produceAndWait, producerConfig, startFlowing } from './helpers/rdkafka.js';
 
 /**
- * Every producer client × consumer client × carrier, through one real broker: 4 × 4 × 7 = 112
- * pairings. The clients: kafkajs, node-rdkafka, and both APIs of @confluentinc/kafka-javascript
- * (KafkaJS-compatible and callback). The carriers: the built-in ones, CloudEvents binary, and the
+ * Every producer client × consumer client × carrier, through one real broker: 5 × 5 × 7 = 175
+ * pairings. The clients: kafkajs, node-rdkafka, both APIs of @confluentinc/kafka-javascript
+ * (KafkaJS-compatible and callback), and @platformatic/kafka (its stream, read with 'data'). The carriers: the built-in ones, CloudEvents binary, and the
  * user-written `meta.trace` carrier of docs/carriers.md alone and beside headers. Plus consumers
  * without the SDK reading envelopes and events, and SDK consumers reading a producer without the SDK.
  * One producer per client and carrier, one consumer group per client over all topics.
@@ -49,7 +51,7 @@ const CARRIED_BY: Record<CarrierName, string> = {
 };
 /** What the matrix consumers read: every built-in carrier and the custom one. */
 const READ_ALL = { carriers: [headersCarrier(), cloudEventsBinary(), jsonEnvelope(), cloudEventsStructured(), metaTrace] };
-const PRODUCERS = ['kafkajs', 'node-rdkafka', 'confluent-kafkajs', 'confluent-callback'] as const;
+const PRODUCERS = ['kafkajs', 'node-rdkafka', 'confluent-kafkajs', 'confluent-callback', 'platformatic'] as const;
 const CONSUMERS = PRODUCERS;
 type Client = (typeof PRODUCERS)[number];
 const SCOPE: Record<Client, string> = {
@@ -57,9 +59,10 @@ const SCOPE: Record<Client, string> = {
   'node-rdkafka': '@tracecarrier/node-rdkafka',
   'confluent-kafkajs': '@tracecarrier/confluent-kafka-javascript',
   'confluent-callback': '@tracecarrier/confluent-kafka-javascript',
+  platformatic: '@tracecarrier/platformatic-kafka',
 };
 /** Two letters per client, so payloads and topics have the same length whoever produced them. */
-const CODE: Record<Client, string> = { kafkajs: 'kj', 'node-rdkafka': 'rd', 'confluent-kafkajs': 'ck', 'confluent-callback': 'cr' };
+const CODE: Record<Client, string> = { kafkajs: 'kj', 'node-rdkafka': 'rd', 'confluent-kafkajs': 'ck', 'confluent-callback': 'cr', platformatic: 'pk' };
 const GROUP = Object.fromEntries(PRODUCERS.map((client) => [client, `mx-${CODE[client]}-${Date.now()}`])) as Record<Client, string>;
 
 interface Case {
@@ -108,6 +111,10 @@ beforeAll(async () => {
   const crConsumer = new Confluent.TracedKafkaConsumer(consumerConfig('mx-consumer', GROUP['confluent-callback']) as never, CONSUMER_TOPIC_CONFIG, READ_ALL);
   closers.push(() => disconnect(crConsumer as never));
   await startFlowing(crConsumer as never, allTopics, (message) => received['confluent-callback'].set(message.topic, message.value));
+  const pkConsumer = new Platformatic.TracedConsumer(pltConsumerOptions('mx-consumer', GROUP.platformatic), READ_ALL);
+  const pkStream = await pkConsumer.consume({ topics: allTopics, mode: 'earliest' });
+  closers.push(() => closeAll(pkStream, pkConsumer));
+  pkStream.on('data', (message) => void received.platformatic.set(message.topic, message.value ?? null));
   // Consumers without the SDK.
   const envelopeTopics = cases.filter((c) => c.carrier !== 'headers').map((c) => c.topic);
   const plainKj = new Kafka(kafkaConfig('mx-plain')).consumer({ groupId: `${GROUP.kafkajs}-plain`, maxWaitTimeInMs: 100 });
@@ -128,6 +135,10 @@ beforeAll(async () => {
         await producer.connect();
         await producer.send({ topic: c.topic, messages: [{ key: 'story-1', value: c.payload }] });
         await producer.disconnect();
+      } else if (c.producer === 'platformatic') {
+        const producer = new Platformatic.TracedProducer(pltClient('mx-producer'), CARRIERS[c.carrier]);
+        await producer.send({ messages: [{ topic: c.topic, key: Buffer.from('story-1'), value: c.payload }] });
+        await producer.close();
       } else {
         const config = producerConfig('mx-producer');
         const traced = c.producer === 'node-rdkafka' ? new TracedProducer(config, {}, CARRIERS[c.carrier]) : new Confluent.TracedProducer(config as never, {}, CARRIERS[c.carrier]);

@@ -28,7 +28,7 @@ const cli = { version: '', inspect: [] as string[] };
 const cliTopic = randomTopic('rehearsal-cli');
 const CLI_TRACEPARENT = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
 /** What the fresh application installs beside the tarballs: its SDK line and its clients. */
-const APP_DEPENDENCIES = ['@opentelemetry/api', '@opentelemetry/core', '@opentelemetry/sdk-node', '@opentelemetry/sdk-trace', '@opentelemetry/context-async-hooks', 'kafkajs', 'node-rdkafka', '@confluentinc/kafka-javascript'];
+const APP_DEPENDENCIES = ['@opentelemetry/api', '@opentelemetry/core', '@opentelemetry/sdk-node', '@opentelemetry/sdk-trace', '@opentelemetry/context-async-hooks', 'kafkajs', 'node-rdkafka', '@confluentinc/kafka-javascript', '@platformatic/kafka'];
 let npmLs: SpawnSyncReturns<string>;
 let coreCopies: string[] = [];
 
@@ -149,11 +149,11 @@ describe('a fresh application installs the tarballs and traces through the real 
   });
 
   it.each(['esm', 'cjs'] as const)("%s: every extraction took the fast path with the application's own W3C propagators", (format) => {
-    expect(runs[format].results.length).toBe(5);
+    expect(runs[format].results.length).toBe(6);
     expect(runs[format].propagatorExtracts).toBe(0);
   });
 
-  const rows = (['esm', 'cjs'] as const).flatMap((format) => ['kafkajs', 'node-rdkafka', 'confluent KafkaJS API', 'confluent callback API', 'kafkajs → node-rdkafka'].map((client) => ({ format, client })));
+  const rows = (['esm', 'cjs'] as const).flatMap((format) => ['kafkajs', 'node-rdkafka', 'confluent KafkaJS API', 'confluent callback API', '@platformatic/kafka', 'kafkajs → node-rdkafka'].map((client) => ({ format, client })));
   it.each(rows)('$format, $client: the process span is a child of the send span, active in the handler', ({ format, client }) => {
     const result = runs[format].results.find((entry) => entry.client === client);
     expect(result).toMatchObject({ sameTrace: true, parentIsSend: true, activeIsProcess: true });

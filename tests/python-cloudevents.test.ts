@@ -6,9 +6,11 @@ import type { Message, MessageHeader } from 'node-rdkafka';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TracedKafka, cloudEventOf, type DiagnosticCode } from '@tracecarrier/kafkajs';
 import { TracedKafkaConsumer, TracedProducer, cloudEventOf as rdCloudEventOf } from '@tracecarrier/node-rdkafka';
+import { TracedConsumer as PltConsumer, TracedProducer as PltProducer, cloudEventOf as pltCloudEventOf } from '@tracecarrier/platformatic-kafka';
 import { useKafkajsSuite } from './helpers/kafkajs-suite.js';
 import { brokers, createTopics, kafkaConfig, randomTopic, waitFor } from './helpers/kafka.js';
 import { parentSpanId } from './helpers/otel.js';
+import { closeAll, pltClient, pltConsumerOptions } from './helpers/platformatic.js';
 import { runPeer } from './helpers/python-peers.js';
 import { CONSUMER_TOPIC_CONFIG, connectProducer, consumerConfig, disconnect, produceAndWait, producerConfig, startFlowing } from './helpers/rdkafka.js';
 
@@ -16,17 +18,17 @@ import { CONSUMER_TOPIC_CONFIG, connectProducer, consumerConfig, disconnect, pro
  * Structured CloudEvents written by the real Python CloudEvents SDK (`cloudevents` 1.13,
  * `cloudevents.kafka.to_structured`, produced with confluent-kafka): the SDK puts the event's
  * `datacontenttype` in the Kafka `content-type` header (or none), not `application/cloudevents+json`.
- * Both consumer bindings must continue the trace from the event's `traceparent` and hand the event
+ * Every consumer binding must continue the trace from the event's `traceparent` and hand the event
  * over byte for byte; a CloudEvents-structured producer forwarding such an event (the application
  * gives no content-type) must send what the CloudEvents JS SDK's `Kafka.toEvent` reads.
  */
 const suite = useKafkajsSuite();
 const tracer = trace.getTracer('python-peer');
 const topic = randomTopic('py-ce');
-const BINDINGS = ['kafkajs', 'node-rdkafka'] as const;
+const BINDINGS = ['kafkajs', 'node-rdkafka', 'platformatic'] as const;
 type Binding = (typeof BINDINGS)[number];
-const SCOPE: Record<Binding, string> = { kafkajs: '@tracecarrier/kafkajs', 'node-rdkafka': '@tracecarrier/node-rdkafka' };
-const forwardTo: Record<Binding, string> = { kafkajs: randomTopic('py-ce-fwd-kj'), 'node-rdkafka': randomTopic('py-ce-fwd-rd') };
+const SCOPE: Record<Binding, string> = { kafkajs: '@tracecarrier/kafkajs', 'node-rdkafka': '@tracecarrier/node-rdkafka', platformatic: '@tracecarrier/platformatic-kafka' };
+const forwardTo: Record<Binding, string> = { kafkajs: randomTopic('py-ce-fwd-kj'), 'node-rdkafka': randomTopic('py-ce-fwd-rd'), platformatic: randomTopic('py-ce-fwd-pk') };
 const EVENTS = ['json data', 'binary data', 'text data'] as const;
 type EventName = (typeof EVENTS)[number];
 
@@ -44,8 +46,8 @@ interface Seen {
 
 const origins = new Map<EventName, ReadableSpan>();
 const written = new Map<EventName, Written>();
-const seen: Record<Binding, Map<EventName, Seen>> = { kafkajs: new Map(), 'node-rdkafka': new Map() };
-const forwarded: Record<Binding, Map<EventName, { value: Buffer; headers: Record<string, string> }>> = { kafkajs: new Map(), 'node-rdkafka': new Map() };
+const seen: Record<Binding, Map<EventName, Seen>> = { kafkajs: new Map(), 'node-rdkafka': new Map(), platformatic: new Map() };
+const forwarded: Record<Binding, Map<EventName, { value: Buffer; headers: Record<string, string> }>> = { kafkajs: new Map(), 'node-rdkafka': new Map(), platformatic: new Map() };
 const closers: Array<() => Promise<unknown>> = [];
 const spans: ReadableSpan[] = [];
 
@@ -66,7 +68,7 @@ beforeAll(async () => {
 
   // Each consumer records what its handler got, then forwards the value alone through a
   // CloudEvents-structured producer of its binding: no content-type from the application.
-  const pending: Record<Binding, Map<string, DiagnosticCode[]>> = { kafkajs: new Map(), 'node-rdkafka': new Map() };
+  const pending: Record<Binding, Map<string, DiagnosticCode[]>> = { kafkajs: new Map(), 'node-rdkafka': new Map(), platformatic: new Map() };
   const note = (binding: Binding) => (d: { code: DiagnosticCode; offset?: string }) => pending[binding].set(String(d.offset), [...(pending[binding].get(String(d.offset)) ?? []), d.code]);
   const kafka = new TracedKafka(kafkaConfig('py-ce'), { consumer: { onDiagnostic: note('kafkajs') }, producer: { onDiagnostic: note('kafkajs') } });
   const kjForwarder = kafka.producer(undefined, { mode: 'envelope', envelope: { format: 'cloudevents' } });
@@ -93,6 +95,16 @@ beforeAll(async () => {
     seen['node-rdkafka'].set(name, { value: message.value, event: rdCloudEventOf(message) as Record<string, unknown> | undefined, diagnostics: pending['node-rdkafka'].get(String(message.offset)) ?? [] });
     sends.push(produceAndWait(rdForwarder, forwardTo['node-rdkafka'], message.value, name));
   });
+  const pkForwarder = new PltProducer(pltClient('py-ce'), { mode: 'envelope', envelope: { format: 'cloudevents' }, onDiagnostic: note('platformatic') });
+  closers.push(() => pkForwarder.close());
+  const pk = new PltConsumer(pltConsumerOptions('py-ce', `py-ce-pk-${topic}`), { onDiagnostic: note('platformatic') });
+  const pkStream = await pk.consume({ topics: [topic], mode: 'earliest' });
+  closers.push(() => closeAll(pkStream, pk));
+  pkStream.on('data', (message) => {
+    const name = message.key.toString() as EventName;
+    seen.platformatic.set(name, { value: message.value, event: pltCloudEventOf(message) as Record<string, unknown> | undefined, diagnostics: pending.platformatic.get(String(message.offset)) ?? [] });
+    sends.push(pkForwarder.send({ messages: [{ topic: forwardTo.platformatic, key: message.key, value: message.value }] }).then(() => undefined));
+  });
   // A plain reader of what was forwarded: the records as any consumer gets them.
   const reader = new Kafka(kafkaConfig('py-ce-reader')).consumer({ groupId: `py-ce-read-${topic}`, maxWaitTimeInMs: 100 });
   await reader.connect();
@@ -100,7 +112,7 @@ beforeAll(async () => {
   await reader.subscribe({ topics: Object.values(forwardTo), fromBeginning: true });
   await reader.run({
     eachMessage: async ({ topic: from, message }) => {
-      const binding = from === forwardTo.kafkajs ? 'kafkajs' : 'node-rdkafka';
+      const binding = (Object.keys(forwardTo) as Binding[]).find((candidate) => forwardTo[candidate] === from)!;
       forwarded[binding].set(message.key!.toString() as EventName, { value: message.value!, headers: headerRecord(message.headers) });
     },
   });
@@ -113,9 +125,9 @@ beforeAll(async () => {
     written.set(record.name, { name: record.name, id: record.id, value: Buffer.from(record.value, 'hex'), headers });
   }
 
-  await waitFor(() => BINDINGS.every((binding) => seen[binding].size === EVENTS.length && forwarded[binding].size === EVENTS.length), 'every event read and forwarded by both bindings', 90_000);
+  await waitFor(() => BINDINGS.every((binding) => seen[binding].size === EVENTS.length && forwarded[binding].size === EVENTS.length), 'every event read and forwarded by every binding', 90_000);
   await Promise.all(sends);
-  await waitFor(() => suite.tracing.named(`process ${topic}`).length === 2 * EVENTS.length, 'every process span', 10_000);
+  await waitFor(() => suite.tracing.named(`process ${topic}`).length === BINDINGS.length * EVENTS.length, 'every process span', 10_000);
   spans.push(...suite.tracing.spans());
 }, 300_000);
 

@@ -63,6 +63,18 @@ async function run({ tc, clients, otel, brokers, format }) {
       return async () => Promise.all([producer.disconnect(), consumer.disconnect()]);
     },
     'confluent callback API': (topic, seen) => librdkafkaCase(tc.confluent, { 'bootstrap.servers': brokers.join(',') }, topic, () => seen(otel.api.trace.getActiveSpan())),
+    '@platformatic/kafka': async (topic, seen) => {
+      const base = { clientId: 'rehearsal', bootstrapBrokers: brokers };
+      const producer = new tc.platformatic.TracedProducer(base);
+      const consumer = new tc.platformatic.TracedConsumer({ ...base, groupId: `g-${topic}` });
+      const stream = await consumer.consume({ topics: [topic], mode: 'earliest' });
+      stream.on('data', () => seen(otel.api.trace.getActiveSpan()));
+      await producer.send({ messages: [{ topic, key: Buffer.from('k'), value: Buffer.from('v') }] });
+      return async () => {
+        await stream.close();
+        await Promise.all([producer.close(), consumer.close(true)]);
+      };
+    },
     // Across clients: what the README's first example promises.
     'kafkajs → node-rdkafka': (topic, seen) =>
       librdkafkaCase(tc.rdkafka, { 'metadata.broker.list': brokers.join(',') }, topic, () => seen(otel.api.trace.getActiveSpan()), async () => {

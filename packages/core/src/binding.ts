@@ -33,7 +33,10 @@ export {
   startProducerSpan,
 } from './spans/spans.js';
 export type { ActiveSpan, ClientIdentity, MessageFacts } from './spans/spans.js';
-export { runInSpan } from './spans/run-in-span.js';
+export { endActiveSpan, failActiveSpan, runInSpan } from './spans/run-in-span.js';
+export { Handout } from './pipeline/handout.js';
+export { tracedStream } from './pipeline/message-stream.js';
+export type { HandOut } from './pipeline/message-stream.js';
 export { TransactionSpans } from './spans/transaction.js';
 export type { TransactionOutcome } from './spans/transaction.js';
 export { DURATION_BUCKETS_SECONDS, MessagingMetrics, messagingMetrics, secondsSince } from './metrics/messaging-metrics.js';
@@ -93,3 +96,24 @@ export type {
   RdProducerBase,
   Traced,
 } from './clients/librdkafka/types.js';
+
+// The stream API of @platformatic/kafka.
+export { tracedPltProducerClass } from './clients/platformatic/producer.js';
+export type { PltBinding, PltProducerHookInfo, PltProducerOptions } from './clients/platformatic/producer.js';
+export { tracedPltConsumerClass } from './clients/platformatic/consumer.js';
+export type { PltConsumerHookInfo, PltConsumerOptions, TracedPltConsumerMembers } from './clients/platformatic/consumer.js';
+export { pltMessagePropagator } from './clients/platformatic/manual.js';
+export type { PltExtractedMessage, PltManualForms, PltMessageOrigin, PltMessagePropagator } from './clients/platformatic/manual.js';
+export type { PltForm } from './clients/platformatic/headers.js';
+export type {
+  PltClientOptions,
+  PltConsumerBase,
+  PltHeaders,
+  PltMessage,
+  PltMessageToProduce,
+  PltProduceResult,
+  PltProducerBase,
+  PltSendOptions,
+  PltSerializer,
+  PltTransaction,
+} from './clients/platformatic/types.js';

@@ -11,30 +11,35 @@ export function runInSpan<T>(started: ActiveSpan, fn: () => T): T {
   try {
     result = otelContext.with(started.context, fn);
   } catch (error) {
-    throw failed(started, error);
+    throw failActiveSpan(started, error);
   }
   if (result instanceof Promise) {
     return result.then(
       (value: unknown) => {
-        succeeded(started);
+        endActiveSpan(started);
         return value;
       },
       (error: unknown) => {
-        throw failed(started, error);
+        throw failActiveSpan(started, error);
       },
     ) as T;
   }
-  succeeded(started);
+  endActiveSpan(started);
   return result;
 }
 
-function succeeded(started: ActiveSpan): void {
+/**
+ * Ends a started span whose work succeeded, and records its process metrics. For consumers that hand
+ * a message out and get control back only later (the next pull of a stream's iterator): their work
+ * is no function call {@link runInSpan} could wrap.
+ */
+export function endActiveSpan(started: ActiveSpan): void {
   started.span.end();
   started.onEnd?.(undefined);
 }
 
-/** Ends the span with `error` and gives the error back, to rethrow unchanged. */
-function failed(started: ActiveSpan, error: unknown): unknown {
+/** Ends the span with `error` (recorded, status ERROR) and gives the error back, to rethrow unchanged. */
+export function failActiveSpan(started: ActiveSpan, error: unknown): unknown {
   endSpanWithError(started.span, error);
   started.onEnd?.(error);
   return error;
@@ -49,8 +54,8 @@ export async function awaitInSpan<A, T>(started: ActiveSpan, fn: (arg: A) => T |
   try {
     result = await otelContext.with(started.context, fn, undefined, arg as A);
   } catch (error) {
-    throw failed(started, error);
+    throw failActiveSpan(started, error);
   }
-  succeeded(started);
+  endActiveSpan(started);
   return result;
 }

@@ -36,14 +36,7 @@ export interface LibrdkafkaBinding {
 }
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- constructor and callback shapes of the clients */
-/** A class the factories can extend (the mixin pattern needs `any[]` constructor arguments). */
-export type Constructor<T> = new (...args: any[]) => T;
-
-/**
- * What a class factory returns: a class whose instances are the client's plus `Members`, with the
- * client class's statics; its constructor takes `(globalConfig, topicConfig, options)`.
- */
-export type Traced<B extends Constructor<object>, Members> = Omit<B, 'prototype'> & Constructor<InstanceType<B> & Members>;
+export type { Constructor, Traced } from '../traced-class.js';
 
 /** The members of a librdkafka `Producer` the producer factory uses. */
 export interface RdProducerBase {
