@@ -39,6 +39,9 @@ const otherTrace = randomTopic('cli-probe-other-trace');
 // Records written by applications that registered another propagator than W3C's.
 const b3Topic = randomTopic('cli-b3');
 const jaegerTopic = randomTopic('cli-jaeger');
+// Records with known timestamps (2026-01-01 10:00, 11:00, 12:00 UTC) and one written now.
+const timed = randomTopic('cli-timed');
+const T0 = Date.UTC(2026, 0, 1, 10);
 const ESC = String.fromCharCode(0x1b);
 // Sets the window title (OSC 0), clears the screen, forges a record line after a line break, and
 // reverses what follows (U+202E); a C1 CSI (U+009B) too.
@@ -90,7 +93,7 @@ function ndjson(run: Run): { records: RecordReport[]; summary: InspectSummary } 
 }
 
 beforeAll(async () => {
-  await createTopics(suite.admin(), [topic, probeIn, valuesOnly, fullCopy, many, hostile, probeSink, nowhere, tracedHop, otherTrace, b3Topic, jaegerTopic]);
+  await createTopics(suite.admin(), [topic, probeIn, valuesOnly, fullCopy, many, hostile, probeSink, nowhere, tracedHop, otherTrace, b3Topic, jaegerTopic, timed]);
   // One record per producer mode and carrier, in order, then the bad cases.
   const writers: Array<[string, ConstructorParameters<typeof TracedKafka>[1]]> = [
     ['headers', { producer: { mode: 'headers' } }],
@@ -131,6 +134,8 @@ beforeAll(async () => {
       { key: 'plain', value: '{"story":"payload"}' },
     ],
   });
+  await plain.send({ topic: timed, messages: [0, 1, 2].map((hour) => ({ key: `t${hour}`, value: '{}', timestamp: String(T0 + hour * 3_600_000) })) });
+  await plain.send({ topic: timed, messages: [{ key: 'now', value: '{}' }] });
   const encoded = encodeURIComponent(HOSTILE);
   await plain.send({
     topic: hostile,
@@ -303,6 +308,24 @@ describe('tracecarrier inspect', () => {
     const none = ndjson(await cli('inspect', '-b', BROKERS, '-t', topic, '--json', '--key', 'nobody'));
     expect(none.records).toEqual([]);
     expect(none.summary).toMatchObject({ records: 0, scanned: 10 });
+  }, 120_000);
+
+  it('--since and --until read the records of a time range (the broker maps times to offsets)', async () => {
+    const keys = async (...range: string[]) => ndjson(await cli('inspect', '-b', BROKERS, '-t', timed, '--json', ...range)).records.map((record) => record.key);
+    expect(await keys('--since', '2026-01-01T10:30:00Z', '--until', '2026-01-01T11:30:00Z')).toEqual(['t1']);
+    expect(await keys('--since', '2026-01-01T11:00')).toEqual(['t1', 't2', 'now']);
+    expect(await keys('--until', '2026-01-01T10:30:00Z')).toEqual(['t0']);
+    expect(await keys('--since', '1d')).toEqual(['now']);
+    expect(await keys('--since', '2027-01-01')).toEqual([]);
+    const { records } = ndjson(await cli('inspect', '-b', BROKERS, '-t', timed, '--json', '--key', 't2'));
+    expect(records[0]!.timestamp).toBe('2026-01-01T12:00:00.000Z');
+  }, 120_000);
+
+  it('--max-header-bytes: a consumer with that limit reports the traceparent too large and reads no context', async () => {
+    const { records } = ndjson(await cli('inspect', '-b', BROKERS, '-t', topic, '--json', '--key', 'headers', '--max-header-bytes', '20'));
+    expect(records).toHaveLength(1);
+    expect(records[0]).toMatchObject({ carrier: 'none', found: [] });
+    expect(records[0]!.diagnostics.map((diagnostic) => [diagnostic.code, diagnostic.field])).toEqual([['field-too-large', 'traceparent']]);
   }, 120_000);
 
   it('--follow --idle 2 ends by itself after a quiet spell, with the summary, exit 0', async () => {
@@ -547,7 +570,7 @@ describe('errors: one line, exit 2', () => {
       `tracecarrier: ${flag}${long === undefined ? '' : ` (--${long})`} is an option of inspect, not of probe (see tracecarrier probe --help)`,
     ]),
     [['inspect', '--brokers', 'b', '--topic', 't', '--last', 'x'], 'tracecarrier: --last takes a whole number of at least 1, not "x"'],
-    [['inspect', '--brokers', 'b', '--topic', 't', '--offset', '1', '--last', '2'], 'give at most one of --from-beginning, --offset and --last'],
+    [['inspect', '--brokers', 'b', '--topic', 't', '--offset', '1', '--last', '2'], 'give at most one of --from-beginning, --offset, --last and --since'],
     [['inspect', '--brokers', 'b', '--topic', 't', '--carriers', 'nope'], 'tracecarrier: unknown carrier "nope"'],
     [['probe', '--brokers', 'b', '--to', 't', '--mode', 'carrier-pigeon'], 'tracecarrier: --mode is headers, envelope or both, not "carrier-pigeon"'],
     [['inspect', '--brokers', 'b', '--topic', 't', '--isolation', 'dirty'], 'tracecarrier: --isolation is read_committed or read_uncommitted, not "dirty"'],

@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import { propagation, trace, TraceFlags, type Context } from '@opentelemetry/api';
-import type { Carrier, Diagnostic, DiagnosticCode } from '@tracecarrier/core';
+import type { Carrier, Diagnostic, DiagnosticCode, LimitOptions } from '@tracecarrier/core';
 import { createMessagePropagator, type RdkafkaMessagePropagator } from '@tracecarrier/node-rdkafka';
 import type { Message } from 'node-rdkafka';
 import { otherPropagatorsIn, type ResolvedPropagator } from './propagators.js';
@@ -83,9 +83,12 @@ export class RecordAnalyser {
   readonly #propagatorName: string;
   #reported: Diagnostic[] = [];
 
-  /** `propagator`: the one the headers carrier reads with (`--propagator`); default W3C's, OpenTelemetry's default. */
-  constructor(carriers: readonly Carrier[], propagator?: ResolvedPropagator) {
-    const using = propagator === undefined ? {} : { propagator: propagator.propagator };
+  /**
+   * `propagator`: the one the headers carrier reads with (`--propagator`; default W3C's,
+   * OpenTelemetry's default); `limits`: the read limits (`--max-*-bytes`; default the consumers').
+   */
+  constructor(carriers: readonly Carrier[], propagator?: ResolvedPropagator, limits?: LimitOptions) {
+    const using = { ...(propagator === undefined ? {} : { propagator: propagator.propagator }), ...(limits === undefined ? {} : { limits }) };
     this.#propagatorName = propagator?.name ?? 'w3c';
     this.#all = createMessagePropagator({ consumer: { carriers: [...carriers], ...using, onDiagnostic: (diagnostic) => void this.#reported.push(diagnostic) } });
     this.#each = carriers.map((carrier) => createMessagePropagator({ consumer: { carriers: [carrier], ...using, onDiagnostic: () => undefined } }));

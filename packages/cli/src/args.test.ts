@@ -37,7 +37,7 @@ describe('an option of the other command is refused, in one line naming the opti
   );
 
   it('covers every option of each command', () => {
-    expect(cases.filter((entry) => entry.command === 'probe').map((entry) => entry.given)).toEqual(['--topic', '-t', '--partition', '-p', '--from-beginning', '--offset', '-o', '--last', '--limit', '-n', '--follow', '-f', '--carriers', '--show-baggage', '--trace-id', '--key', '--idle', '--isolation']);
+    expect(cases.filter((entry) => entry.command === 'probe').map((entry) => entry.given)).toEqual(['--topic', '-t', '--partition', '-p', '--from-beginning', '--offset', '-o', '--last', '--limit', '-n', '--follow', '-f', '--carriers', '--show-baggage', '--trace-id', '--key', '--idle', '--since', '--until', '--max-header-bytes', '--max-envelope-bytes', '--max-context-bytes', '--isolation']);
     expect(cases.filter((entry) => entry.command === 'inspect').map((entry) => entry.given)).toEqual(['--to', '--from', '--from-brokers', '--from-config', '--from-client-property', '--mode', '--timeout']);
   });
 
@@ -104,10 +104,35 @@ describe('what a good command line gives', () => {
       carriers: ['auto', './c.mjs'],
       showBaggage: true,
       propagator: 'b3',
+      traceId: undefined,
+      key: undefined,
+      idleSeconds: undefined,
+      until: undefined,
+      limits: {},
       isolation: 'read_committed',
       client: NO_SETTINGS,
     });
     expect(parseCommandLine(['inspect', '--brokers=h:1', '--topic=t', '--last', '3'])).toMatchObject({ start: { kind: 'last', count: 3 }, partition: undefined, limit: undefined, follow: false, json: false, carriers: ['auto'], propagator: 'w3c' });
+  });
+
+  it('inspect --since and --until: ISO 8601 times or spans back from now, mapped to a start and an end', () => {
+    const at = (args: string[]) => parseCommandLine(['inspect', '-b', 'h:1', '-t', 'orders', ...args]) as { start: unknown; until?: number };
+    expect(at(['--since', '2026-12-07T13:40:00Z', '--until', '2026-12-07T15:00:00.500+01:00'])).toMatchObject({ start: { kind: 'time', at: Date.UTC(2026, 11, 7, 13, 40) }, until: Date.UTC(2026, 11, 7, 14, 0, 0, 500) });
+    expect(at(['--since', '2026-12-07'])).toMatchObject({ start: { kind: 'time', at: Date.UTC(2026, 11, 7) } });
+    expect(at(['--since', '2026-12-07T13:40'])).toMatchObject({ start: { kind: 'time', at: Date.UTC(2026, 11, 7, 13, 40) } });
+    const before = Date.now();
+    const { start } = at(['--since', '2h']) as { start: { at: number } };
+    expect(before - 2 * 3_600_000 - start.at).toBeLessThanOrEqual(0);
+    expect(Date.now() - 2 * 3_600_000 - start.at).toBeGreaterThanOrEqual(0);
+    expect(refusal(['inspect', ...REQUIRED.inspect, '--since', 'yesterday'])).toBe('--since takes an ISO 8601 time (2026-12-07T13:40:00Z) or a span back from now (90s, 15m, 2h, 7d), not "yesterday"');
+    expect(refusal(['inspect', ...REQUIRED.inspect, '--since', '2026-12-07T14:00:00Z', '--until', '2026-12-07T13:00:00Z'])).toBe('--until must come after --since');
+    expect(refusal(['inspect', ...REQUIRED.inspect, '--until', '1h', '--follow'])).toBe('--until ends the read where --follow keeps it going: give one of them');
+    expect(refusal(['inspect', ...REQUIRED.inspect, '--since', '1h', '--last', '3'])).toBe('give at most one of --from-beginning, --offset, --last and --since');
+  });
+
+  it('inspect --max-*-bytes: the read limits', () => {
+    expect(parseCommandLine(['inspect', '-b', 'h:1', '-t', 'orders', '--max-header-bytes', '100', '--max-context-bytes', '2048'])).toMatchObject({ limits: { maxHeaderBytes: 100, maxContextBytes: 2048 } });
+    expect(refusal(['inspect', ...REQUIRED.inspect, '--max-envelope-bytes', '0'])).toBe('--max-envelope-bytes takes a whole number of at least 1, not "0"');
   });
 
   it('inspect filters and the idle bound', () => {

@@ -1,9 +1,16 @@
 import { parseArgs } from 'node:util';
+import type { LimitOptions } from '@tracecarrier/core';
 import { UsageError } from './errors.js';
+import { parseTime } from './times.js';
 import { resolveSettings, type ClientSettings } from './settings.js';
 
 /** Where `inspect` starts reading each partition. */
-export type StartAt = { readonly kind: 'beginning' } | { readonly kind: 'offset'; readonly offset: number } | { readonly kind: 'last'; readonly count: number };
+export type StartAt =
+  | { readonly kind: 'beginning' }
+  | { readonly kind: 'offset'; readonly offset: number }
+  | { readonly kind: 'last'; readonly count: number }
+  /** `--since`: the first record at or after this time (ms since the epoch), as the broker maps times to offsets. */
+  | { readonly kind: 'time'; readonly at: number };
 
 /** librdkafka's `isolation.level`: whether a read sees the records of aborted and open transactions. */
 export type Isolation = 'read_committed' | 'read_uncommitted';
@@ -28,6 +35,10 @@ export interface InspectArgs {
   readonly key: string | undefined;
   /** `--idle S`: end the read after S seconds with no new record (with `--follow` too). */
   readonly idleSeconds: number | undefined;
+  /** `--until`: the read ends before the first record at or after this time (ms since the epoch). */
+  readonly until: number | undefined;
+  /** `--max-header-bytes`, `--max-envelope-bytes`, `--max-context-bytes`: the read limits, as a consumer configured with them reads. */
+  readonly limits: LimitOptions;
   /**
    * Which records are read: `read_committed` (the default: none of aborted or open transactions)
    * or `read_uncommitted` (all of them). `--isolation`, else the settings' `isolation.level`.
@@ -84,6 +95,11 @@ export const OPTIONS = {
   'trace-id': { type: 'string' },
   key: { type: 'string' },
   idle: { type: 'string' },
+  since: { type: 'string' },
+  until: { type: 'string' },
+  'max-header-bytes': { type: 'string' },
+  'max-envelope-bytes': { type: 'string' },
+  'max-context-bytes': { type: 'string' },
   isolation: { type: 'string' },
   to: { type: 'string' },
   from: { type: 'string' },
@@ -111,6 +127,11 @@ export const OPTION_COMMAND: Readonly<Partial<Record<OptionName, Command>>> = {
   'trace-id': 'inspect',
   key: 'inspect',
   idle: 'inspect',
+  since: 'inspect',
+  until: 'inspect',
+  'max-header-bytes': 'inspect',
+  'max-envelope-bytes': 'inspect',
+  'max-context-bytes': 'inspect',
   isolation: 'inspect',
   to: 'probe',
   from: 'probe',
@@ -188,11 +209,20 @@ export function parseCommandLine(argv: readonly string[]): Args {
   // The cluster: --brokers, else the settings' bootstrap.servers.
   const brokers = text('brokers') ?? client.brokers;
   if (command === 'inspect') {
-    const starts = [given('from-beginning'), text('offset') !== undefined, text('last') !== undefined].filter(Boolean).length;
-    if (starts > 1) throw new UsageError('give at most one of --from-beginning, --offset and --last');
+    const starts = [given('from-beginning'), text('offset') !== undefined, text('last') !== undefined, text('since') !== undefined].filter(Boolean).length;
+    if (starts > 1) throw new UsageError('give at most one of --from-beginning, --offset, --last and --since');
     const offset = integer('offset', text('offset'), 0);
     const last = integer('last', text('last'), 1);
-    const start: StartAt = offset !== undefined ? { kind: 'offset', offset } : last !== undefined ? { kind: 'last', count: last } : { kind: 'beginning' };
+    const now = Date.now();
+    const since = text('since') === undefined ? undefined : parseTime('since', text('since')!, now);
+    const until = text('until') === undefined ? undefined : parseTime('until', text('until')!, now);
+    if (until !== undefined && given('follow')) throw new UsageError('--until ends the read where --follow keeps it going: give one of them');
+    if (since !== undefined && until !== undefined && until <= since) throw new UsageError('--until must come after --since');
+    const start: StartAt = offset !== undefined ? { kind: 'offset', offset } : last !== undefined ? { kind: 'last', count: last } : since !== undefined ? { kind: 'time', at: since } : { kind: 'beginning' };
+    const limitOf = (name: OptionName) => integer(name, text(name), 1);
+    const limits: LimitOptions = Object.fromEntries(
+      ([['maxHeaderBytes', 'max-header-bytes'], ['maxEnvelopeBytes', 'max-envelope-bytes'], ['maxContextBytes', 'max-context-bytes']] as const).flatMap(([key, name]) => (limitOf(name) === undefined ? [] : [[key, limitOf(name)]])),
+    );
     const traceId = text('trace-id')?.toLowerCase();
     if (traceId !== undefined && !/^[0-9a-f]{32}$/.test(traceId)) throw new UsageError(`--trace-id takes 32 hexadecimal digits, not "${text('trace-id')}"`);
     const carriers = (text('carriers') ?? 'auto').split(',').map((name) => name.trim()).filter((name) => name !== '');
@@ -214,6 +244,8 @@ export function parseCommandLine(argv: readonly string[]): Args {
       traceId,
       key: text('key'),
       idleSeconds: integer('idle', text('idle'), 1),
+      until,
+      limits,
       isolation,
       client,
     };

@@ -69,6 +69,9 @@ ${CONNECTION}
       --from-beginning      from the first record of each partition (default)
   -o, --offset N            from offset N of each partition read
       --last N              the last N records of each partition read
+      --since TIME          from the first record at or after TIME: ISO 8601 (2026-12-07T13:40:00Z;
+                            no zone: UTC) or a span back from now (90s, 15m, 2h, 7d)
+      --until TIME          up to the last record before TIME (not with --follow)
   -n, --limit N             stop after N records
   -f, --follow              keep reading new records until Ctrl-C (without it, the read ends at
                             the end of the partitions as they were when it started)
@@ -81,6 +84,11 @@ ${CONNECTION}
       --key K               only records with key K (as shown: text, or base64:…)
       --idle S              end the read after S seconds with no new record (--follow too;
                             without --follow the read also ends after 3 s with nothing new)
+      --max-header-bytes N  read as a consumer with these limits does: a header value over N
+                            bytes is reported, not parsed (default 16384)
+      --max-envelope-bytes N
+                            an envelope over N bytes is reported, left as it is (default 16777216)
+      --max-context-bytes N an envelope's members besides its data over N bytes: reported (65536)
       --propagator P        how the headers carry a context, as the writing application has it
                             registered: w3c (default), b3 (single header; multi read too), b3multi,
                             jaeger, or a module path exporting a TextMapPropagator. b3 and jaeger

@@ -11,10 +11,16 @@ import type { Output } from './output.js';
 const IDLE_END_MS = 3_000;
 const BATCH = 500;
 
-/** Where each partition's read starts and ends, from its watermarks. */
-function rangeOf(args: InspectArgs, partition: number, low: number, high: number): PartitionRange {
-  const start = args.start.kind === 'beginning' ? low : args.start.kind === 'offset' ? Math.min(Math.max(low, args.start.offset), high) : Math.max(low, high - args.start.count);
-  return { partition, start, end: high };
+/** Where each partition's read starts and ends, from its watermarks (and, for times, the broker's offsets for them). */
+async function rangeOf(args: InspectArgs, reader: TopicReader, partition: number, low: number, high: number): Promise<PartitionRange> {
+  const { start: from } = args;
+  const start =
+    from.kind === 'beginning' ? low
+    : from.kind === 'offset' ? Math.min(Math.max(low, from.offset), high)
+    : from.kind === 'last' ? Math.max(low, high - from.count)
+    : Math.max(low, await reader.offsetForTime(args.topic, partition, from.at));
+  const end = args.until === undefined ? high : Math.max(start, Math.min(high, await reader.offsetForTime(args.topic, partition, args.until)));
+  return { partition, start, end };
 }
 
 /** Whether a record passes `--trace-id` and `--key` (every record, without them). */
@@ -28,7 +34,7 @@ function selected(args: InspectArgs, report: RecordReport): boolean {
  * summary. Resolves when the read ends: the end of the partitions, `--limit`, or `stop()` (Ctrl-C).
  */
 export async function inspect(args: InspectArgs, output: Output, signal: AbortSignal): Promise<InspectSummary> {
-  const analyser = new RecordAnalyser(await resolveCarriers(args.carriers), await resolvePropagator(args.propagator));
+  const analyser = new RecordAnalyser(await resolveCarriers(args.carriers), await resolvePropagator(args.propagator), args.limits);
   const reader = await TopicReader.connect(args.brokers, args.client, args.isolation);
   const counter = new SummaryCounter();
   try {
@@ -36,7 +42,7 @@ export async function inspect(args: InspectArgs, output: Output, signal: AbortSi
     if (args.partition !== undefined && !partitions.includes(args.partition)) throw new UsageError(`topic "${args.topic}" has no partition ${args.partition} (it has ${partitions.join(', ')})`);
     const ranges = await Promise.all((args.partition === undefined ? partitions : [args.partition]).map(async (partition) => {
       const { low, high } = await reader.watermarks(args.topic, partition);
-      return rangeOf(args, partition, low, high);
+      return rangeOf(args, reader, partition, low, high);
     }));
     const position = new Map(ranges.map((range) => [range.partition, range.start]));
     const done = () => !args.follow && ranges.every((range) => (position.get(range.partition) ?? 0) >= range.end);

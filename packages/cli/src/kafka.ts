@@ -176,6 +176,22 @@ export class TopicReader {
     );
   }
 
+  /**
+   * The offset of the first record of a partition whose timestamp is at or after `at` (ms), as the
+   * broker maps times to offsets (ListOffsets); the high watermark when no record is that late.
+   */
+  offsetForTime(topic: string, partition: number, at: number): Promise<number> {
+    return new Promise((resolve, reject) =>
+      this.#consumer.offsetsForTimes([{ topic, partition, offset: at }], CONNECT_TIMEOUT_MS, (error, offsets) => {
+        if (error) return reject(new UsageError(`cannot map a time to an offset of ${topic}[${partition}] (${error.message})`));
+        const found = offsets.find((entry) => entry.partition === partition)?.offset;
+        // librdkafka answers -1 (the end) for a time after the last record.
+        if (found === undefined || found < 0) return this.watermarks(topic, partition).then(({ high }) => resolve(high), reject);
+        resolve(found);
+      }),
+    );
+  }
+
   /** Starts reading the ranges; `onMessage` gets each record in partition order. */
   assign(topic: string, ranges: readonly PartitionRange[]): void {
     this.#consumer.assign(ranges.map((range) => ({ topic, partition: range.partition, offset: range.start })));
