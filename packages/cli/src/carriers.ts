@@ -1,7 +1,6 @@
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { cloudEventsBinary, cloudEventsStructured, headersCarrier, jsonEnvelope, type Carrier } from '@tracecarrier/core';
 import { UsageError } from './errors.js';
+import { loadExport } from './module-export.js';
 
 /**
  * The carriers `--carriers` names: the built-in ones by name (`auto` is what a consumer in `auto`
@@ -22,21 +21,8 @@ function isCarrier(value: unknown): value is Carrier {
   return typeof carrier === 'object' && carrier !== null && typeof carrier.name === 'string' && typeof carrier.detect === 'function' && typeof carrier.extract === 'function' && typeof carrier.inject === 'function';
 }
 
-async function loadModule(path: string): Promise<Carrier> {
-  let module: Record<string, unknown>;
-  try {
-    module = (await import(pathToFileURL(resolve(path)).href)) as Record<string, unknown>;
-  } catch (error) {
-    throw new UsageError(`cannot load the carrier module "${path}" (${(error as Error).message.split('\n')[0]})`);
-  }
-  let candidate = module.default ?? module.carrier;
-  if (typeof candidate === 'function') candidate = (candidate as () => unknown)();
-  if (isCarrier(candidate)) return candidate;
-  // Else the module's one exported Carrier, whatever its name (`export const metaTrace: Carrier`).
-  const exported = Object.values(module).filter(isCarrier);
-  if (exported.length === 1) return exported[0]!;
-  throw new UsageError(`"${path}" exports ${exported.length === 0 ? 'no Carrier' : 'several Carriers'}: export one, as the default export or \`carrier\` (an object with name, inject, detect and extract)`);
-}
+/** A module path's Carrier (`--carriers ./meta-trace-carrier.mjs`). */
+const CARRIER_EXPORT = { noun: 'carrier', type: 'Carrier', named: 'carrier', shape: 'an object with name, inject, detect and extract', is: isCarrier };
 
 /** The carriers, in the order given, each name once. */
 export async function resolveCarriers(names: readonly string[]): Promise<Carrier[]> {
@@ -44,7 +30,7 @@ export async function resolveCarriers(names: readonly string[]): Promise<Carrier
   for (const name of names) {
     const found = BUILT_IN[name] ?? (name.includes('/') || name.includes('.') ? undefined : null);
     if (found === null) throw new UsageError(`unknown carrier "${name}": auto, ${Object.keys(BUILT_IN).filter((key) => key !== 'auto').join(', ')}, or a module path`);
-    for (const carrier of found === undefined ? [await loadModule(name)] : found()) {
+    for (const carrier of found === undefined ? [await loadExport(name, CARRIER_EXPORT)] : found()) {
       if (!carriers.some((known) => known.name === carrier.name)) carriers.push(carrier);
     }
   }

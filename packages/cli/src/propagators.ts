@@ -1,8 +1,7 @@
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { TextMapPropagator } from '@opentelemetry/api';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { UsageError } from './errors.js';
+import { loadExport } from './module-export.js';
 
 /**
  * `--propagator`: how the headers carry a context, as the application that wrote (or will read)
@@ -43,21 +42,8 @@ function isPropagator(value: unknown): value is TextMapPropagator {
   return typeof candidate === 'object' && candidate !== null && typeof candidate.inject === 'function' && typeof candidate.extract === 'function' && typeof candidate.fields === 'function';
 }
 
-async function loadModule(path: string): Promise<TextMapPropagator> {
-  let module: Record<string, unknown>;
-  try {
-    module = (await import(pathToFileURL(resolve(path)).href)) as Record<string, unknown>;
-  } catch (error) {
-    throw new UsageError(`cannot load the propagator module "${path}" (${(error as Error).message.split('\n')[0]})`);
-  }
-  let candidate = module.default ?? module.propagator;
-  if (typeof candidate === 'function') candidate = (candidate as () => unknown)();
-  if (isPropagator(candidate)) return candidate;
-  // Else the module's one exported propagator, whatever its name.
-  const exported = Object.values(module).filter(isPropagator);
-  if (exported.length === 1) return exported[0]!;
-  throw new UsageError(`"${path}" exports ${exported.length === 0 ? 'no TextMapPropagator' : 'several TextMapPropagators'}: export one, as the default export or \`propagator\` (an object with inject, extract and fields)`);
-}
+/** A module path's TextMapPropagator (`--propagator ./mine.mjs`). */
+const PROPAGATOR_EXPORT = { noun: 'propagator', type: 'TextMapPropagator', named: 'propagator', shape: 'an object with inject, extract and fields', is: isPropagator };
 
 /**
  * The propagator `--propagator` names: `w3c` (W3C Trace Context and Baggage, the default), `b3`
@@ -82,7 +68,7 @@ export async function resolvePropagator(name: string): Promise<ResolvedPropagato
     }
     default:
       if (!name.includes('/') && !name.includes('.')) throw new UsageError(`unknown propagator "${name}": ${PROPAGATOR_NAMES.join(', ')}, or a module path`);
-      return { name, propagator: await loadModule(name) };
+      return { name, propagator: await loadExport(name, PROPAGATOR_EXPORT) };
   }
 }
 
