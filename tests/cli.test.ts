@@ -599,6 +599,23 @@ describe('errors: one line, exit 2', () => {
     expect(probeHelp.stdout).not.toContain('--limit');
   }, 60_000);
 
+  it('where the native Kafka client cannot load (built for another Node line): --version and --help work, a command says so in one line', async () => {
+    const broken = (...args: string[]) =>
+      new Promise<Run>((resolve) => {
+        execFile(COMMAND[0], [COMMAND[1], COMMAND[2], '--import', './tests/fixtures/no-native-kafka.mjs', ...COMMAND.slice(3), ...args], { cwd: root, timeout: 120_000 }, (error, stdout, stderr) => {
+          resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : -1, stdout, stderr });
+        });
+      });
+    const version = await broken('--version');
+    expect(version).toMatchObject({ code: 0, stderr: '' });
+    expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    expect((await broken('inspect', '--help')).code).toBe(0);
+    const run = await broken('inspect', '-b', BROKERS, '-t', topic);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(/^tracecarrier: cannot load the Kafka client node-rdkafka on Node \d+\.\d+\.\d+ \(.*NODE_MODULE_VERSION.*\): rebuild it for this Node line \(npm rebuild node-rdkafka\)\n$/);
+  }, 60_000);
+
   it('--version', async () => {
     const version = await cli('--version');
     expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);

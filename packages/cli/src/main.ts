@@ -2,10 +2,10 @@ import { parseCommandLine, type Args } from './args.js';
 import { EXIT, Interrupted, UsageError } from './errors.js';
 import { escapeText } from './escape.js';
 import { INSPECT_USAGE, PROBE_USAGE, USAGE } from './help.js';
-import { inspect } from './inspect.js';
+import type { inspect as InspectCommand } from './inspect.js';
+import type { probe as ProbeCommand } from './probe.js';
 import { Output } from './output.js';
 import { watchOutput, writesFailed, type OutputFailure } from './pipes.js';
-import { probe } from './probe.js';
 import { describeSettings, redact } from './settings.js';
 import { INSTRUMENTATION_SCOPE } from './version.js';
 
@@ -28,6 +28,20 @@ function debugSettings(args: Args): void {
   if (args.command === 'probe' && args.fromClient !== args.client) tell(`client properties for ${args.fromBrokers} (--from-brokers): ${describeSettings(args.fromClient)}`);
 }
 
+/**
+ * The commands, loaded when one runs: they load the Kafka client, whose native addon is built for
+ * one Node line. `--help` and `--version` work without it, and a failed load is told in one line.
+ */
+async function commands(): Promise<{ inspect: typeof InspectCommand; probe: typeof ProbeCommand }> {
+  try {
+    const [{ inspect }, { probe }] = await Promise.all([import('./inspect.js'), import('./probe.js')]);
+    return { inspect, probe };
+  } catch (error) {
+    const reason = (error as Error).message.split('\n').find((line) => line.trim() !== '') ?? String(error);
+    throw new UsageError(`cannot load the Kafka client node-rdkafka on Node ${process.versions.node} (${reason.trim()}): rebuild it for this Node line (npm rebuild node-rdkafka)`);
+  }
+}
+
 async function run(args: Args, signal: AbortSignal): Promise<number> {
   if (args.command === 'help') {
     process.stdout.write(args.about === undefined ? USAGE : HELP[args.about]);
@@ -37,6 +51,7 @@ async function run(args: Args, signal: AbortSignal): Promise<number> {
     process.stdout.write(`${INSTRUMENTATION_SCOPE.version}\n`);
     return EXIT.ok;
   }
+  const { inspect, probe } = await commands();
   const output = new Output({ json: args.json });
   if (args.command === 'inspect') {
     await inspect(args, output, signal);
