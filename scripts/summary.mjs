@@ -6,6 +6,8 @@ import { basename, dirname, join } from 'node:path';
 
 const total = { passed: 0, failed: 0, skipped: 0 };
 const lanes = new Map();
+// Failures are listed again here, next to the totals, because CI keeps only the end of a long log.
+const failures = [];
 for (const file of process.argv.slice(2)) {
   const [lane, suite] = basename(file, '.json').split('.');
   if (!lanes.has(lane)) {
@@ -24,6 +26,21 @@ for (const file of process.argv.slice(2)) {
   counts.failed += failed;
   counts.skipped += report.numPendingTests + report.numTodoTests;
   counts.suites.push(`${suite} ${report.numPassedTests}/${report.numPassedTests + failed}`);
+  for (const file of report.testResults ?? []) {
+    const where = file.name ? file.name.replace(/^.*?\/(tests|packages)\//, '$1/') : suite;
+    const failedTests = (file.assertionResults ?? []).filter((test) => test.status === 'failed');
+    for (const test of failedTests) {
+      failures.push(`${lane} ${where} > ${test.fullName}: ${firstLine(test.failureMessages?.[0])}`);
+    }
+    if (failedTests.length === 0 && file.status === 'failed') failures.push(`${lane} ${where}: ${firstLine(file.message)}`);
+  }
+}
+function firstLine(text) {
+  return String(text ?? 'failed').split('\n')[0].slice(0, 300);
+}
+if (failures.length > 0) {
+  console.log('failed:');
+  for (const failure of failures) console.log(`  ${failure}`);
 }
 for (const [lane, counts] of lanes) {
   console.log(`lane ${lane} (${counts.about}): ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped [${counts.suites.join(', ')}]`);
