@@ -79,6 +79,21 @@ export const SERVICE_CASES = [
   'rdkafka-headers-read-headers',
   'confluent-headers-read-headers',
   'confluent-kafkajs-headers-read-headers',
+  // @platformatic/kafka (platformatic-case.ts): every column above, and its own instrumentation,
+  // @platformatic/kafka-opentelemetry, sampled in and out.
+  'platformatic-bare',
+  'platformatic-bare-with-header',
+  'platformatic-headers',
+  'platformatic-headers-sampled-out',
+  'platformatic-headers-ratio',
+  'platformatic-headers-metrics',
+  'platformatic-headers-service',
+  'platformatic-headers-read-headers',
+  'platformatic-hand-written',
+  'platformatic-hand-written-sampled-out',
+  'platformatic-context-only',
+  'platformatic-otel-instrumentation',
+  'platformatic-otel-instrumentation-sampled-out',
 ] as const;
 export const ALL_CASES = [...CASES, ...SERVICE_CASES] as const;
 export type CaseName = (typeof ALL_CASES)[number];
@@ -99,13 +114,13 @@ export interface CaseResult {
 }
 
 const require = createRequire(import.meta.url);
-const CONSTANT_TRACEPARENT = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
-const BATCH = 100;
+export const CONSTANT_TRACEPARENT = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+export const BATCH = 100;
 /** What the context-only producers run in: an active context whose span context they inject. */
 const CONSTANT_CONTEXT: Context = trace.setSpanContext(ROOT_CONTEXT, { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7', traceFlags: TraceFlags.SAMPLED });
 
 /** The consumer options of a traced case: `-read-headers` cases read headers only, the others use the default (`auto`). */
-function consumerMode(name: CaseName): { mode?: 'headers' } {
+export function consumerMode(name: CaseName): { mode?: 'headers' } {
   return name.endsWith('-read-headers') ? { mode: 'headers' } : {};
 }
 
@@ -122,7 +137,7 @@ let produceCpuUs = 0;
  * Runs the produce side of a context-only case in {@link CONSTANT_CONTEXT}, any other in the root
  * context, and keeps the CPU it took in {@link produceCpuUs}.
  */
-async function producing<T>(name: CaseName, fn: () => Promise<T>): Promise<T> {
+export async function producing<T>(name: CaseName, fn: () => Promise<T>): Promise<T> {
   const cpu = process.cpuUsage();
   try {
     return await (name.endsWith('context-only') ? context.with(CONSTANT_CONTEXT, fn) : fn());
@@ -195,7 +210,13 @@ async function main(): Promise<void> {
   if (meterProvider !== undefined) metrics.setGlobalMeterProvider(meterProvider);
   const topic = `bench-${name}-${process.pid}`;
   const value = Buffer.from(JSON.stringify({ pad: 'x'.repeat(1000) }).slice(0, 1024));
-  const run = name.startsWith('confluent-kafkajs') ? runConfluentKafkajs : name.startsWith('rdkafka') || name.startsWith('confluent') ? runRdkafka : runKafkajs;
+  const run = name.startsWith('platformatic')
+    ? (await import('./platformatic-case.js')).runPlatformatic
+    : name.startsWith('confluent-kafkajs')
+      ? runConfluentKafkajs
+      : name.startsWith('rdkafka') || name.startsWith('confluent')
+        ? runRdkafka
+        : runKafkajs;
   const { produceMs, consumeMs, consumeCpuUs } = await run(name, brokers, topic, value, messages);
   await provider.forceFlush();
   await provider.shutdown();
@@ -210,7 +231,7 @@ async function main(): Promise<void> {
  * with BENCH_PROFILE_PRODUCE=FILE, of the librdkafka clients' produce side (first produce call to the
  * last delivery report).
  */
-async function profileSide(variable: 'BENCH_PROFILE_CONSUME' | 'BENCH_PROFILE_PRODUCE' = 'BENCH_PROFILE_CONSUME'): Promise<{ stop: () => Promise<void> } | undefined> {
+export async function profileSide(variable: 'BENCH_PROFILE_CONSUME' | 'BENCH_PROFILE_PRODUCE' = 'BENCH_PROFILE_CONSUME'): Promise<{ stop: () => Promise<void> } | undefined> {
   const file = process.env[variable];
   if (file === undefined || file === '') return undefined;
   const { Session } = await import('node:inspector');
@@ -230,7 +251,7 @@ async function profileSide(variable: 'BENCH_PROFILE_CONSUME' | 'BENCH_PROFILE_PR
 }
 
 /** Times consumption from the first message to the last, checking each payload arrived unchanged. */
-function consumeClock(messages: number, size: number) {
+export function consumeClock(messages: number, size: number) {
   let received = 0;
   let first = 0;
   let last = 0;

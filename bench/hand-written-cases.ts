@@ -36,7 +36,7 @@ const TOPIC = 'orders';
 export const BATCH = 10;
 const value = Buffer.from('{"title":"hand-written floor"}');
 const TRACEPARENT = Buffer.from('00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01');
-const IDENTITY = { 'messaging.client.id': 'bench', 'server.address': '127.0.0.1', 'server.port': 9092 };
+export const IDENTITY = { 'messaging.client.id': 'bench', 'server.address': '127.0.0.1', 'server.port': 9092 };
 const CARRIER = 'tracecarrier.carrier';
 const LINK_REASON = 'tracecarrier.link.reason';
 
@@ -49,7 +49,7 @@ export const bufferGetter: TextMapGetter<Record<string, unknown>> = {
   keys: (carrier) => Object.keys(carrier),
 };
 
-function processAttributes(partition: number, offset: string | number, body: number, topic = TOPIC): Attributes {
+export function processAttributes(partition: number, offset: string | number, body: number, topic = TOPIC): Attributes {
   return {
     'messaging.system': 'kafka',
     'messaging.operation.name': 'process',
@@ -76,12 +76,12 @@ function batchAttributes(partition: number, count: number): Attributes {
   };
 }
 
-function sendAttributes(operation: 'send' | 'create', body: number, topic = TOPIC): Attributes {
+export function sendAttributes(operation: 'send' | 'create', body: number, topic = TOPIC): Attributes {
   return { 'messaging.system': 'kafka', 'messaging.operation.name': operation, 'messaging.operation.type': operation, 'messaging.destination.name': topic, 'messaging.message.body.size': body, ...IDENTITY };
 }
 
 /** The hand-written process span, as tracecarrier records it: child of the producer span, linked to it (and to the ambient span, if any). */
-function startHandProcess(tracer: Tracer, parent: Context, attributes: Attributes, ambient?: Context, topic = TOPIC): ReturnType<Tracer['startSpan']> {
+export function startHandProcess(tracer: Tracer, parent: Context, attributes: Attributes, ambient?: Context, topic = TOPIC): ReturnType<Tracer['startSpan']> {
   const links: Link[] = [];
   const producer = trace.getSpanContext(parent);
   if (producer !== undefined) links.push({ context: producer, attributes: { [LINK_REASON]: 'producer' } });

@@ -7,10 +7,11 @@
  * on its line (context-entry.ts). Started by scripts/bench-lines.sh (`pnpm bench:lines`), which
  * prepares the lanes and the broker:
  *
- *   node bench/dist/lines.js --lane NAME=NODE:DIR … [--messages N] [--repeat N] [--smoke] [--out DIR]
+ *   node bench/dist/lines.js --lane NAME=NODE:DIR … [--messages N] [--repeat N] [--clients A,B] [--smoke] [--out DIR]
  *   node bench/dist/lines.js --pool A.json,B.json,… [--out DIR]
  *
- * (DIR: the lane's workspace, whose bench/dist/broker-case.js runs under NODE.) `--pool` runs
+ * (DIR: the lane's workspace, whose bench/dist/broker-case.js runs under NODE; `--clients`: only
+ * these clients, by case prefix, e.g. `platformatic` or `kafkajs,rdkafka`.) `--pool` runs
  * nothing: it reports the processes of several earlier runs together (same lanes and messages), so
  * a table's medians stand on every process of every run, and writes them as one file.
  */
@@ -18,7 +19,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CaseName, CaseResult } from './broker-case.js';
-import { KAFKAJS_ANCHORS, SERVICE_CLIENTS, runCase, spread, type CaseRunner, type ServiceClient, type Spread } from './service.js';
+import { ANCHORS, SERVICE_CLIENTS, runCase, spread, type CaseRunner, type ServiceClient, type Spread } from './service.js';
 
 interface Lane extends CaseRunner {
   readonly name: string;
@@ -74,8 +75,17 @@ const COLUMNS = [
   ['handOff', 'by hand, sampled out'],
   ['hand', 'by hand, sampled in'],
 ] as const satisfies ReadonlyArray<readonly [keyof ServiceClient, string]>;
-const clients = smoke ? SERVICE_CLIENTS.slice(0, 2) : SERVICE_CLIENTS;
-const names: CaseName[] = [...clients.flatMap((client) => COLUMNS.map(([key]) => client[key] as CaseName)), ...(smoke ? [] : KAFKAJS_ANCHORS)];
+// A client is named by its cases' prefix (`<prefix>-bare-with-header` is its floor).
+const prefixOf = (client: ServiceClient) => client.floor.replace(/-bare-with-header$/, '');
+const chosen = option('--clients')?.split(',');
+const savedClients = pooled[0] === undefined ? undefined : new Set(Object.keys(pooled[0].runs).map((key) => key.split('/')[1]!));
+const clients = SERVICE_CLIENTS.filter((client) =>
+  savedClients !== undefined ? savedClients.has(client.floor) : chosen !== undefined ? chosen.includes(prefixOf(client)) : !smoke || ['kafkajs', 'rdkafka', 'platformatic'].includes(prefixOf(client)),
+);
+if (clients.length === 0) throw new Error(`--clients: none of ${chosen?.join(', ')} is a client (${SERVICE_CLIENTS.map(prefixOf).join(', ')})`);
+// Each client's other tracing (the official instrumentation), for the clients run, not in a smoke run.
+const anchors = smoke ? [] : ANCHORS.filter((anchor) => clients.some((client) => client.client === anchor.client));
+const names: CaseName[] = [...clients.flatMap((client) => COLUMNS.map(([key]) => client[key] as CaseName)), ...anchors.flatMap((anchor) => anchor.cases)];
 
 const runs = new Map<string, CaseResult[]>();
 for (const file of pooled) for (const [key, results] of Object.entries(file.runs)) runs.set(key, [...(runs.get(key) ?? []), ...results]);
@@ -165,12 +175,19 @@ for (const side of ['consume', 'produce'] as const) {
     }
   }
 }
-if (!smoke) {
+for (const anchor of anchors) {
+  const client = clients.find((c) => c.client === anchor.client)!;
+  const labels = ['sampled in', 'sampled out', 'with metrics'].slice(0, anchor.cases.length);
   say('');
-  say('| kafkajs, the official instrumentation | line | sampled in | sampled out | with metrics |');
-  say('|---|---|---|---|---|');
+  say(`| ${anchor.client}, ${anchor.library} | line | ${labels.join(' | ')} | tracecarrier / it, sampled in | sampled out |`);
+  say(`|---|---|${labels.map(() => '---').join('|')}|---|---|`);
   for (const side of ['consume', 'produce'] as const) {
-    for (const lane of lanes) say(`| ${side} | ${lane.name} | ${KAFKAJS_ANCHORS.map((name) => k(sides(lane, name)[side].median)).join(' | ')} |`);
+    for (const lane of lanes) {
+      const median = (name: CaseName) => sides(lane, name)[side].median;
+      const [inCase, outCase] = anchor.cases as [CaseName, CaseName];
+      // Above 1: tracecarrier handles more messages a second than it.
+      say(`| ${side} | ${lane.name} | ${anchor.cases.map((name) => k(median(name))).join(' | ')} | ${(median(client.on as CaseName) / median(inCase)).toFixed(2)}× | ${(median(client.off as CaseName) / median(outCase)).toFixed(2)}× |`);
+    }
   }
 }
 if (out !== undefined) writeFileSync(join(out, 'benchmarks.lines.json'), JSON.stringify({ messages, repeats, ...(pooled.length > 0 ? { runsPooled: pooled.length } : {}), lanes: lanes.map(({ name, about }) => ({ name, about, contextEntry: entries.get(name) })), runs: Object.fromEntries(runs), report: lines }, null, 2));

@@ -16,7 +16,7 @@ import type { HandWrittenResult } from './hand-written.js';
 import type { MemoryResult } from './memory.js';
 import { benchHostile } from './hostile-values.js';
 import { benchPropagation } from './propagation.js';
-import { benchService, histogramRecordCost, KAFKAJS_ANCHORS, SERVICE_CLIENTS, type ServiceCase } from './service.js';
+import { benchService, histogramRecordCost, KAFKAJS_ANCHORS, PLATFORMATIC_ANCHORS, SERVICE_CLIENTS, type ServiceCase } from './service.js';
 
 const smoke = process.argv.includes('--smoke');
 // `--only broker,service`: run only the named parts (propagation, codec, broker, memory,
@@ -181,6 +181,11 @@ if (wants('service')) {
   for (const side of ['consume', 'produce'] as const) {
     const ours = (name: string) => of(name)[side].median;
     say(`   kafkajs ${side}: tracecarrier vs instrumentation-kafkajs, sampled in ${(ours('kafkajs-headers') / official![side].median).toFixed(2)}×, sampled out ${(ours('kafkajs-headers-sampled-out') / officialOff![side].median).toFixed(2)}×, metrics on ${(ours('kafkajs-headers-metrics') / officialMetrics![side].median).toFixed(2)}× (its metrics cost: ${(officialMetrics![side].median / official![side].median).toFixed(2)}×, ours ${(ours('kafkajs-headers-metrics') / ours('kafkajs-headers')).toFixed(2)}×)`);
+  }
+  const [platformaticOtel, platformaticOtelOff] = PLATFORMATIC_ANCHORS.map(of);
+  for (const side of ['consume', 'produce'] as const) {
+    const ours = (name: string) => of(name)[side].median;
+    say(`   @platformatic/kafka ${side}: tracecarrier vs @platformatic/kafka-opentelemetry, sampled in ${(ours('platformatic-headers') / platformaticOtel![side].median).toFixed(2)}×, sampled out ${(ours('platformatic-headers-sampled-out') / platformaticOtelOff![side].median).toFixed(2)}×`);
   }
 }
 

@@ -9,7 +9,8 @@ import type { CaseName, CaseResult } from './broker-case.js';
  * least any context-carrying code does (`context-only`: extract and run the handler in the context,
  * inject the active context, no span); tracecarrier sampled in with its consumer reading headers
  * only, as the hand-written tracing does (`-read-headers`; the default `auto` reads four carriers);
- * for kafkajs also the official instrumentation, sampled in and out and with metrics. Each case runs `repeats` times,
+ * for kafkajs the official instrumentation, sampled in and out and with metrics, and for
+ * @platformatic/kafka its own, @platformatic/kafka-opentelemetry, sampled in and out. Each case runs `repeats` times,
  * each time in a process of its own, the cases interleaved (round robin) so a slow stretch of the
  * machine hits them alike; produce and consume are reported apart, as median and spread, and every
  * ratio is taken between medians of this run.
@@ -37,10 +38,11 @@ export const SERVICE_CLIENTS: readonly ServiceClient[] = [
   client('node-rdkafka', 'rdkafka'),
   client('confluent callback API', 'confluent'),
   client('confluent KafkaJS API', 'confluent-kafkajs'),
+  client('@platformatic/kafka', 'platformatic'),
 ];
 
 /** A client's cases, named `<prefix>-<case>` (see broker-case.ts). */
-function client(name: string, prefix: 'kafkajs' | 'rdkafka' | 'confluent' | 'confluent-kafkajs'): ServiceClient {
+function client(name: string, prefix: 'kafkajs' | 'rdkafka' | 'confluent' | 'confluent-kafkajs' | 'platformatic'): ServiceClient {
   return {
     client: name,
     floor: `${prefix}-bare-with-header`,
@@ -58,6 +60,15 @@ function client(name: string, prefix: 'kafkajs' | 'rdkafka' | 'confluent' | 'con
 
 /** The kafkajs anchors: the official instrumentation (no other client has one). */
 export const KAFKAJS_ANCHORS: readonly CaseName[] = ['kafkajs-otel-instrumentation', 'kafkajs-otel-instrumentation-sampled-out', 'kafkajs-otel-instrumentation-metrics'];
+
+/** The @platformatic/kafka anchors: its own instrumentation, @platformatic/kafka-opentelemetry (no metrics of its own). */
+export const PLATFORMATIC_ANCHORS: readonly CaseName[] = ['platformatic-otel-instrumentation', 'platformatic-otel-instrumentation-sampled-out'];
+
+/** Each client's other tracing, read beside ours: its cases (sampled in, sampled out, with metrics where it has them). */
+export const ANCHORS: ReadonlyArray<{ readonly client: string; readonly library: string; readonly cases: readonly CaseName[] }> = [
+  { client: 'kafkajs', library: '@opentelemetry/instrumentation-kafkajs', cases: KAFKAJS_ANCHORS },
+  { client: '@platformatic/kafka', library: '@platformatic/kafka-opentelemetry', cases: PLATFORMATIC_ANCHORS },
+];
 
 /** One case over its repeats: each side's median and spread (min, max), messages per second. */
 export interface ServiceCase {
@@ -106,7 +117,7 @@ export function runCase(runner: CaseRunner, name: CaseName, messages: number): C
 
 /** Runs every case `repeats` times in processes of its own, interleaved; `runner` starts one process. */
 export function benchService(messages: number, repeats: number, runner: CaseRunner): ServiceCase[] {
-  const names = [...new Set([...SERVICE_CLIENTS.flatMap((c) => [c.floor, c.on, c.off, c.ratio, c.metrics, c.service, c.hand, c.handOff, c.contextOnly, c.readHeaders]), ...KAFKAJS_ANCHORS])];
+  const names = [...new Set([...SERVICE_CLIENTS.flatMap((c) => [c.floor, c.on, c.off, c.ratio, c.metrics, c.service, c.hand, c.handOff, c.contextOnly, c.readHeaders]), ...ANCHORS.flatMap((anchor) => anchor.cases)])];
   const runs = new Map<CaseName, CaseResult[]>(names.map((name) => [name, []]));
   for (let round = 0; round < repeats; round++) {
     // Alternate the order too, so no case always runs right after the same neighbour.

@@ -13,9 +13,15 @@ export class Handout<M> {
   /** Its process span and that span's context. */
   readonly started: ActiveSpan;
   #open = true;
-  constructor(handed: M, started: ActiveSpan) {
+  readonly #registry?: Map<M, Handout<M>>;
+  /** `open`: where the handouts still open are found by their message (a handout leaves it when its span is ended or taken over). */
+  constructor(handed: M, started: ActiveSpan, open?: Map<M, Handout<M>>) {
     this.handed = handed;
     this.started = started;
+    if (open !== undefined) {
+      this.#registry = open;
+      open.set(handed, this);
+    }
   }
 
   /** True until the span is ended or taken over. */
@@ -27,6 +33,7 @@ export class Handout<M> {
   take(): ActiveSpan | undefined {
     if (!this.#open) return undefined;
     this.#open = false;
+    if (this.#registry?.get(this.handed) === this) this.#registry.delete(this.handed);
     return this.started;
   }
 

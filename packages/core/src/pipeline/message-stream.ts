@@ -108,6 +108,10 @@ export function tracedStream<S extends object, M>(stream: S, handOut: HandOut<M>
   const wrappers = new WeakMap<Listener, Listener>();
   let current: Delivery<M> | undefined;
   const deliver = (listener: Listener, self: unknown, raw: M): unknown => {
+    // The common case, one 'data' listener: its span ends as soon as it returns (or its promise
+    // settles), without the shared delivery and its microtask. A listener added while it runs is not
+    // called for this message (the emit has its list already), so none can share the span later.
+    if (current === undefined && (stream as { listenerCount?: (event: string) => number }).listenerCount?.('data') === 1) return deliverAlone(listener, self, raw);
     let delivery = current;
     if (delivery === undefined || delivery.raw !== raw) {
       const fresh = new Delivery(raw, handOut(raw));
@@ -128,6 +132,29 @@ export function tracedStream<S extends object, M>(stream: S, handOut: HandOut<M>
       throw error;
     }
     if (isThenable(result)) delivery.wait(result);
+    return result;
+  };
+  const deliverAlone = (listener: Listener, self: unknown, raw: M): unknown => {
+    const handout = handOut(raw);
+    if (handout === undefined) return listener.call(self, raw);
+    let result: unknown;
+    try {
+      result = otelContext.with(handout.started.context, listener, self, handout.handed);
+    } catch (error) {
+      handout.fail(error);
+      throw error;
+    }
+    if (!isThenable(result)) handout.end();
+    else {
+      // The derived promise rejects as the listener's did, so an unhandled rejection stays unhandled.
+      void result.then(
+        () => handout.end(),
+        (error: unknown) => {
+          handout.fail(error);
+          throw error;
+        },
+      );
+    }
     return result;
   };
   const wrap = (listener: Listener): Listener => {

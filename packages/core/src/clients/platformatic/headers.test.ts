@@ -4,7 +4,9 @@ import { describe, expect, it, vi } from 'vitest';
 import { readIncoming } from '../../pipeline/incoming.js';
 import { consumerCarriers } from '../../pipeline/modes.js';
 import { DEFAULT_LIMITS } from '../../limits.js';
-import { headerList, keyText, outgoingHeaders, serializerForm } from './headers.js';
+import fc from 'fast-check';
+import { readHeader, valuesOf } from '../../headers/kafka-headers.js';
+import { headerList, headerRecord, keyText, outgoingHeaders, serializerForm } from './headers.js';
 import { bytesOrText, carriedMessage, handedValue, PltIncoming } from './message.js';
 
 const TP1 = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
@@ -39,6 +41,39 @@ describe('headerList: received headers in core list shape', () => {
   it('leaves out keys that are neither text nor bytes (a custom deserializer)', () => {
     expect(headerList([[{ not: 'a key' }, 'v'], ['k', { an: 'object' }]])).toEqual([{ k: { an: 'object' } }]);
     expect(keyText(7)).toBeUndefined();
+  });
+});
+
+describe('headerRecord: received headers in core record shape, one object per message', () => {
+  it('maps each key to its value, a repeated key to its values in order', () => {
+    const bytes = Buffer.from([0xff, 0x00]);
+    expect(headerRecord([[Buffer.from('a'), Buffer.from('1')], ['b', 'two'], [Buffer.from('a'), bytes], ['a', null]])).toEqual({ a: [Buffer.from('1'), bytes, null], b: 'two' });
+    expect(headerRecord(undefined)).toBeUndefined();
+    expect(headerRecord([[{ not: 'a key' }, 'v']])).toEqual({});
+  });
+
+  it('keeps a __proto__ key as a header, once or repeated, and never as the prototype', () => {
+    const once = headerRecord([['__proto__', 'p']])!;
+    expect(Object.getPrototypeOf(once)).toBe(Object.prototype);
+    expect(readHeader(once, '__proto__')).toBe('p');
+    const twice = headerRecord([['__proto__', 'p'], ['__proto__', 'q']])!;
+    expect(Object.getPrototypeOf(twice)).toBe(Object.prototype);
+    expect(valuesOf(twice, '__proto__')).toEqual(['p', 'q']);
+  });
+
+  it('reads as the list shape does: every key, every value, the same single value (property)', () => {
+    const key = fc.constantFrom('traceparent', 'tracestate', 'baggage', 'ce_id', '__proto__', 'constructor', 'x');
+    const value = fc.oneof(fc.string(), fc.uint8Array({ maxLength: 8 }).map((b) => Buffer.from(b)), fc.constant(null));
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.oneof(key, key.map((k) => Buffer.from(k))), value), { maxLength: 8 }), (entries) => {
+        const list = headerList(entries)!;
+        const record = headerRecord(entries)!;
+        for (const name of ['traceparent', 'tracestate', 'baggage', 'ce_id', '__proto__', 'constructor', 'x', 'absent']) {
+          expect(valuesOf(record, name)).toEqual(valuesOf(list, name));
+          expect(readHeader(record, name)).toEqual(readHeader(list, name));
+        }
+      }),
+    );
   });
 });
 

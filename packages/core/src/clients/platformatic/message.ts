@@ -4,7 +4,7 @@ import type { KafkaHeaders } from '../../headers/kafka-headers.js';
 import type { OutgoingFacts } from '../../pipeline/message-path.js';
 import type { OutgoingCarry } from '../../pipeline/outgoing.js';
 import type { ProducerRuntime } from '../../pipeline/runtime.js';
-import { headerList, outgoingHeaders, serializerForm, type PltForm } from './headers.js';
+import { headerList, headerRecord, outgoingHeaders, serializerForm, type PltForm } from './headers.js';
 import type { PltClientOptions, PltMessage, PltMessageToProduce } from './types.js';
 
 /** A key or value as carriers can read it: text or bytes as they are, anything else (a deserialized object) absent. */
@@ -80,7 +80,7 @@ export class PltIncoming implements IncomingMessage {
     this.partition = message.partition;
     this.key = bytesOrText(message.key);
     this.value = bytesOrText(message.value);
-    this.headers = headerList(message.headerEntries ?? message.headers);
+    this.headers = headerRecord(message.headerEntries ?? message.headers);
     this.#offset = message.offset;
   }
   get offset(): string {
