@@ -80,7 +80,7 @@ export const SERVICE_CASES = [
   'confluent-headers-read-headers',
   'confluent-kafkajs-headers-read-headers',
   // @platformatic/kafka (platformatic-case.ts): every column above, and its own instrumentation,
-  // @platformatic/kafka-opentelemetry, sampled in and out.
+  // @platformatic/kafka-opentelemetry, sampled in and out and with metrics.
   'platformatic-bare',
   'platformatic-bare-with-header',
   'platformatic-headers',
@@ -94,6 +94,7 @@ export const SERVICE_CASES = [
   'platformatic-context-only',
   'platformatic-otel-instrumentation',
   'platformatic-otel-instrumentation-sampled-out',
+  'platformatic-otel-instrumentation-metrics',
 ] as const;
 export const ALL_CASES = [...CASES, ...SERVICE_CASES] as const;
 export type CaseName = (typeof ALL_CASES)[number];

@@ -179,14 +179,16 @@ for (const anchor of anchors) {
   const client = clients.find((c) => c.client === anchor.client)!;
   const labels = ['sampled in', 'sampled out', 'with metrics'].slice(0, anchor.cases.length);
   say('');
-  say(`| ${anchor.client}, ${anchor.library} | line | ${labels.join(' | ')} | tracecarrier / it, sampled in | sampled out |`);
-  say(`|---|---|${labels.map(() => '---').join('|')}|---|---|`);
+  const compared = ['tracecarrier / it, sampled in', 'sampled out', 'with metrics'].slice(0, anchor.cases.length);
+  say(`| ${anchor.client}, ${anchor.library} | line | ${labels.join(' | ')} | ${compared.join(' | ')} |`);
+  say(`|---|---|${labels.map(() => '---').join('|')}|${compared.map(() => '---').join('|')}|`);
   for (const side of ['consume', 'produce'] as const) {
     for (const lane of lanes) {
       const median = (name: CaseName) => sides(lane, name)[side].median;
       const [inCase, outCase] = anchor.cases as [CaseName, CaseName];
       // Above 1: tracecarrier handles more messages a second than it.
-      say(`| ${side} | ${lane.name} | ${anchor.cases.map((name) => k(median(name))).join(' | ')} | ${(median(client.on as CaseName) / median(inCase)).toFixed(2)}× | ${(median(client.off as CaseName) / median(outCase)).toFixed(2)}× |`);
+      const metricsCase = anchor.cases[2];
+      say(`| ${side} | ${lane.name} | ${anchor.cases.map((name) => k(median(name))).join(' | ')} | ${(median(client.on as CaseName) / median(inCase)).toFixed(2)}× | ${(median(client.off as CaseName) / median(outCase)).toFixed(2)}× |${metricsCase === undefined ? '' : ` ${(median(client.metrics as CaseName) / median(metricsCase)).toFixed(2)}× |`}`);
     }
   }
 }

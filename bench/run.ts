@@ -182,10 +182,10 @@ if (wants('service')) {
     const ours = (name: string) => of(name)[side].median;
     say(`   kafkajs ${side}: tracecarrier vs instrumentation-kafkajs, sampled in ${(ours('kafkajs-headers') / official![side].median).toFixed(2)}×, sampled out ${(ours('kafkajs-headers-sampled-out') / officialOff![side].median).toFixed(2)}×, metrics on ${(ours('kafkajs-headers-metrics') / officialMetrics![side].median).toFixed(2)}× (its metrics cost: ${(officialMetrics![side].median / official![side].median).toFixed(2)}×, ours ${(ours('kafkajs-headers-metrics') / ours('kafkajs-headers')).toFixed(2)}×)`);
   }
-  const [platformaticOtel, platformaticOtelOff] = PLATFORMATIC_ANCHORS.map(of);
+  const [platformaticOtel, platformaticOtelOff, platformaticOtelMetrics] = PLATFORMATIC_ANCHORS.map(of);
   for (const side of ['consume', 'produce'] as const) {
     const ours = (name: string) => of(name)[side].median;
-    say(`   @platformatic/kafka ${side}: tracecarrier vs @platformatic/kafka-opentelemetry, sampled in ${(ours('platformatic-headers') / platformaticOtel![side].median).toFixed(2)}×, sampled out ${(ours('platformatic-headers-sampled-out') / platformaticOtelOff![side].median).toFixed(2)}×`);
+    say(`   @platformatic/kafka ${side}: tracecarrier vs @platformatic/kafka-opentelemetry, sampled in ${(ours('platformatic-headers') / platformaticOtel![side].median).toFixed(2)}×, sampled out ${(ours('platformatic-headers-sampled-out') / platformaticOtelOff![side].median).toFixed(2)}×, metrics on ${(ours('platformatic-headers-metrics') / platformaticOtelMetrics![side].median).toFixed(2)}×`);
   }
 }
 

@@ -10,7 +10,7 @@ import type { CaseName, CaseResult } from './broker-case.js';
  * inject the active context, no span); tracecarrier sampled in with its consumer reading headers
  * only, as the hand-written tracing does (`-read-headers`; the default `auto` reads four carriers);
  * for kafkajs the official instrumentation, sampled in and out and with metrics, and for
- * @platformatic/kafka its own, @platformatic/kafka-opentelemetry, sampled in and out. Each case runs `repeats` times,
+ * @platformatic/kafka its own, @platformatic/kafka-opentelemetry, likewise. Each case runs `repeats` times,
  * each time in a process of its own, the cases interleaved (round robin) so a slow stretch of the
  * machine hits them alike; produce and consume are reported apart, as median and spread, and every
  * ratio is taken between medians of this run.
@@ -61,8 +61,8 @@ function client(name: string, prefix: 'kafkajs' | 'rdkafka' | 'confluent' | 'con
 /** The kafkajs anchors: the official instrumentation (no other client has one). */
 export const KAFKAJS_ANCHORS: readonly CaseName[] = ['kafkajs-otel-instrumentation', 'kafkajs-otel-instrumentation-sampled-out', 'kafkajs-otel-instrumentation-metrics'];
 
-/** The @platformatic/kafka anchors: its own instrumentation, @platformatic/kafka-opentelemetry (no metrics of its own). */
-export const PLATFORMATIC_ANCHORS: readonly CaseName[] = ['platformatic-otel-instrumentation', 'platformatic-otel-instrumentation-sampled-out'];
+/** The @platformatic/kafka anchors: its own instrumentation, @platformatic/kafka-opentelemetry, sampled in and out and with metrics. */
+export const PLATFORMATIC_ANCHORS: readonly CaseName[] = ['platformatic-otel-instrumentation', 'platformatic-otel-instrumentation-sampled-out', 'platformatic-otel-instrumentation-metrics'];
 
 /** Each client's other tracing, read beside ours: its cases (sampled in, sampled out, with metrics where it has them). */
 export const ANCHORS: ReadonlyArray<{ readonly client: string; readonly library: string; readonly cases: readonly CaseName[] }> = [
