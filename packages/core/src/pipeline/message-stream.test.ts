@@ -64,6 +64,28 @@ describe("a traced stream's 'data' listeners", () => {
     expect(trace.getActiveSpan()).toBeUndefined();
   });
 
+  it('with one listener, end its span as soon as it returns; a listener added meanwhile shares the next message span only', async () => {
+    const stream = tracedStream(new Readable({ objectMode: true, read() {} }), handOut) as Readable;
+    const calls: Array<[string, string | undefined]> = [];
+    const late = () => calls.push(['late', activeName()]);
+    stream.on('data', (message: Msg) => {
+      calls.push(['first', activeName()]);
+      if (message.id === 1) stream.on('data', late);
+    });
+    stream.emit('data', messages()[0]);
+    // Ended at once, not a microtask later: the stream had one listener when the message came.
+    expect(ended()).toEqual(['process 1']);
+    stream.emit('data', messages()[1]);
+    await Promise.resolve();
+    expect(calls).toEqual([
+      ['first', 'process 1'],
+      ['first', 'process 2'],
+      ['late', 'process 2'],
+    ]);
+    expect(ended()).toEqual(['process 1', 'process 2']);
+    expect(open.size).toBe(0);
+  });
+
   it('keep a span open until the promise an async listener returned settles', async () => {
     let release: () => void = () => {};
     const gate = new Promise<void>((resolve) => (release = resolve));

@@ -46,6 +46,16 @@ class Delivery<M> {
   }
 }
 
+/** Runs a `'data'` listener with the message's span context active; a throw ends the span with the error and is rethrown. */
+function runListener<M>(handout: Handout<M>, listener: Listener, self: unknown): unknown {
+  try {
+    return otelContext.with(handout.started.context, listener, self, handout.handed);
+  } catch (error) {
+    handout.fail(error);
+    throw error;
+  }
+}
+
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
 }
@@ -124,26 +134,14 @@ export function tracedStream<S extends object, M>(stream: S, handOut: HandOut<M>
     }
     const handout = delivery.handout;
     if (handout === undefined) return listener.call(self, raw);
-    let result: unknown;
-    try {
-      result = otelContext.with(handout.started.context, listener, self, handout.handed);
-    } catch (error) {
-      handout.fail(error);
-      throw error;
-    }
+    const result = runListener(handout, listener, self);
     if (isThenable(result)) delivery.wait(result);
     return result;
   };
   const deliverAlone = (listener: Listener, self: unknown, raw: M): unknown => {
     const handout = handOut(raw);
     if (handout === undefined) return listener.call(self, raw);
-    let result: unknown;
-    try {
-      result = otelContext.with(handout.started.context, listener, self, handout.handed);
-    } catch (error) {
-      handout.fail(error);
-      throw error;
-    }
+    const result = runListener(handout, listener, self);
     if (!isThenable(result)) handout.end();
     else {
       // The derived promise rejects as the listener's did, so an unhandled rejection stays unhandled.
