@@ -37,6 +37,7 @@ export async function inspect(args: InspectArgs, output: Output, signal: AbortSi
   const analyser = new RecordAnalyser(await resolveCarriers(args.carriers), await resolvePropagator(args.propagator), args.limits);
   const reader = await TopicReader.connect(args.brokers, args.client, args.isolation);
   const counter = new SummaryCounter();
+  const aborted = new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
   try {
     const partitions = await reader.partitions(args.topic);
     if (args.partition !== undefined && !partitions.includes(args.partition)) throw new UsageError(`topic "${args.topic}" has no partition ${args.partition} (it has ${partitions.join(', ')})`);
@@ -57,6 +58,7 @@ export async function inspect(args: InspectArgs, output: Output, signal: AbortSi
         continue;
       }
       idleSince = Date.now();
+      const shown: RecordReport[] = [];
       for (const message of messages) {
         const range = ranges.find((entry) => entry.partition === message.partition);
         if (!args.follow && range !== undefined && message.offset >= range.end) continue;
@@ -65,9 +67,11 @@ export async function inspect(args: InspectArgs, output: Output, signal: AbortSi
         const report = analyser.analyse(message, args.showBaggage);
         if (!selected(args, report)) continue;
         counter.add(report);
-        output.record(report);
+        shown.push(report);
         if (args.limit !== undefined && counter.records >= args.limit) break;
       }
+      // A batch's records in one write; a full pipe holds the read back until it drains (or Ctrl-C).
+      await Promise.race([output.records(shown), aborted]);
       output.progress(counter.scanned);
     }
   } finally {
