@@ -4,7 +4,7 @@ import { cloudEventsBinary, cloudEventsStructured, headersCarrier, jsonEnvelope,
 import { createMessagePropagator } from '@tracecarrier/node-rdkafka';
 import type { Message, MessageHeader } from 'node-rdkafka';
 import { describe, expect, it } from 'vitest';
-import { carriersToReadAlone, incomingOf } from './alone.js';
+import { carriersToReadAlone, DetectLog, incomingOf } from './alone.js';
 import { RecordAnalyser, type FoundContext } from './analyse.js';
 
 /**
@@ -92,9 +92,16 @@ function foundReadingEveryCarrier(using: readonly Carrier[], message: Message): 
 describe('carriersToReadAlone', () => {
   it('leaves out the carrier that gave the context and those whose detect says no or throws', () => {
     const message = incomingOf({ topic: 't', partition: 0, offset: 1, key: null, value: Buffer.from('abc'), size: 3, headers: [{ traceparent: 'x' }] } as Message);
-    const alone = [BUILT_IN.headers, BUILT_IN['json-envelope'], throwing, meta].map((carrier) => ({ carrier, reader: carrier.name }));
-    expect(carriersToReadAlone(alone, message, undefined)).toEqual(['headers']);
-    expect(carriersToReadAlone(alone, message, 'headers')).toEqual([]);
+    const carriers = [BUILT_IN.headers, BUILT_IN['json-envelope'], throwing, meta];
+    const alone = carriers.map((carrier) => ({ carrier, reader: carrier.name }));
+    const log = new DetectLog(carriers);
+    expect(carriersToReadAlone(alone, log, () => message, undefined)).toEqual(['headers']);
+    expect(carriersToReadAlone(alone, log, () => message, 'headers')).toEqual([]);
+    // What the read with every carrier heard is taken as said, without asking again.
+    expect(log.carriers.map((carrier) => { try { return carrier.detect(message); } catch { return 'threw'; } })).toEqual([true, false, 'threw', false]);
+    expect(carriersToReadAlone(alone, log, () => { throw new Error('not asked again'); }, undefined).slice(0, 1)).toEqual(['headers']);
+    log.clear();
+    expect(carriersToReadAlone(alone, log, () => message, 'json-envelope')).toEqual(['headers']);
   });
 
   it('gives inspect the same found list as reading with every carrier alone (property)', () => {

@@ -3,7 +3,7 @@ import { propagation, trace, TraceFlags, type Context } from '@opentelemetry/api
 import type { Carrier, Diagnostic, DiagnosticCode, LimitOptions } from '@tracecarrier/core';
 import { createMessagePropagator, type RdkafkaMessagePropagator } from '@tracecarrier/node-rdkafka';
 import type { Message } from 'node-rdkafka';
-import { carriersToReadAlone, incomingOf } from './alone.js';
+import { carriersToReadAlone, DetectLog, incomingOf } from './alone.js';
 import { isoTime } from './iso-time.js';
 import { otherPropagatorsIn, type ResolvedPropagator } from './propagators.js';
 
@@ -86,6 +86,7 @@ export class RecordAnalyser {
   readonly #all: RdkafkaMessagePropagator;
   readonly #each: ReadonlyArray<{ readonly carrier: Carrier; readonly reader: RdkafkaMessagePropagator }>;
   readonly #propagatorName: string;
+  readonly #detected: DetectLog;
   #reported: Diagnostic[] = [];
 
   /**
@@ -95,18 +96,20 @@ export class RecordAnalyser {
   constructor(carriers: readonly Carrier[], propagator?: ResolvedPropagator, limits?: LimitOptions) {
     const using = { ...(propagator === undefined ? {} : { propagator: propagator.propagator }), ...(limits === undefined ? {} : { limits }) };
     this.#propagatorName = propagator?.name ?? 'w3c';
-    this.#all = createMessagePropagator({ consumer: { carriers: [...carriers], ...using, onDiagnostic: (diagnostic) => void this.#reported.push(diagnostic) } });
+    this.#detected = new DetectLog(carriers);
+    this.#all = createMessagePropagator({ consumer: { carriers: [...this.#detected.carriers], ...using, onDiagnostic: (diagnostic) => void this.#reported.push(diagnostic) } });
     this.#each = carriers.map((carrier) => ({ carrier, reader: createMessagePropagator({ consumer: { carriers: [carrier], ...using, onDiagnostic: () => undefined } }) }));
   }
 
   /** What `message` carries (baggage values only with `showBaggage`); never throws. */
   analyse(message: Message, showBaggage: boolean): RecordReport {
     this.#reported = [];
+    this.#detected.clear();
     const read = this.#all.extract(message);
     const diagnostics = this.#reported.map((d) => ({ code: d.code, message: d.message, ...(d.field === undefined ? {} : { field: d.field }) }));
     const used = foundIn(read.context, read.carrier);
     const found: FoundContext[] = used === undefined ? [] : [used];
-    for (const single of carriersToReadAlone(this.#each, incomingOf(message), used?.carrier)) {
+    for (const single of carriersToReadAlone(this.#each, this.#detected, () => incomingOf(message), used?.carrier)) {
       const alone = single.extract(message);
       const other = foundIn(alone.context, alone.carrier);
       if (other !== undefined && other.carrier !== used?.carrier) found.push(other);
