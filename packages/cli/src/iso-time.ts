@@ -3,7 +3,7 @@
  * from the previous call while the day is the same (a topic's records are mostly written on few
  * days), and the time of day is written from the number itself. Measured (`pnpm bench:cli`, 100,000
  * records, Node 24.22.3, 2 × AMD EPYC, 2026-12-07): a `Date` and its `toISOString` per record took
- * 77 ms of `inspect --json`'s 2.3 s of CPU (profiled), this about a tenth of it.
+ * about 100 ms of `inspect --json`'s 2.3 s on the main thread (profiled), this about 20 ms.
  * Times before 1970 or after 9999 (which `toISOString` writes with a sign and six digits) go to
  * `toISOString` itself.
  */
