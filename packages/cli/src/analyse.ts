@@ -3,6 +3,8 @@ import { propagation, trace, TraceFlags, type Context } from '@opentelemetry/api
 import type { Carrier, Diagnostic, DiagnosticCode, LimitOptions } from '@tracecarrier/core';
 import { createMessagePropagator, type RdkafkaMessagePropagator } from '@tracecarrier/node-rdkafka';
 import type { Message } from 'node-rdkafka';
+import { carriersToReadAlone, DetectLog, incomingOf } from './alone.js';
+import { isoTime } from './iso-time.js';
 import { otherPropagatorsIn, type ResolvedPropagator } from './propagators.js';
 
 /** A context one carrier found in a record. */
@@ -55,15 +57,17 @@ function keyText(key: Message['key']): string | null {
 }
 
 function headerSizes(message: Message): RecordReport['headers'] {
-  return (message.headers ?? []).flatMap((header) =>
-    Object.entries(header).map(([name, value]) => ({ name, bytes: value === null || value === undefined ? null : Buffer.isBuffer(value) ? value.length : Buffer.byteLength(String(value)) })),
-  );
+  const sizes: Array<RecordReport['headers'][number]> = [];
+  for (const header of message.headers ?? []) {
+    for (const [name, value] of Object.entries(header)) sizes.push({ name, bytes: value === null || value === undefined ? null : Buffer.isBuffer(value) ? value.length : Buffer.byteLength(String(value)) });
+  }
+  return sizes;
 }
 
 /** The record's timestamp as ISO 8601, when the broker gave one (librdkafka says -1 for none). */
 function timestampOf(message: Message): string | undefined {
   const { timestamp } = message;
-  return typeof timestamp === 'number' && timestamp >= 0 && Number.isFinite(timestamp) ? new Date(timestamp).toISOString() : undefined;
+  return typeof timestamp === 'number' && timestamp >= 0 && Number.isFinite(timestamp) ? isoTime(timestamp) : undefined;
 }
 
 function foundIn(context: Context, carrier: string): FoundContext | undefined {
@@ -74,13 +78,15 @@ function foundIn(context: Context, carrier: string): FoundContext | undefined {
 
 /**
  * Reads records as a node-rdkafka consumer with these carriers would (the binding's own manual
- * API, so the logic is the consumers'), and once more with each carrier alone to find every
- * carrier that carries a context: `both` records, and disagreements between header and envelope.
+ * API, so the logic is the consumers'), and once more with each other carrier that detects a
+ * context field, alone, to find every carrier that carries a context: `both` records, and
+ * disagreements between header and envelope (see alone.ts).
  */
 export class RecordAnalyser {
   readonly #all: RdkafkaMessagePropagator;
-  readonly #each: ReadonlyArray<RdkafkaMessagePropagator>;
+  readonly #each: ReadonlyArray<{ readonly carrier: Carrier; readonly reader: RdkafkaMessagePropagator }>;
   readonly #propagatorName: string;
+  readonly #detected: DetectLog;
   #reported: Diagnostic[] = [];
 
   /**
@@ -90,18 +96,20 @@ export class RecordAnalyser {
   constructor(carriers: readonly Carrier[], propagator?: ResolvedPropagator, limits?: LimitOptions) {
     const using = { ...(propagator === undefined ? {} : { propagator: propagator.propagator }), ...(limits === undefined ? {} : { limits }) };
     this.#propagatorName = propagator?.name ?? 'w3c';
-    this.#all = createMessagePropagator({ consumer: { carriers: [...carriers], ...using, onDiagnostic: (diagnostic) => void this.#reported.push(diagnostic) } });
-    this.#each = carriers.map((carrier) => createMessagePropagator({ consumer: { carriers: [carrier], ...using, onDiagnostic: () => undefined } }));
+    this.#detected = new DetectLog(carriers);
+    this.#all = createMessagePropagator({ consumer: { carriers: [...this.#detected.carriers], ...using, onDiagnostic: (diagnostic) => void this.#reported.push(diagnostic) } });
+    this.#each = carriers.map((carrier) => ({ carrier, reader: createMessagePropagator({ consumer: { carriers: [carrier], ...using, onDiagnostic: () => undefined } }) }));
   }
 
   /** What `message` carries (baggage values only with `showBaggage`); never throws. */
   analyse(message: Message, showBaggage: boolean): RecordReport {
     this.#reported = [];
+    this.#detected.clear();
     const read = this.#all.extract(message);
     const diagnostics = this.#reported.map((d) => ({ code: d.code, message: d.message, ...(d.field === undefined ? {} : { field: d.field }) }));
     const used = foundIn(read.context, read.carrier);
     const found: FoundContext[] = used === undefined ? [] : [used];
-    for (const single of this.#each) {
+    for (const single of carriersToReadAlone(this.#each, this.#detected, () => incomingOf(message), used?.carrier)) {
       const alone = single.extract(message);
       const other = foundIn(alone.context, alone.carrier);
       if (other !== undefined && other.carrier !== used?.carrier) found.push(other);
@@ -111,24 +119,26 @@ export class RecordAnalyser {
     const tracestate = trace.getSpanContext(read.context)?.traceState?.serialize();
     const timestamp = timestampOf(message);
     const others = used === undefined ? otherPropagatorsIn((message.headers ?? []).flatMap((header) => Object.keys(header)), this.#propagatorName) : [];
-    return {
-      partition: message.partition,
-      offset: message.offset,
-      key: keyText(message.key),
-      ...(timestamp === undefined ? {} : { timestamp }),
-      valueBytes: message.value === null || message.value === undefined ? null : message.value.length,
-      headers: headerSizes(message),
-      tombstone: message.value === null,
-      carrier: read.carrier,
-      ...(used === undefined ? {} : { traceId: used.traceId, parentSpanId: used.parentSpanId, sampled: used.sampled }),
-      ...(tracestate === undefined || tracestate === '' ? {} : { tracestate }),
-      baggageKeys: entries.map(([key]) => key),
-      ...(showBaggage ? { baggage: Object.fromEntries(entries.map(([key, entry]) => [key, entry.value])) } : {}),
-      found,
-      disagreement,
-      diagnostics,
-      ...(others.length === 0 ? {} : { otherPropagators: others }),
-    };
+    // Built member by member, in the order --json prints them: one object, no spread temporaries.
+    const report: { -readonly [K in keyof RecordReport]?: RecordReport[K] } = { partition: message.partition, offset: message.offset, key: keyText(message.key) };
+    if (timestamp !== undefined) report.timestamp = timestamp;
+    report.valueBytes = message.value === null || message.value === undefined ? null : message.value.length;
+    report.headers = headerSizes(message);
+    report.tombstone = message.value === null;
+    report.carrier = read.carrier;
+    if (used !== undefined) {
+      report.traceId = used.traceId;
+      report.parentSpanId = used.parentSpanId;
+      report.sampled = used.sampled;
+    }
+    if (tracestate !== undefined && tracestate !== '') report.tracestate = tracestate;
+    report.baggageKeys = entries.map(([key]) => key);
+    if (showBaggage) report.baggage = Object.fromEntries(entries.map(([key, entry]) => [key, entry.value]));
+    report.found = found;
+    report.disagreement = disagreement;
+    report.diagnostics = diagnostics;
+    if (others.length > 0) report.otherPropagators = others;
+    return report as RecordReport;
   }
 }
 

@@ -4,6 +4,7 @@ import { resolveCarriers } from './carriers.js';
 import { resolvePropagator } from './propagators.js';
 import { UsageError } from './errors.js';
 import { TopicReader, type PartitionRange } from './kafka.js';
+import type { Message } from 'node-rdkafka';
 import type { Output } from './output.js';
 
 // Without --follow, a read ends at the high watermarks it started with, or after this long with
@@ -37,6 +38,7 @@ export async function inspect(args: InspectArgs, output: Output, signal: AbortSi
   const analyser = new RecordAnalyser(await resolveCarriers(args.carriers), await resolvePropagator(args.propagator), args.limits);
   const reader = await TopicReader.connect(args.brokers, args.client, args.isolation);
   const counter = new SummaryCounter();
+  const aborted = new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
   try {
     const partitions = await reader.partitions(args.topic);
     if (args.partition !== undefined && !partitions.includes(args.partition)) throw new UsageError(`topic "${args.topic}" has no partition ${args.partition} (it has ${partitions.join(', ')})`);
@@ -50,25 +52,43 @@ export async function inspect(args: InspectArgs, output: Output, signal: AbortSi
     let idleSince = Date.now();
     // --idle bounds a read (--follow's too) by a quiet spell; without --follow there is always one.
     const idleEndMs = args.idleSeconds !== undefined ? args.idleSeconds * 1000 : args.follow ? Infinity : IDLE_END_MS;
-    while (!signal.aborted && !done() && (args.limit === undefined || counter.records < args.limit)) {
-      const messages = await reader.next(BATCH);
-      if (messages.length === 0) {
-        if (Date.now() - idleSince > idleEndMs) break;
-        continue;
+    // The next batch is asked for before this one is analysed and written: node-rdkafka takes it
+    // off librdkafka's queue on a worker thread meanwhile. One asked for and not taken (the read
+    // ended) is waited for before the client closes.
+    let next: Promise<Message[]> | undefined;
+    try {
+      while (!signal.aborted && !done() && (args.limit === undefined || counter.records < args.limit)) {
+        const messages = await (next ?? reader.next(BATCH));
+        next = undefined;
+        if (messages.length === 0) {
+          if (Date.now() - idleSince > idleEndMs) break;
+          continue;
+        }
+        idleSince = Date.now();
+        // Where the batch takes each partition, first: the next batch is asked for only while there is more to read.
+        const batch: Message[] = [];
+        for (const message of messages) {
+          const range = ranges.find((entry) => entry.partition === message.partition);
+          if (!args.follow && range !== undefined && message.offset >= range.end) continue;
+          position.set(message.partition, message.offset + 1);
+          batch.push(message);
+        }
+        if (!signal.aborted && !done() && (args.limit === undefined || counter.records + batch.length < args.limit)) next = reader.next(BATCH);
+        const shown: RecordReport[] = [];
+        for (const message of batch) {
+          counter.scanned++;
+          const report = analyser.analyse(message, args.showBaggage);
+          if (!selected(args, report)) continue;
+          counter.add(report);
+          shown.push(report);
+          if (args.limit !== undefined && counter.records >= args.limit) break;
+        }
+        // A batch's records in one write; a full pipe holds the read back until it drains (or Ctrl-C).
+        await Promise.race([output.records(shown), aborted]);
+        output.progress(counter.scanned);
       }
-      idleSince = Date.now();
-      for (const message of messages) {
-        const range = ranges.find((entry) => entry.partition === message.partition);
-        if (!args.follow && range !== undefined && message.offset >= range.end) continue;
-        position.set(message.partition, message.offset + 1);
-        counter.scanned++;
-        const report = analyser.analyse(message, args.showBaggage);
-        if (!selected(args, report)) continue;
-        counter.add(report);
-        output.record(report);
-        if (args.limit !== undefined && counter.records >= args.limit) break;
-      }
-      output.progress(counter.scanned);
+    } finally {
+      if (next !== undefined) await next.catch(() => undefined);
     }
   } finally {
     await reader.close();

@@ -197,3 +197,41 @@ describe('a stream whose reader went away', () => {
     expect(stdout.text()).toBe(`${['0@7', 'key=first', 'headers trace=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa parent=bbbbbbbbbbbbbbbb sampled', 'value=2B'].join('  ')}\n`);
   });
 });
+
+describe('records: a batch in one write', () => {
+  const batch = [report({ key: 'a' }), report({ key: 'b', carrier: 'none', diagnostics: [{ code: 'invalid-context', message: 'bad' }] }), report({ key: 'c', tombstone: true, valueBytes: null })];
+
+  it.each([
+    ['text', false],
+    ['--json', true],
+  ])('writes what record writes one by one (%s), in one write', async (_mode, json) => {
+    const one = stream(false);
+    const byOne = new Output({ json, stdout: one.stream, stderr: stream(false).stream });
+    for (const entry of batch) byOne.record(entry);
+    const writes: string[] = [];
+    const together = new Writable({ write: (chunk: Buffer, _encoding, callback) => void (writes.push(chunk.toString()), callback()) });
+    await new Output({ json, stdout: together as unknown as NodeJS.WriteStream, stderr: stream(false).stream }).records(batch);
+    expect(writes).toEqual([one.text()]);
+    await new Output({ json, stdout: together as unknown as NodeJS.WriteStream, stderr: stream(false).stream }).records([]);
+    expect(writes).toHaveLength(1);
+  });
+
+  it('resolves once a full stream drains, and at once on a stream that failed', async () => {
+    let release: (() => void) | undefined;
+    const slow = new Writable({ highWaterMark: 4, write: (_chunk, _encoding, callback) => void (release = callback) });
+    const written = new Output({ json: true, stdout: slow as unknown as NodeJS.WriteStream, stderr: stream(false).stream }).records(batch);
+    let resolved = false;
+    void written.then(() => (resolved = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(resolved).toBe(false);
+    release!();
+    await written;
+    const failing = stream(false);
+    const output = new Output({ json: true, stdout: failing.stream, stderr: stream(false).stream });
+    failing.fail(true);
+    output.record(batch[0]!);
+    await new Promise((resolve) => setImmediate(resolve));
+    await output.records(batch);
+    expect(failing.text()).toBe('');
+  });
+});

@@ -15,7 +15,8 @@ export class Output {
   readonly #json: boolean;
   readonly #colour: boolean;
   readonly #progress: boolean;
-  readonly #write: (text: string) => void;
+  readonly #stdout: NodeJS.WriteStream;
+  readonly #stdoutFailed: () => boolean;
   readonly #status: (text: string) => void;
   #shown = 0;
   #lastProgress = 0;
@@ -26,10 +27,19 @@ export class Output {
     this.#json = options.json;
     this.#colour = !options.json && stdout.isTTY === true && process.env.NO_COLOR === undefined;
     this.#progress = !options.json && stderr.isTTY === true;
-    const stdoutFailed = writesFailed(stdout);
+    this.#stdout = stdout;
+    this.#stdoutFailed = writesFailed(stdout);
     const stderrFailed = writesFailed(stderr);
-    this.#write = (text) => void (stdoutFailed() || stdout.write(`${text}\n`));
     this.#status = (text) => void (stderrFailed() || stderr.write(text));
+  }
+
+  /** Writes `text` on stdout, unless a write to it failed; false when the stream asks to wait for `drain`. */
+  #put(text: string): boolean {
+    return this.#stdoutFailed() || this.#stdout.write(text);
+  }
+
+  #write(text: string): void {
+    this.#put(`${text}\n`);
   }
 
   #style(format: Parameters<typeof styleText>[0], text: string): string {
@@ -39,7 +49,39 @@ export class Output {
   /** One record: a line (and its diagnostics under it), or a JSON object. */
   record(report: RecordReport): void {
     this.#clearProgress();
-    if (this.#json) return this.#write(JSON.stringify(report));
+    this.#put(this.#recordText(report));
+  }
+
+  /**
+   * Records, as {@link Output.record} writes them one by one, in one write: a write is a system
+   * call each (stdout is synchronous on Linux, a file or a pipe), and one per record was the
+   * largest part of `inspect`'s own time (a sixth of it, 100,000 records to /dev/null). Resolves at
+   * once, or, when stdout asks to wait (an asynchronous pipe whose reader is behind), once it drains,
+   * fails or closes: the caller reads no more records meanwhile.
+   */
+  records(reports: readonly RecordReport[]): Promise<void> {
+    if (reports.length === 0) return Promise.resolve();
+    this.#clearProgress();
+    let text = '';
+    for (const report of reports) text += this.#recordText(report);
+    if (this.#put(text)) return Promise.resolve();
+    const stdout = this.#stdout;
+    return new Promise((resolve) => {
+      const done = () => {
+        stdout.off('drain', done);
+        stdout.off('error', done);
+        stdout.off('close', done);
+        resolve();
+      };
+      stdout.on('drain', done);
+      stdout.on('error', done);
+      stdout.on('close', done);
+    });
+  }
+
+  /** A record's line(s), each ending in a newline. */
+  #recordText(report: RecordReport): string {
+    if (this.#json) return `${JSON.stringify(report)}\n`;
     const parts = [this.#style('dim', `${report.partition}@${report.offset}`), `key=${report.key === null ? '(null)' : e(report.key)}`];
     if (report.tombstone) parts.push(this.#style('dim', 'tombstone'));
     if (report.carrier === 'none') parts.push(this.#style(report.diagnostics.length > 0 ? 'red' : 'yellow', 'no context'));
@@ -56,8 +98,9 @@ export class Output {
     if (report.headers.length > 0) sizes.push(`headers=${report.headers.map((header) => `${e(header.name)}:${header.bytes === null ? 'null' : `${header.bytes}B`}`).join(',')}`);
     if (report.timestamp !== undefined) sizes.push(report.timestamp);
     parts.push(this.#style('dim', sizes.join('  ')));
-    this.#write(parts.join('  '));
-    for (const diagnostic of report.diagnostics) this.#write(`    ${this.#style('yellow', e(diagnostic.code))}: ${e(diagnostic.message)}`);
+    let text = `${parts.join('  ')}\n`;
+    for (const diagnostic of report.diagnostics) text += `    ${this.#style('yellow', e(diagnostic.code))}: ${e(diagnostic.message)}\n`;
+    return text;
   }
 
   /** A live count on a terminal, at most a few times a second. */
