@@ -11,7 +11,7 @@
  * - `inspect --json` and `inspect` (text): the built command line (packages/cli/dist/bin.js).
  *
  * Each process's wall time (start to exit, Node's start-up and the connect included, alike for
- * every case) and peak RSS (GNU time's "maximum resident set size"). Reports median and spread per
+ * every case) and peak RSS (each process's own getrusage maximum, rss-at-exit.ts). Reports median and spread per
  * case, and the ratios of medians of this run: inspect (JSON, text) to `reader+extract`, and
  * `reader+extract` to `reader`. Started by scripts/bench-cli.sh (`pnpm bench:cli`), which builds
  * and starts the broker:
@@ -25,7 +25,7 @@
  * read, the same counts per carrier), untimed.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT_CONTEXT, createTraceState, propagation, trace, TraceFlags, type Context } from '@opentelemetry/api';
@@ -160,10 +160,12 @@ function timed(command: readonly string[], scratch: string): Process {
   const devNull = openSync('/dev/null', 'w');
   try {
     const started = performance.now();
-    const run = spawnSync('/usr/bin/time', ['-f', '%M', '-o', rssFile, ...command], { stdio: ['ignore', devNull, 'pipe'], timeout: 600_000 });
+    // Each case is a Node process: rss-at-exit.js, preloaded, writes its peak RSS at exit.
+    const [node, ...args] = command as [string, ...string[]];
+    const run = spawnSync(node, ['--import', join(root, 'bench', 'dist', 'rss-at-exit.js'), ...args], { stdio: ['ignore', devNull, 'pipe'], timeout: 600_000, env: { ...process.env, BENCH_RSS_FILE: rssFile } });
     const wallMs = performance.now() - started;
     if (run.status !== 0) throw new Error(`${command.join(' ')}: exit ${run.status ?? run.signal}\n${run.stderr.toString()}`);
-    const maxRssKb = Number(readFileSync(rssFile, 'utf8').trim().split('\n').at(-1));
+    const maxRssKb = Number(readFileSync(rssFile, 'utf8').trim());
     return { wallMs, maxRssKb };
   } finally {
     closeSync(devNull);
@@ -239,7 +241,6 @@ if (pool !== undefined) {
 } else {
   const brokers = process.env.KAFKA_BROKERS;
   if (brokers === undefined || brokers === '') throw new Error('KAFKA_BROKERS is not set (scripts/bench-cli.sh starts a broker)');
-  if (!existsSync('/usr/bin/time')) throw new Error('/usr/bin/time (GNU time) is needed for the peak RSS of each process');
   const messages = Number(option('--messages') ?? (smoke ? 2_000 : 100_000));
   const repeats = Number(option('--repeat') ?? (smoke ? 1 : 5));
   const topic = `bench-cli-inspect-${messages}-${process.pid}-${Date.now()}`;
