@@ -34,7 +34,8 @@ const strictBase64 = (text: unknown) => typeof text === 'string' && text.length 
 function referenceEnvelope(bytes: Buffer): Outcome {
   const parsed = parse(bytes);
   if (!isObject(parsed) || parsed.tracecarrier !== 1 || !isStringRecord(parsed.context)) return { accepted: false };
-  if (parsed.datalength !== undefined && !(Number.isInteger(parsed.datalength) && (parsed.datalength as number) >= 0)) return { accepted: false };
+  // A byte length: a safe integer (1e55 is an integer to JSON, never a length; the reader refuses it).
+  if (parsed.datalength !== undefined && !(Number.isSafeInteger(parsed.datalength) && (parsed.datalength as number) >= 0)) return { accepted: false };
   const hasData = Object.hasOwn(parsed, 'data');
   if (hasData === (parsed.data_base64 !== undefined)) return { accepted: false };
   if (hasData) return { accepted: true, json: parsed.data };
