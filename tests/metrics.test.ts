@@ -1,10 +1,11 @@
-import { AggregationTemporality, MeterProvider, MetricReader, type DataPoint, type Histogram, type MetricData } from '@opentelemetry/sdk-metrics';
+import { MeterProvider, type DataPoint, type Histogram, type MetricData } from '@opentelemetry/sdk-metrics';
 import type { KafkaMessage } from 'kafkajs';
 import type { Message } from 'node-rdkafka';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TracedKafka } from '@tracecarrier/kafkajs';
 import { TracedKafkaConsumer, TracedProducer } from '@tracecarrier/node-rdkafka';
 import { useKafkajsSuite } from './helpers/kafkajs-suite.js';
+import { TestReader } from './helpers/otel.js';
 import { brokers, createTopics, kafkaConfig, randomTopic, waitFor } from './helpers/kafka.js';
 import { CONSUMER_TOPIC_CONFIG, connectProducer, consumerConfig, disconnect, produceAndWait, producerConfig, startFlowing } from './helpers/rdkafka.js';
 
@@ -13,18 +14,6 @@ import { CONSUMER_TOPIC_CONFIG, connectProducer, consumerConfig, disconnect, pro
  * reader: names, units, attribute sets and counts for sends (one failed), consumed messages and
  * process durations.
  */
-class TestReader extends MetricReader {
-  constructor() {
-    super({ aggregationTemporalitySelector: () => AggregationTemporality.CUMULATIVE });
-  }
-  protected override onForceFlush(): Promise<void> {
-    return Promise.resolve();
-  }
-  protected override onShutdown(): Promise<void> {
-    return Promise.resolve();
-  }
-}
-
 const suite = useKafkajsSuite();
 const [serverAddress, serverPort] = brokers()[0]!.split(':') as [string, string];
 const SCOPES = { kafkajs: '@tracecarrier/kafkajs', 'node-rdkafka': '@tracecarrier/node-rdkafka' } as const;

@@ -1,12 +1,12 @@
 import { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
-import { AggregationTemporality, MeterProvider, MetricReader, type Histogram, type MetricData } from '@opentelemetry/sdk-metrics';
+import { MeterProvider, type Histogram, type MetricData } from '@opentelemetry/sdk-metrics';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { Consumer, Producer, stringDeserializers, stringSerializers, type Message, type MessagesStream } from '@platformatic/kafka';
 import { KafkaInstrumentation, processWithTracing } from '@platformatic/kafka-opentelemetry';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { TracedConsumer, TracedProducer, cloudEventOf, cloudEventsBinary, type Diagnostic, type PlatformaticConsumerOptions } from '@tracecarrier/platformatic-kafka';
 import { brokers, connectAdmin, createTopics, randomTopic, waitFor } from './helpers/kafka.js';
-import { parentSpanId, setupTracing } from './helpers/otel.js';
+import { parentSpanId, setupTracing, TestReader } from './helpers/otel.js';
 import { closeAll, pltClient, pltConsumerOptions } from './helpers/platformatic.js';
 import { setMessagingSemconvModeForTesting } from '../packages/core/src/spans/semconv-stability.js';
 
@@ -485,17 +485,6 @@ describe('next to @platformatic/kafka-opentelemetry 0.5', () => {
 });
 
 describe('metrics and the semantic conventions switch', () => {
-  class TestReader extends MetricReader {
-    constructor() {
-      super({ aggregationTemporalitySelector: () => AggregationTemporality.CUMULATIVE });
-    }
-    protected override onForceFlush(): Promise<void> {
-      return Promise.resolve();
-    }
-    protected override onShutdown(): Promise<void> {
-      return Promise.resolve();
-    }
-  }
   afterEach(() => setMessagingSemconvModeForTesting(undefined));
 
   it('records the four messaging metrics, with the same attributes as every binding', async () => {
