@@ -1,9 +1,12 @@
 // Adds up vitest JSON reports (named LANE.SUITE.json, beside LANE.lane, which describes the lane)
 // into one line per lane and the one closing line CI reads: "N passed, N failed, N skipped".
-// A report that is missing (its suite crashed or its broker never started) counts as one failure.
+// A report that is missing (its suite crashed or its broker never started) counts as one failure,
+// and the last lines of its log (LANE.SUITE.log, else SUITE.log: scripts/test.sh keeps them) say why.
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
+// Colour codes in a kept log (the lint forbids the escape character in a regex literal).
+const ANSI_ESCAPE = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*[A-Za-z]`, 'g');
 const total = { passed: 0, failed: 0, skipped: 0 };
 const lanes = new Map();
 // Failures are listed again here, next to the totals, because CI keeps only the end of a long log.
@@ -18,6 +21,7 @@ for (const file of process.argv.slice(2)) {
   if (!existsSync(file)) {
     counts.failed += 1;
     counts.suites.push(`${suite}: no results`);
+    failures.push(`${lane} ${suite}: no results; the end of its log:\n${logTail(dirname(file), lane, suite)}`);
     continue;
   }
   const report = JSON.parse(readFileSync(file, 'utf8'));
@@ -34,6 +38,13 @@ for (const file of process.argv.slice(2)) {
     }
     if (failedTests.length === 0 && file.status === 'failed') failures.push(`${lane} ${where}: ${firstLine(file.message)}`);
   }
+}
+function logTail(dir, lane, suite, lines = 25) {
+  const log = [join(dir, `${lane}.${suite}.log`), join(dir, `${suite}.log`)].find((candidate) => existsSync(candidate));
+  if (!log) return '    (no log kept)';
+  // Colours and carriage-return progress lines would garble the tail.
+  const text = readFileSync(log, 'utf8').replace(ANSI_ESCAPE, '').replace(/[^\n]*\r(?!\n)/g, '');
+  return text.trimEnd().split('\n').slice(-lines).map((line) => `    | ${line}`).join('\n');
 }
 function firstLine(text) {
   return String(text ?? 'failed').split('\n')[0].slice(0, 300);

@@ -18,7 +18,7 @@
 # set the integration tests use that cluster instead (the secured tests are skipped unless
 # KAFKA_SASL_SSL_BROKERS, KAFKA_SSL_BROKERS and KAFKA_SECURITY_DIR are set too), and the Kafka 4 and
 # cluster lanes are skipped. `--lane NAME` (repeatable) runs only those lanes. Ports: KAFKA_PORT
-# (39092; its secured listeners the port + 2 and + 3), KAFKA4_PORT (39192, likewise),
+# (19092; its secured listeners the port + 2 and + 3), KAFKA4_PORT (19192, likewise),
 # KAFKA_CLUSTER_PORT (29300), so a second run on the same machine can keep out of the first's way.
 # Ends with one line per lane and one for all suites together: "N passed, N failed, N skipped".
 set -uo pipefail
@@ -32,6 +32,14 @@ suite_of() {
     node26-sdk3) echo tests/matrix.test.ts tests/cli.test.ts tests/cli-security.test.ts ;;
     *) echo "" ;;
   esac
+}
+
+# logged NAME CMD…: runs CMD, its output also kept in $reports/NAME.log; when a suite leaves no report
+# (its broker never started, its run crashed), summary.mjs prints that log's last lines.
+logged() {
+  local name=$1
+  shift
+  "$@" 2>&1 | tee "$reports/$name.log"
 }
 
 vitest() { # vitest LANE REPORT ARGS…: one vitest run in the lane's workspace, its JSON report kept
@@ -48,7 +56,7 @@ if [ "${1:-}" = --integration ]; then
   for lane in "$@"; do
     echo "== $lane: integration ==" >&2
     # shellcheck disable=SC2046
-    vitest "$lane" integration --project integration $(suite_of "$lane") || status=1
+    logged "$lane.integration" vitest "$lane" integration --project integration $(suite_of "$lane") || status=1
   done
   exit $status
 fi
@@ -76,7 +84,7 @@ done
 
 for lane in "${lanes[@]}"; do
   echo "== $lane ($(cat "$reports/$lane.lane")): unit ==" >&2
-  vitest "$lane" unit --project unit || status=1
+  logged "$lane.unit" vitest "$lane" unit --project unit || status=1
   if [ "$lane" = node22-sdk2 ]; then
     # The published types against api 1.9's: what an SDK 2 application compiles with.
     echo "== $lane: type check against @opentelemetry/api $(bash scripts/lane.sh run "$lane" -- node -p 'JSON.parse(require("node:fs").readFileSync("node_modules/@opentelemetry/api/package.json", "utf8")).version') ==" >&2
@@ -89,15 +97,15 @@ if [ -n "${KAFKA_BROKERS:-}" ]; then
   bash "$0" --integration "$reports" "${lanes[@]}" || status=1
 else
   # With its secured listeners (SASL_SSL, SSL with client certificates) for the command line's tests.
-  KAFKA_SECURITY=1 bash scripts/kafka.sh run -- bash "$0" --integration "$reports" "${lanes[@]}" || status=1
+  KAFKA_SECURITY=1 logged integration bash scripts/kafka.sh run -- bash "$0" --integration "$reports" "${lanes[@]}" || status=1
   if printf '%s\n' "${lanes[@]}" | grep -qx "$default_lane"; then
     echo "== $default_lane: Kafka ${KAFKA4_VERSION:-4.1.1} ==" >&2
-    KAFKA_VERSION=${KAFKA4_VERSION:-4.1.1} KAFKA_PORT=${KAFKA4_PORT:-39192} KAFKA_CONTROLLER_PORT=$((${KAFKA4_PORT:-39192} + 1)) KAFKA_STATE="$here/.kafka-4" KAFKA_SECURITY=1 \
-      bash scripts/kafka.sh run -- bash -c "cd '$here' && $(declare -f vitest); reports='$reports'; vitest $default_lane integration-kafka4 --project integration tests/matrix.test.ts tests/cloudevents.test.ts tests/python-cloudevents.test.ts tests/w3c-headers.test.ts tests/kafkajs.test.ts tests/node-rdkafka.test.ts tests/confluent.test.ts tests/platformatic-kafka.test.ts tests/bad-input.test.ts tests/cli-security.test.ts" || status=1
+    KAFKA_VERSION=${KAFKA4_VERSION:-4.1.1} KAFKA_PORT=${KAFKA4_PORT:-19192} KAFKA_CONTROLLER_PORT=$((${KAFKA4_PORT:-19192} + 1)) KAFKA_STATE="$here/.kafka-4" KAFKA_SECURITY=1 \
+      logged "$default_lane.integration-kafka4" bash scripts/kafka.sh run -- bash -c "cd '$here' && $(declare -f vitest); reports='$reports'; vitest $default_lane integration-kafka4 --project integration tests/matrix.test.ts tests/cloudevents.test.ts tests/python-cloudevents.test.ts tests/w3c-headers.test.ts tests/kafkajs.test.ts tests/node-rdkafka.test.ts tests/confluent.test.ts tests/platformatic-kafka.test.ts tests/bad-input.test.ts tests/cli-security.test.ts" || status=1
     # Faults on a 3-node cluster: leader failover, consumer crash, exactly-once (tests/cluster/).
     # CI size by default; CLUSTER_MESSAGES=100000 for the full run.
     echo "== $default_lane: 3-node cluster ==" >&2
-    bash scripts/cluster.sh run -- bash -c "cd '$here' && $(declare -f vitest); reports='$reports'; vitest $default_lane cluster --project cluster" || status=1
+    logged "$default_lane.cluster" bash scripts/cluster.sh run -- bash -c "cd '$here' && $(declare -f vitest); reports='$reports'; vitest $default_lane cluster --project cluster" || status=1
   fi
 fi
 
