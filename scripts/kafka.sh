@@ -79,7 +79,14 @@ fetch() {
 </project>
 POM
   log "resolving org.apache.kafka:kafka_2.13:$version from Maven Central"
-  mvn -q -B -f "$pom" dependency:copy-dependencies -DoutputDirectory="$cache/libs" -DincludeScope=runtime
+  # A fresh machine downloads some 60 jars: one dropped connection must not cost a CI run.
+  local attempt
+  for attempt in 1 2 3; do
+    mvn -q -B -f "$pom" dependency:copy-dependencies -DoutputDirectory="$cache/libs" -DincludeScope=runtime && break
+    [ "$attempt" -lt 3 ] || { log "could not resolve Kafka $version from Maven Central"; exit 1; }
+    log "resolving failed (attempt $attempt of 3); trying again in 10 s"
+    sleep 10
+  done
   touch "$cache/.complete" "$cache/.with-tools"
 }
 
