@@ -12,7 +12,8 @@
 #   scripts/kafka.sh run -- CMD...    start, run CMD with KAFKA_BROKERS (and KAFKA_LIBS, the broker's jars)
 #                                     set, always stop; exits with CMD's code
 #
-# Environment: KAFKA_VERSION (default 3.9.1; 4.x works too: logging switches to log4j2), KAFKA_PORT (39092), KAFKA_CONTROLLER_PORT (39093),
+# Environment: KAFKA_VERSION (default 3.9.1; 4.x works too: logging switches to log4j2), KAFKA_PORT (19092), KAFKA_CONTROLLER_PORT (19093)
+# (below the ephemeral port range, where no client socket takes them),
 # TRACECARRIER_CACHE (default ~/.cache/tracecarrier), KAFKA_STATE (default .kafka in the repo).
 # For one node of a cluster (scripts/cluster.sh sets them): KAFKA_NODE_ID, KAFKA_QUORUM (the
 # controller.quorum.voters), KAFKA_CLUSTER_ID (shared by the nodes), KAFKA_REPLICATION (3).
@@ -32,8 +33,8 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")/.." && pwd)
 version=${KAFKA_VERSION:-3.9.1}
-port=${KAFKA_PORT:-39092}
-cport=${KAFKA_CONTROLLER_PORT:-39093}
+port=${KAFKA_PORT:-19092}
+cport=${KAFKA_CONTROLLER_PORT:-19093}
 cache=${TRACECARRIER_CACHE:-$HOME/.cache/tracecarrier}/kafka-$version
 state=${KAFKA_STATE:-$here/.kafka}
 pidfile=$state/kafka.pid
@@ -218,8 +219,9 @@ launch() {
 }
 
 # Whether the broker's start-up since the mark failed because a listener's port was taken. The
-# ports are in Linux's ephemeral range (32768-60999), so a client socket of another test can hold one
-# for a moment: seen once in CI ("Unable to start acceptor"); such a start is tried again.
+# default ports are below Linux's ephemeral range (32768-60999) for that reason: a port in it (they
+# were 39092 and 39192 once) can be held for a moment by another test's client socket, as seen in CI
+# ("Unable to start acceptor"). With ports a user chose in that range, such a start is tried again.
 port_was_taken() {
   local mark; mark=$(cat "$state/log.mark" 2>/dev/null || echo 0)
   tail -n +"$((mark + 1))" "$state/server.log" 2>/dev/null | grep -q "Unable to start acceptor"
