@@ -5,6 +5,7 @@ import {
   carryOutgoing,
   consumerCarriers,
   diagnosticSink,
+  manualPropagation,
   outgoingHeaderRecord,
   producerCarriers,
   readIncoming,
@@ -16,7 +17,9 @@ import { compare, type Measured } from './harness.js';
 /**
  * 1. Propagation without a broker: inject + extract of one message's context in headers mode with
  * the SDK's carriers (header copy, Buffer header values as a consumer receives them, diagnostics
- * armed) against the floor: the bare OpenTelemetry API on a plain object.
+ * armed) against the floor: the bare OpenTelemetry API on a plain object. Third, the same through
+ * the manual API (`createMessagePropagator`'s core: options resolved once, diagnostics per call),
+ * with a message's topic, partition and offset as a consumer passes them.
  */
 export function benchPropagation(iterations: number): Measured[] {
   propagation.setGlobalPropagator(new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }));
@@ -31,6 +34,7 @@ export function benchPropagation(iterations: number): Measured[] {
   // What a consumer receives for this context: Buffer values, made once (the client's work, not ours).
   const sent = outgoingHeaderRecord(appHeaders, carryOutgoing(context, message, outgoing, sink), owned)!;
   const received = Object.fromEntries(Object.entries(sent).map(([key, text]) => [key, Buffer.from(String(text))]));
+  const manual = manualPropagation({ producer: { mode: 'headers' }, consumer: { mode: 'headers' } }, { name: 'bench', version: '0' });
   let keep: unknown;
   return compare(
     {
@@ -42,6 +46,10 @@ export function benchPropagation(iterations: number): Measured[] {
       'tracecarrier headers carrier': () => {
         keep = outgoingHeaderRecord(appHeaders, carryOutgoing(context, message, outgoing, sink), owned);
         keep = readIncoming({ topic: 'orders', key: null, value, headers: received }, incoming, sink).context;
+      },
+      'tracecarrier manual API carry + read': () => {
+        keep = outgoingHeaderRecord(appHeaders, manual.carry(message, context).carry, owned);
+        keep = manual.read({ topic: 'orders', partition: 0, offset: '42', key: null, value, headers: received }).context;
       },
     },
     iterations,

@@ -51,9 +51,10 @@ let propagation: ReturnType<typeof benchPropagation> | undefined = undefined;
 if (wants('propagation')) {
   say('\n1. Propagation, no broker (inject + extract of one message, headers mode)');
   propagation = benchPropagation(sizes.propagation);
-  const [floor, sdk] = propagation;
+  const [floor, sdk, manual] = propagation;
   for (const m of propagation) say(`   ${m.name.padEnd(40)} ${(m.nsPerOp / 1000).toFixed(2).padStart(8)} µs`);
   say(`   ratio: ${target('propagation vs bare API', sdk!.nsPerOp / floor!.nsPerOp, 1.25, 'max')}`);
+  say(`   the manual API: ${(manual!.nsPerOp / floor!.nsPerOp).toFixed(2)}× the bare API, ${(manual!.nsPerOp / sdk!.nsPerOp).toFixed(2)}× the carriers called directly`);
 }
 
 let codec: ReturnType<typeof benchCodec> | undefined = undefined;

@@ -1,5 +1,6 @@
 import { context as otelContext, type Context } from '@opentelemetry/api';
 import type { IncomingMessage, MessageValue, OutgoingMessage } from '../carriers/carrier.js';
+import { MessageDiagnostics } from '../diagnostics.js';
 import { sideOptionsSchema, validateOptions, type ConsumerOptions, type ProducerOptions } from '../options.js';
 import type { IncomingRead } from './incoming.js';
 import { readIncoming } from './incoming.js';
@@ -26,16 +27,13 @@ export function manualPropagation(options: MessagePropagatorOptions, scope: Inst
   const producer = resolveProducerOptions<never>(options.producer, scope, 'options.producer');
   const consumer = resolveConsumerOptions<never>(options.consumer, scope, 'options.consumer');
   return {
+    // The message is the diagnostics' origin (only its topic, partition and offset are read, and
+    // only when something is reported): a call that reports nothing allocates no sink for it.
     carry(message, context = otelContext.active()) {
-      return { carry: carryOutgoing(context, message, producer.outgoing, producer.sink({ topic: message.topic })), owned: producer.ownedHeaders() };
+      return { carry: carryOutgoing(context, message, producer.outgoing, new MessageDiagnostics(producer.onDiagnostic, message)), owned: producer.ownedHeaders() };
     },
     read(message) {
-      const origin = {
-        topic: message.topic,
-        ...(message.partition === undefined ? {} : { partition: message.partition }),
-        ...(message.offset === undefined ? {} : { offset: message.offset }),
-      };
-      return readIncoming(message, consumer.incoming, consumer.sink(origin));
+      return readIncoming(message, consumer.incoming, new MessageDiagnostics(consumer.onDiagnostic, message));
     },
   };
 }
