@@ -92,8 +92,10 @@ export function spread(values: readonly number[]): Spread {
 /**
  * One case in a process of its own. A process killed by a signal is run once more, said on stderr:
  * node-rdkafka's native code crashed once (SIGSEGV, in the bare client with the hand-written
- * tracing, 1 of several thousand case processes, not reproduced in 20 reruns); one such crash
- * should not void a whole run. A second crash, or any other failure, fails the run.
+ * tracing, 1 of several thousand case processes, not reproduced in 20 reruns), and
+ * @confluentinc/kafka-javascript's once (SIGSEGV, `confluent-headers` in CI's bench smoke, part 3,
+ * 2026-12-07, not reproduced in 40 reruns); one such crash should not void a whole run. A second
+ * crash, or any other failure, fails the run. Parts 3/4 and 8 and bench:lines run cases through it.
  */
 /** How a case process starts: the Node binary (a line of scripts/node-line.sh) and the broker-case script's arguments. */
 export interface CaseRunner {
