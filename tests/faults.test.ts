@@ -58,12 +58,18 @@ describe('faults against the real broker', () => {
     const received = new Map<string, KafkaMessage[]>();
     await consumer.run({ eachMessage: async ({ message }) => void received.set(String(message.key), [...(received.get(String(message.key)) ?? []), message]) });
 
-    const total = 60;
     const sendSpans = new Map<string, string[]>();
     let failures = 0;
     let restarted: Promise<unknown> | undefined;
-    for (let i = 0; i < total; i++) {
-      if (i === 20) restarted = run('bash', ['scripts/kafka.sh', 'restart'], { timeout: 120_000 });
+    let restartDone = false;
+    let total = 0;
+    // At least 60 messages, and sends until the restart is over: a fixed number may all finish
+    // before the broker stops (seen once in CI), leaving no send that met the outage.
+    for (let i = 0; i < 60 || !restartDone; i++) {
+      if (i === 20) restarted = run('bash', ['scripts/kafka.sh', 'restart'], { timeout: 120_000 }).finally(() => (restartDone = true));
+      // Paced once the restart is under way, so sends are in flight through all of it.
+      if (i > 20) await new Promise((resolve) => setTimeout(resolve, 10));
+      total = i + 1;
       const message = { key: String(i), value: JSON.stringify({ n: i }), headers: { 'x-seq': String(i) } };
       for (let attempt = 0; ; attempt++) {
         const before = tracing.named(`send ${topic}`).length;
